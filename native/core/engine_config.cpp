@@ -1,0 +1,91 @@
+// validate_config(): the configuration checks of docs/engine-semantics.md. Messages name the field
+// with its JavaScript spelling (the addon passes them through as errors) and the allowed range.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "matching_engine.hpp"
+
+namespace lob {
+
+namespace {
+
+constexpr std::int64_t kLotSizeMax = kOrderQuantityMax;
+
+std::string range_error(const std::string& field, std::int64_t low, std::int64_t high,
+                        std::int64_t got) {
+  return field + ": must be an integer in [" + std::to_string(low) + ", " + std::to_string(high) +
+         "], got " + std::to_string(got);
+}
+
+// "" when low <= value <= high.
+std::string check_range(const std::string& field, std::int64_t value, std::int64_t low,
+                        std::int64_t high) {
+  if (value < low || value > high) return range_error(field, low, high, value);
+  return "";
+}
+
+// Symbols are counted in bytes (UTF-8 as the addon passes them); ASCII symbols count the same in
+// JavaScript.
+std::string check_symbol(const std::string& field, const std::string& symbol) {
+  if (symbol.empty() || symbol.size() > kSymbolLengthMax) {
+    return field + ": must be 1 to " + std::to_string(kSymbolLengthMax) + " characters, got \"" +
+           symbol + "\"";
+  }
+  return "";
+}
+
+std::string check_instrument(const InstrumentConfig& instrument, std::size_t index) {
+  const std::string at = "instruments[" + std::to_string(index) + "].";
+  std::string error = check_symbol(at + "symbol", instrument.symbol);
+  if (error.empty()) error = check_range(at + "tickSize", instrument.tick_size, 1, kSafeIntegerMax);
+  if (error.empty()) error = check_range(at + "lotSize", instrument.lot_size, 1, kLotSizeMax);
+  if (error.empty()) {
+    error = check_range(at + "maxOrderQuantity", instrument.max_order_quantity, 1, kOrderQuantityMax);
+  }
+  if (error.empty() && instrument.max_order_quantity % instrument.lot_size != 0) {
+    error = at + "maxOrderQuantity: must be a multiple of lotSize (" +
+            std::to_string(instrument.lot_size) + "), got " +
+            std::to_string(instrument.max_order_quantity);
+  }
+  if (error.empty()) {
+    error = check_range(at + "referencePrice", instrument.reference_price, 1, kSafeIntegerMax);
+  }
+  if (error.empty()) error = check_range(at + "bandBps", instrument.band_bps, 1, kBandBpsMax);
+  return error;
+}
+
+std::string check_unique_symbols(const std::vector<InstrumentConfig>& instruments) {
+  std::unordered_map<std::string, std::size_t> first_index;
+  for (std::size_t index = 0; index < instruments.size(); index++) {
+    const auto [it, inserted] = first_index.emplace(instruments[index].symbol, index);
+    if (!inserted) {
+      return "instruments[" + std::to_string(index) + "].symbol: duplicates instruments[" +
+             std::to_string(it->second) + "].symbol \"" + instruments[index].symbol + "\"";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string validate_config(const EngineConfig& config, const std::vector<InstrumentConfig>& instruments) {
+  const auto stp = static_cast<unsigned>(config.stp);
+  if (stp > static_cast<unsigned>(StpMode::CancelResting)) {
+    return "stp: must be one of off, cancel-incoming, cancel-resting, got " + std::to_string(stp);
+  }
+  std::string error = check_range("ordersMax", config.orders_max, 1, kOrdersMaxLimit);
+  if (!error.empty()) return error;
+  if (instruments.empty() || instruments.size() > kInstrumentsMax) {
+    return "instruments: must hold 1 to " + std::to_string(kInstrumentsMax) + " instruments, got " +
+           std::to_string(instruments.size());
+  }
+  for (std::size_t index = 0; index < instruments.size(); index++) {
+    error = check_instrument(instruments[index], index);
+    if (!error.empty()) return error;
+  }
+  return check_unique_symbols(instruments);
+}
+
+}  // namespace lob

@@ -1,0 +1,391 @@
+// Commands and matching: docs/engine-semantics.md, section by section. Every business-rule
+// violation becomes a report; only broken invariants (programmer errors) assert.
+//
+// Report order per command is the spec's: ACCEPTED (or REPLACED), then per match the taker's fill
+// and the maker's fill (same trade id), self-trade cancels in queue order, and last the remainder's
+// EXPIRED. Every report takes the next seq; timestamps stay 0 (the threaded engine sets them).
+#include "matching_engine.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "assert.hpp"
+#include "engine_impl.hpp"
+
+namespace lob {
+
+namespace {
+
+Band band_of(const InstrumentConfig& instrument) {
+  // reference <= 2^53 and bps <= 1e6: the product needs more than 64 bits.
+  const auto half = static_cast<Price>(static_cast<__int128>(instrument.reference_price) *
+                                       instrument.band_bps / 10'000);
+  return Band{instrument.reference_price - half, instrument.reference_price + half};
+}
+
+bool is_resting_type(OrderType type) { return type == OrderType::Limit || type == OrderType::PostOnly; }
+
+// Whether a taker may trade with a resting level at `price` (MARKET: at any price).
+bool crosses(const Taker& taker, Price price) {
+  if (taker.type == OrderType::Market) return true;
+  return taker.side == Side::Buy ? price <= taker.price : price >= taker.price;
+}
+
+}  // namespace
+
+MatchingEngine::Impl::Impl(const EngineConfig& engine_config, std::vector<InstrumentConfig> list)
+    : config(engine_config), instruments(std::move(list)), books(instruments.size(), config.orders_max) {
+  LOB_ASSERT(validate_config(config, instruments).empty(), "invalid engine configuration");
+  bands.reserve(instruments.size());
+  for (const InstrumentConfig& instrument : instruments) bands.push_back(band_of(instrument));
+}
+
+// ---- Reports ----
+
+Report& MatchingEngine::Impl::push(std::vector<Report>& out, ExecKind kind, Reason reason) {
+  Report& report = out.emplace_back();  // Value-initialised: every field not set below is 0.
+  report.seq = ++seq_last;
+  report.kind = kind;
+  report.reason = reason;
+  return report;
+}
+
+void MatchingEngine::Impl::report_taker(std::vector<Report>& out, ExecKind kind, Reason reason,
+                                        const Taker& taker) {
+  Report& report = push(out, kind, reason);
+  report.side = taker.side;
+  report.symbol = taker.symbol;
+  report.owner = taker.owner;
+  report.order_id = taker.id;
+  report.client_order_id = taker.client_order_id;
+  report.price = taker.price;
+  report.quantity = taker.quantity;
+  report.cum_quantity = taker.cum;
+  report.leaves_quantity = taker.leaves;
+}
+
+void MatchingEngine::Impl::report_order(std::vector<Report>& out, ExecKind kind, Reason reason,
+                                        const Order& order, const Level& level, Quantity cum,
+                                        Quantity leaves) {
+  Report& report = push(out, kind, reason);
+  report.side = level.side;
+  report.symbol = level.symbol;
+  report.owner = order.owner;
+  report.order_id = order.id;
+  report.client_order_id = order.client_order_id;
+  report.price = level.price;
+  report.quantity = order.quantity;
+  report.cum_quantity = cum;
+  report.leaves_quantity = leaves;
+}
+
+void MatchingEngine::Impl::report_rejected(std::vector<Report>& out, const Command& command,
+                                           Reason reason) {
+  Report& report = push(out, ExecKind::Rejected, reason);
+  report.side = command.side;
+  report.symbol = command.symbol;
+  report.owner = command.owner;
+  report.client_order_id = command.client_order_id;
+  report.price = command.type == OrderType::Market ? 0 : command.price;
+  report.quantity = command.quantity;
+}
+
+void MatchingEngine::Impl::report_unknown_order(std::vector<Report>& out, const Command& command) {
+  Report& report = push(out, ExecKind::CancelRejected, Reason::UnknownOrder);
+  report.owner = command.owner;
+  report.order_id = command.order_id;
+  report.client_order_id = command.client_order_id;
+}
+
+// ---- NEW ----
+
+Reason MatchingEngine::Impl::check_new(const Command& command) const {
+  if (command.symbol >= instruments.size()) return Reason::UnknownSymbol;
+  const InstrumentConfig& instrument = instruments[command.symbol];
+  if (command.quantity <= 0) return Reason::QuantityInvalid;
+  if (command.quantity % instrument.lot_size != 0) return Reason::QuantityNotLotMultiple;
+  if (command.quantity > instrument.max_order_quantity) return Reason::QuantityAboveMax;
+  if (command.type != OrderType::Market) {
+    const Band& band = bands[command.symbol];
+    if (command.price <= 0) return Reason::PriceInvalid;
+    if (command.price % instrument.tick_size != 0) return Reason::PriceOffTick;
+    if (command.price < band.low || command.price > band.high) return Reason::PriceOutOfBand;
+  }
+  if (books.find_by_client(command.owner, command.client_order_id) != kSlotNone) {
+    return Reason::DuplicateClientOrderId;
+  }
+  if (is_resting_type(command.type) && books.resting() >= books.orders_max()) {
+    return Reason::EngineFull;
+  }
+  if (command.type == OrderType::PostOnly) {
+    const PriceLadder& opposite_side = books.ladder(command.symbol, opposite(command.side));
+    if (!opposite_side.empty()) {
+      const Price best = opposite_side.best_price();
+      const bool would_cross = command.side == Side::Buy ? command.price >= best : command.price <= best;
+      if (would_cross) return Reason::PostOnlyWouldCross;
+    }
+  }
+  return Reason::None;
+}
+
+void MatchingEngine::Impl::on_new(const Command& command, std::vector<Report>& out) {
+  const Reason reason = check_new(command);
+  if (reason != Reason::None) {
+    report_rejected(out, command, reason);
+    return;
+  }
+  LOB_ASSERT(command.quantity > 0 && command.quantity <= kOrderQuantityMax, "validated quantity");
+  Taker taker{++order_id_last, command.client_order_id, command.owner, command.symbol,
+              command.side,    command.type,            0,             command.quantity,
+              0,               command.quantity,        kSlotNone,     false};
+  if (command.type != OrderType::Market) taker.price = command.price;
+  report_taker(out, ExecKind::Accepted, Reason::None, taker);
+  if (command.type == OrderType::Fok && fok_fillable(taker) < taker.leaves) {
+    taker.leaves = 0;
+    report_taker(out, ExecKind::Expired, Reason::FokUnfillable, taker);
+    return;
+  }
+  match(taker, out);
+  finish(taker, out);
+}
+
+// The quantity matching would fill now, walking the same levels in the same order; it stops as
+// soon as the FOK is known to be fillable. STP: cancel-incoming stops at the first same-owner
+// order (matching would cancel the FOK there), cancel-resting skips them, off counts them.
+Quantity MatchingEngine::Impl::fok_fillable(const Taker& taker) const {
+  const PriceLadder& ladder = books.ladder(taker.symbol, opposite(taker.side));
+  Quantity fillable = 0;
+  for (std::size_t rank = 0; rank < ladder.size(); rank++) {
+    const Level& level = books.level(ladder.level_at_rank(rank));
+    if (!crosses(taker, level.price)) break;
+    if (config.stp == StpMode::Off) {
+      fillable += static_cast<Quantity>(level.quantity);
+      if (fillable >= taker.leaves) return fillable;
+      continue;
+    }
+    for (std::uint32_t slot = level.head; slot != kSlotNone; slot = books.order(slot).next) {
+      const Order& order = books.order(slot);
+      if (order.owner == taker.owner) {
+        if (config.stp == StpMode::CancelIncoming) return fillable;
+        continue;
+      }
+      fillable += order.leaves;
+      if (fillable >= taker.leaves) return fillable;
+    }
+  }
+  return fillable;
+}
+
+void MatchingEngine::Impl::match(Taker& taker, std::vector<Report>& out) {
+  PriceLadder& ladder = books.ladder(taker.symbol, opposite(taker.side));
+  while (taker.leaves > 0 && !ladder.empty()) {
+    const std::uint32_t level_index = ladder.best_level();
+    if (!crosses(taker, books.level(level_index).price)) return;
+    match_level(taker, level_index, out);
+    books.remove_level_if_empty(level_index);
+    if (taker.self_trade_cancelled) return;
+  }
+}
+
+void MatchingEngine::Impl::match_level(Taker& taker, std::uint32_t level_index,
+                                       std::vector<Report>& out) {
+  std::uint32_t slot = books.level(level_index).head;
+  while (slot != kSlotNone && taker.leaves > 0) {
+    const Order& maker = books.order(slot);
+    const std::uint32_t next = maker.next;  // The maker may leave the queue below.
+    if (maker.owner == taker.owner && config.stp != StpMode::Off) {
+      if (config.stp == StpMode::CancelIncoming) {
+        taker.leaves = 0;
+        taker.self_trade_cancelled = true;
+        report_taker(out, ExecKind::Cancelled, Reason::SelfTrade, taker);
+        return;
+      }
+      cancel_resting(slot, Reason::SelfTrade, out);
+    } else {
+      fill(taker, slot, out);
+    }
+    slot = next;
+  }
+}
+
+void MatchingEngine::Impl::fill(Taker& taker, std::uint32_t maker_slot, std::vector<Report>& out) {
+  Order& maker = books.order(maker_slot);
+  Level& level = books.level(maker.level);
+  const Quantity quantity = std::min<Quantity>(taker.leaves, maker.leaves);
+  LOB_ASSERT(quantity > 0, "a fill moves a positive quantity");
+  LOB_ASSERT(level.quantity >= static_cast<std::uint64_t>(quantity), "level below its order");
+  taker.leaves -= quantity;
+  taker.cum += quantity;
+  maker.leaves -= static_cast<std::uint32_t>(quantity);
+  level.quantity -= static_cast<std::uint64_t>(quantity);
+  const std::uint64_t trade_id = ++trade_id_last;
+  const ExecKind taker_kind = taker.leaves == 0 ? ExecKind::Filled : ExecKind::PartiallyFilled;
+  report_taker(out, taker_kind, Reason::None, taker);
+  Report& taker_fill = out.back();
+  taker_fill.last_quantity = quantity;
+  taker_fill.last_price = level.price;
+  taker_fill.trade_id = trade_id;
+  const ExecKind maker_kind = maker.leaves == 0 ? ExecKind::Filled : ExecKind::PartiallyFilled;
+  report_order(out, maker_kind, Reason::None, maker, level, maker.quantity - maker.leaves,
+               maker.leaves);
+  Report& maker_fill = out.back();
+  maker_fill.last_quantity = quantity;
+  maker_fill.last_price = level.price;
+  maker_fill.trade_id = trade_id;
+  if (maker.leaves == 0) {
+    books.unlink(maker_slot);
+    books.forget(maker_slot);
+  }
+}
+
+// What is left of the taker after matching: nothing, a resting remainder, or an EXPIRED one.
+void MatchingEngine::Impl::finish(Taker& taker, std::vector<Report>& out) {
+  if (taker.self_trade_cancelled || taker.leaves == 0) {
+    if (taker.slot != kSlotNone) books.forget(taker.slot);
+    return;
+  }
+  if (!is_resting_type(taker.type)) {
+    taker.leaves = 0;
+    report_taker(out, ExecKind::Expired, Reason::IocRemainder, taker);
+    LOB_ASSERT(taker.slot == kSlotNone, "only NEW orders are IOC or MARKET");
+    return;
+  }
+  std::uint32_t slot = taker.slot;
+  if (slot == kSlotNone) slot = books.add_order(taker.id, taker.client_order_id, taker.owner);
+  Order& order = books.order(slot);
+  LOB_ASSERT(order.id == taker.id && order.level == kSlotNone, "resting the taker's own slot");
+  order.quantity = static_cast<std::uint32_t>(taker.quantity);
+  order.leaves = static_cast<std::uint32_t>(taker.leaves);
+  books.append(slot, taker.symbol, taker.side, taker.price);
+}
+
+// Reports and removes a queued order; its level may be left empty for the caller to remove.
+void MatchingEngine::Impl::cancel_resting(std::uint32_t slot, Reason reason,
+                                          std::vector<Report>& out) {
+  const Order& order = books.order(slot);
+  report_order(out, ExecKind::Cancelled, reason, order, books.level(order.level),
+               order.quantity - order.leaves, 0);
+  books.unlink(slot);
+  books.forget(slot);
+}
+
+// ---- CANCEL, MODIFY, MASS_CANCEL ----
+
+// The live order a CANCEL or MODIFY addresses: by engine id (the owner must match), or by
+// (owner, client order id) when the id is 0. kSlotNone when there is none.
+std::uint32_t MatchingEngine::Impl::lookup(const Command& command) const {
+  if (command.order_id == 0) return books.find_by_client(command.owner, command.client_order_id);
+  const std::uint32_t slot = books.find_by_id(command.order_id);
+  if (slot == kSlotNone || books.order(slot).owner != command.owner) return kSlotNone;
+  return slot;
+}
+
+void MatchingEngine::Impl::on_cancel(const Command& command, std::vector<Report>& out) {
+  const std::uint32_t slot = lookup(command);
+  if (slot == kSlotNone) {
+    report_unknown_order(out, command);
+    return;
+  }
+  const std::uint32_t level_index = books.order(slot).level;
+  cancel_resting(slot, Reason::CancelRequested, out);
+  books.remove_level_if_empty(level_index);
+}
+
+Reason MatchingEngine::Impl::check_modify(const Command& command, const Order& order,
+                                          const Level& level) const {
+  const InstrumentConfig& instrument = instruments[level.symbol];
+  const Band& band = bands[level.symbol];
+  const Quantity cum = order.quantity - order.leaves;
+  if (command.quantity <= 0) return Reason::QuantityInvalid;
+  if (command.quantity % instrument.lot_size != 0) return Reason::QuantityNotLotMultiple;
+  // Written as a subtraction: cum + quantity could overflow on a hostile quantity.
+  if (command.quantity > instrument.max_order_quantity - cum) return Reason::QuantityAboveMax;
+  if (command.price <= 0) return Reason::PriceInvalid;
+  if (command.price % instrument.tick_size != 0) return Reason::PriceOffTick;
+  if (command.price < band.low || command.price > band.high) return Reason::PriceOutOfBand;
+  return Reason::None;
+}
+
+void MatchingEngine::Impl::on_modify(const Command& command, std::vector<Report>& out) {
+  const std::uint32_t slot = lookup(command);
+  if (slot == kSlotNone) {
+    report_unknown_order(out, command);
+    return;
+  }
+  Order& order = books.order(slot);
+  const std::uint32_t level_index = order.level;
+  Level& level = books.level(level_index);
+  const Quantity cum = order.quantity - order.leaves;
+  const Reason reason = check_modify(command, order, level);
+  if (reason != Reason::None) {
+    report_order(out, ExecKind::CancelRejected, reason, order, level, cum, order.leaves);
+    return;
+  }
+  LOB_ASSERT(cum + command.quantity <= kOrderQuantityMax, "modified quantity fits 32 bits");
+  if (command.price == level.price && command.quantity <= order.leaves) {
+    // Same price, leaves not increased: the order keeps its place in the queue.
+    level.quantity -= order.leaves - static_cast<std::uint64_t>(command.quantity);
+    order.leaves = static_cast<std::uint32_t>(command.quantity);
+    order.quantity = static_cast<std::uint32_t>(cum + command.quantity);
+    report_order(out, ExecKind::Replaced, Reason::None, order, level, cum, order.leaves);
+    return;
+  }
+  Taker taker{order.id,  order.client_order_id, order.owner, level.symbol,
+              level.side, OrderType::Limit,     command.price, cum + command.quantity,
+              cum,        command.quantity,     slot,          false};
+  report_taker(out, ExecKind::Replaced, Reason::None, taker);
+  books.unlink(slot);
+  books.remove_level_if_empty(level_index);
+  match(taker, out);
+  finish(taker, out);
+}
+
+// Canonical order: bids best to worst, then asks best to worst, queue order within a level.
+// O(orders of the symbol): there is no per-owner list, which would cost memory on every order.
+void MatchingEngine::Impl::mass_cancel_book(SymbolIndex symbol, Owner owner,
+                                            std::vector<Report>& out) {
+  for (const Side side : {Side::Buy, Side::Sell}) {
+    const PriceLadder& ladder = books.ladder(symbol, side);
+    bool emptied = false;
+    for (std::size_t rank = 0; rank < ladder.size(); rank++) {
+      const std::uint32_t level_index = ladder.level_at_rank(rank);
+      std::uint32_t slot = books.level(level_index).head;
+      while (slot != kSlotNone) {
+        const std::uint32_t next = books.order(slot).next;
+        if (books.order(slot).owner == owner) cancel_resting(slot, Reason::MassCancel, out);
+        slot = next;
+      }
+      emptied = emptied || books.level(level_index).count == 0;
+    }
+    if (emptied) books.remove_empty_levels(symbol, side);
+  }
+}
+
+void MatchingEngine::Impl::on_mass_cancel(const Command& command, std::vector<Report>& out) {
+  if (command.symbol == kSymbolAll) {
+    for (SymbolIndex symbol = 0; symbol < instruments.size(); symbol++) {
+      mass_cancel_book(symbol, command.owner, out);
+    }
+  } else if (command.symbol < instruments.size()) {
+    mass_cancel_book(command.symbol, command.owner, out);
+  }
+}
+
+// ---- Public interface ----
+
+MatchingEngine::MatchingEngine(const EngineConfig& config, std::vector<InstrumentConfig> instruments)
+    : impl_(new Impl(config, std::move(instruments))) {}
+
+MatchingEngine::~MatchingEngine() { delete impl_; }
+
+void MatchingEngine::execute(const Command& command, std::vector<Report>& out) {
+  switch (command.action) {
+    case Action::New: impl_->on_new(command, out); break;
+    case Action::Cancel: impl_->on_cancel(command, out); break;
+    case Action::Modify: impl_->on_modify(command, out); break;
+    case Action::MassCancel: impl_->on_mass_cancel(command, out); break;
+    default: LOB_ASSERT(false, "unknown command action");
+  }
+}
+
+}  // namespace lob

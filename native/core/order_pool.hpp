@@ -1,0 +1,99 @@
+// Resting orders live in a chunked pool addressed by u32 slot indices. Chunks are allocated as the
+// book grows and never move, so a slot (and an Order&) stays valid for the order's whole life; freed
+// slots form an intrusive LIFO free list through `next`, so the most recently freed (cache-warm)
+// slot is reused first and no allocation happens per order.
+//
+// An Order is 40 bytes: its side, symbol and price are those of its level, and only LIMIT and
+// POST_ONLY orders rest, so the type is not stored either.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "assert.hpp"
+#include "protocol.hpp"
+
+namespace lob {
+
+constexpr std::uint32_t kSlotNone = 0xFFFFFFFFu;
+
+struct Order {
+  OrderId id;
+  std::uint64_t client_order_id;
+  Owner owner;
+  std::uint32_t leaves;    // Open quantity; > 0 while resting.
+  std::uint32_t quantity;  // cum + leaves; cum is derived.
+  std::uint32_t prev;      // Queue neighbours (slots) within the level; kSlotNone at the ends.
+  std::uint32_t next;      // Also the free-list link of a free slot.
+  std::uint32_t level;     // Level index; kSlotNone while not queued (free or being modified).
+};
+static_assert(sizeof(Order) == 40, "an Order must stay 40 bytes (memory budget per resting order)");
+
+class OrderPool {
+ public:
+  static constexpr std::uint32_t kChunkOrdersShift = 14;
+  static constexpr std::uint32_t kChunkOrders = 1u << kChunkOrdersShift;  // 640 KiB per chunk.
+
+  explicit OrderPool(std::uint32_t orders_max) : orders_max_(orders_max) {
+    LOB_ASSERT(orders_max > 0, "orders_max must be positive");
+  }
+
+  Order& at(std::uint32_t slot) {
+    LOB_ASSERT(slot < slots_used_, "order slot out of range");
+    return chunks_[slot >> kChunkOrdersShift][slot & (kChunkOrders - 1)];
+  }
+  const Order& at(std::uint32_t slot) const {
+    LOB_ASSERT(slot < slots_used_, "order slot out of range");
+    return chunks_[slot >> kChunkOrdersShift][slot & (kChunkOrders - 1)];
+  }
+
+  // Precondition: live() < orders_max (the engine rejects ENGINE_FULL before it gets here).
+  std::uint32_t acquire() {
+    LOB_ASSERT(live_ < orders_max_, "order pool exhausted");
+    std::uint32_t slot = free_head_;
+    if (slot != kSlotNone) {
+      free_head_ = at(slot).next;
+    } else {
+      if (slots_used_ == chunks_.size() * kChunkOrders) add_chunk();
+      slot = slots_used_++;
+    }
+    live_++;
+    LOB_ASSERT(live_ <= slots_used_, "more live orders than slots");
+    return slot;
+  }
+
+  void release(std::uint32_t slot) {
+    Order& order = at(slot);
+    LOB_ASSERT(order.level == kSlotNone, "a released order must not be queued");
+    LOB_ASSERT(live_ > 0, "release without a live order");
+    order.id = 0;
+    order.next = free_head_;
+    free_head_ = slot;
+    live_--;
+  }
+
+  std::uint32_t live() const { return live_; }
+  std::uint32_t slots_used() const { return slots_used_; }
+  std::uint32_t orders_max() const { return orders_max_; }
+  std::size_t memory_bytes() const {
+    return chunks_.size() * kChunkOrders * sizeof(Order) +
+           chunks_.capacity() * sizeof(std::unique_ptr<Order[]>);
+  }
+
+ private:
+  void add_chunk() {
+    LOB_ASSERT(chunks_.size() * kChunkOrders < std::size_t{orders_max_} + kChunkOrders,
+               "chunk beyond orders_max");
+    chunks_.push_back(std::make_unique_for_overwrite<Order[]>(kChunkOrders));
+  }
+
+  std::vector<std::unique_ptr<Order[]>> chunks_;
+  std::uint32_t orders_max_;
+  std::uint32_t live_ = 0;
+  std::uint32_t slots_used_ = 0;  // High-water mark: slots ever handed out.
+  std::uint32_t free_head_ = kSlotNone;
+};
+
+}  // namespace lob

@@ -1,0 +1,107 @@
+// Command builders, a standard instrument set and report checks shared by the core tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "matching_engine.hpp"
+#include "protocol.hpp"
+#include "test_runner.hpp"
+
+namespace lob_test {
+
+using namespace lob;
+
+// Set by main() from --sanitizer: the randomized and deep tests run smaller under sanitizers.
+inline bool& sanitizer_mode() {
+  static bool enabled = false;
+  return enabled;
+}
+
+// Symbol 0: tick 1, lot 1, max 1,000, band [950, 1050]. Symbol 1: tick 5, lot 10, max 10,000,
+// band [9,900, 10,100]. Symbol 2: tick 1, lot 1, max 2^32 - 1, band [-9,900, 10,100].
+inline std::vector<InstrumentConfig> standard_instruments() {
+  return {
+      InstrumentConfig{"AAA", 1, 1, 1'000, 1'000, 500},
+      InstrumentConfig{"BBB", 5, 10, 10'000, 10'000, 100},
+      InstrumentConfig{"CCC", 1, 1, kOrderQuantityMax, 100, 1'000'000},
+  };
+}
+
+inline EngineConfig engine_config(StpMode stp = StpMode::Off, std::uint32_t orders_max = 1u << 16) {
+  EngineConfig config;
+  config.stp = stp;
+  config.orders_max = orders_max;
+  return config;
+}
+
+inline Command new_order(SymbolIndex symbol, Owner owner, std::uint64_t client_order_id, Side side,
+                         OrderType type, Price price, Quantity quantity) {
+  return Command{Action::New, side, type, symbol, owner, client_order_id, 0, price, quantity};
+}
+inline Command limit(Owner owner, std::uint64_t client_order_id, Side side, Price price,
+                     Quantity quantity, SymbolIndex symbol = 0) {
+  return new_order(symbol, owner, client_order_id, side, OrderType::Limit, price, quantity);
+}
+inline Command cancel(Owner owner, OrderId order_id, std::uint64_t client_order_id = 0) {
+  return Command{Action::Cancel, Side::Buy, OrderType::Limit, 0, owner, client_order_id, order_id, 0, 0};
+}
+inline Command modify(Owner owner, OrderId order_id, Price price, Quantity quantity,
+                      std::uint64_t client_order_id = 0) {
+  return Command{Action::Modify, Side::Buy, OrderType::Limit, 0, owner, client_order_id, order_id, price, quantity};
+}
+inline Command mass_cancel(Owner owner, SymbolIndex symbol) {
+  return Command{Action::MassCancel, Side::Buy, OrderType::Limit, symbol, owner, 0, 0, 0, 0};
+}
+
+inline std::vector<Report> run(MatchingEngine& engine, const Command& command) {
+  std::vector<Report> out;
+  engine.execute(command, out);
+  const std::string violation = engine.validate();
+  if (!violation.empty()) fail(__FILE__, __LINE__, "validate: " + violation);
+  return out;
+}
+
+// The fields most tests care about; -1 means "don't check".
+struct Expect {
+  ExecKind kind;
+  Reason reason;
+  std::int64_t order_id = -1;
+  std::int64_t cum = -1;
+  std::int64_t leaves = -1;
+  std::int64_t last_quantity = -1;
+  std::int64_t last_price = -1;
+  std::int64_t trade_id = -1;
+};
+
+inline void check_report(const Report& report, const Expect& expect, const char* file, int line) {
+  auto field = [&](const char* name, std::int64_t got, std::int64_t want) {
+    if (want != -1 && got != want) {
+      fail(file, line, std::string(name) + ": got " + std::to_string(got) + ", expected " + std::to_string(want) +
+                           " (report seq " + std::to_string(report.seq) + ")");
+    }
+  };
+  field("kind", static_cast<int>(report.kind), static_cast<int>(expect.kind));
+  field("reason", static_cast<int>(report.reason), static_cast<int>(expect.reason));
+  field("order_id", static_cast<std::int64_t>(report.order_id), expect.order_id);
+  field("cum", report.cum_quantity, expect.cum);
+  field("leaves", report.leaves_quantity, expect.leaves);
+  field("last_quantity", report.last_quantity, expect.last_quantity);
+  field("last_price", report.last_price, expect.last_price);
+  field("trade_id", static_cast<std::int64_t>(report.trade_id), expect.trade_id);
+}
+
+inline void check_reports(const std::vector<Report>& reports, const std::vector<Expect>& expects,
+                          const char* file, int line) {
+  if (reports.size() != expects.size()) {
+    fail(file, line, "report count: got " + std::to_string(reports.size()) + ", expected " +
+                         std::to_string(expects.size()));
+    return;
+  }
+  for (std::size_t index = 0; index < reports.size(); index++) check_report(reports[index], expects[index], file, line);
+}
+
+#define CHECK_REPORTS(reports, ...) ::lob_test::check_reports((reports), __VA_ARGS__, __FILE__, __LINE__)
+
+}  // namespace lob_test
