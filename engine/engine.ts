@@ -1,0 +1,188 @@
+/**
+ * The typed face of the native matching engine (inline mode: matching runs in the caller's thread).
+ *
+ * Two APIs over one native entry point:
+ * - per command: `submit`, `cancel`, `modify`, `massCancel`, `execute` take objects and return
+ *   report objects. Simple; one Node-API crossing per command.
+ * - batched: `executeBatch(records, count)` takes command records (protocol.ts) and returns report
+ *   records in a view that stays valid until the next call. One crossing per batch, no JS object
+ *   per order: the path for high rates.
+ *
+ * Options are validated once, here, with errors that name the field; the addon checks every value
+ * again at the boundary (TypeError or RangeError naming the field), so a hostile call never
+ * reaches the core.
+ */
+import { InvariantError } from './errors.js';
+import { loadAddon, type NativeEngineHandle, type NativeStats } from './native.js';
+import { validateEngineOptions } from './options.js';
+import { Action, COMMAND_SLOTS, CommandSlot, OrderType, REPORT_SLOTS, Side, SYMBOL_ALL, type SideCode } from './protocol.js';
+import { decodeReports, encodeCommand } from './records.js';
+import type {
+  Bbo,
+  Command,
+  Depth,
+  EngineOptions,
+  ExecutionReport,
+  Level,
+  Modify,
+  NewOrder,
+  OrderBookEngine,
+  OrderRef,
+  RestingOrder,
+} from './types.js';
+
+/** Reports held by the output buffer before it grows. */
+const REPORT_BUFFER_RECORDS_INITIAL = 4096;
+const SNAPSHOT_FIELDS = 7;
+
+export interface ReportBatch {
+  /** Report records (protocol.ts ReportSlot layout); valid until the engine's next call. */
+  readonly records: Float64Array;
+  readonly count: number;
+}
+
+export type EngineStats = NativeStats;
+
+export class Engine implements OrderBookEngine {
+  readonly instrumentCount: number;
+  readonly batchCommandsMax: number;
+  private readonly native: NativeEngineHandle;
+  private readonly symbols: Map<string, number>;
+  private readonly single = new Float64Array(COMMAND_SLOTS);
+  private out = new Float64Array(REPORT_BUFFER_RECORDS_INITIAL * REPORT_SLOTS);
+
+  constructor(options: EngineOptions) {
+    const resolved = validateEngineOptions(options);
+    const addon = loadAddon();
+    if (addon.layout.commandSlots !== COMMAND_SLOTS || addon.layout.reportSlots !== REPORT_SLOTS) {
+      throw new InvariantError('the native addon was built from another record layout: run `npm run build:addon`');
+    }
+    this.native = new addon.NativeEngine(resolved);
+    this.batchCommandsMax = addon.layout.batchCommandsMax;
+    this.instrumentCount = resolved.instruments.length;
+    this.symbols = new Map(resolved.instruments.map((instrument, index) => [instrument.symbol, index]));
+  }
+
+  /** The index of a configured symbol, or -1 (which the engine rejects as UNKNOWN_SYMBOL). */
+  symbolIndex(symbol: string): number {
+    return this.symbols.get(symbol) ?? -1;
+  }
+
+  /** Runs `count` command records; returns the reports in a view valid until the next call. */
+  executeBatch(commands: Float64Array, count: number): ReportBatch {
+    const total = this.native.execute(commands, count, this.out);
+    this.drainOverflow(total);
+    return { records: this.out.subarray(0, total * REPORT_SLOTS), count: total };
+  }
+
+  execute(command: Command): ExecutionReport[] {
+    checkFieldTypes(command);
+    encodeCommand(command, this.single, 0);
+    const total = this.native.execute(this.single, 1, this.out);
+    this.drainOverflow(total);
+    return decodeReports(this.out, total);
+  }
+
+  submit(order: NewOrder): ExecutionReport[] {
+    return this.execute({ action: Action.NEW, orderId: 0, ...order });
+  }
+
+  cancel(ref: OrderRef): ExecutionReport[] {
+    return this.execute(addressed(Action.CANCEL, ref, 0, 0));
+  }
+
+  modify(change: Modify): ExecutionReport[] {
+    return this.execute(addressed(Action.MODIFY, change, change.price, change.quantity));
+  }
+
+  massCancel(owner: number, symbol: number = SYMBOL_ALL): ExecutionReport[] {
+    return this.execute({ ...addressed(Action.MASS_CANCEL, { owner }, 0, 0), symbol });
+  }
+
+  bbo(symbol: number): Bbo {
+    const raw = this.native.bbo(symbol);
+    const level = (at: number): Level | null =>
+      raw[at + 2] === 0 ? null : { price: raw[at]!, quantity: raw[at + 1]!, count: raw[at + 2]! };
+    return { bid: level(0), ask: level(3) };
+  }
+
+  depth(symbol: number, levels: number): Depth {
+    const raw = this.native.depth(symbol, levels);
+    return { bids: toLevels(raw.bids), asks: toLevels(raw.asks) };
+  }
+
+  snapshot(symbol: number): RestingOrder[] {
+    const raw = this.native.snapshot(symbol);
+    const orders: RestingOrder[] = [];
+    for (let at = 0; at < raw.length; at += SNAPSHOT_FIELDS) {
+      orders.push({
+        side: raw[at] as SideCode,
+        price: raw[at + 1]!,
+        orderId: raw[at + 2]!,
+        owner: raw[at + 3]!,
+        clientOrderId: raw[at + 4]!,
+        quantity: raw[at + 5]!,
+        leaves: raw[at + 6]!,
+      });
+    }
+    return orders;
+  }
+
+  stats(): EngineStats {
+    return this.native.stats();
+  }
+
+  /** FNV-1a 64 of every book in canonical order, as 16 hex digits (same as ReferenceBook). */
+  stateHash(): string {
+    return this.native.stateHash();
+  }
+
+  validate(): void {
+    const problem = this.native.validate();
+    if (problem !== '') throw new InvariantError(problem);
+  }
+
+  /** When a call produced more reports than the buffer holds, grow it and fetch the rest. */
+  private drainOverflow(total: number): void {
+    const capacity = this.out.length / REPORT_SLOTS;
+    if (total <= capacity) return;
+    const grown = new Float64Array(Math.max(total, capacity * 2) * REPORT_SLOTS);
+    grown.set(this.out);
+    this.out = grown;
+    const pending = this.native.drain(this.out, capacity);
+    if (pending !== 0) throw new InvariantError(`drain left ${pending} reports behind`);
+  }
+}
+
+const COMMAND_FIELDS = Object.keys(CommandSlot) as (keyof typeof CommandSlot)[];
+
+/** A record slot cannot tell a string from NaN, so wrong types are caught here, by name. */
+function checkFieldTypes(command: Command): void {
+  if (typeof command !== 'object' || command === null) throw new TypeError('command: must be an object');
+  for (const field of COMMAND_FIELDS) {
+    const value: unknown = command[field];
+    if (typeof value !== 'number') throw new TypeError(`${field}: must be a number, got ${value === null ? 'null' : typeof value}`);
+  }
+}
+
+function addressed(action: Command['action'], ref: OrderRef, price: number, quantity: number): Command {
+  return {
+    action,
+    symbol: 0,
+    owner: ref.owner,
+    orderId: ref.orderId ?? 0,
+    clientOrderId: ref.clientOrderId ?? 0,
+    side: Side.BUY,
+    type: 0 as Command['type'],
+    price,
+    quantity,
+  };
+}
+
+function toLevels(raw: Float64Array): Level[] {
+  const levels: Level[] = [];
+  for (let at = 0; at < raw.length; at += 3) levels.push({ price: raw[at]!, quantity: raw[at + 1]!, count: raw[at + 2]! });
+  return levels;
+}
+
+export { Action, OrderType, Side };

@@ -1,0 +1,61 @@
+/**
+ * Loads the compiled Node-API addon (build/Release/lobsim.node). If it cannot load, the error says
+ * how to rebuild it. LOBSIM_ADDON_PATH points at another build (a sanitizer build, say).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LobsimError } from './errors.js';
+
+export interface NativeEngineHandle {
+  execute(commands: Float64Array, count: number, out: Float64Array): number;
+  drain(out: Float64Array, offset: number): number;
+  bbo(symbol: number): Float64Array;
+  depth(symbol: number, levels: number): { bids: Float64Array; asks: Float64Array };
+  snapshot(symbol: number): Float64Array;
+  stats(): NativeStats;
+  stateHash(): string;
+  validate(): string;
+}
+
+export interface NativeStats {
+  restingOrders: number;
+  levels: number;
+  seq: number;
+  trades: number;
+  orders: number;
+  memoryBytes: number;
+}
+
+export interface NativeAddon {
+  NativeEngine: new (options: unknown) => NativeEngineHandle;
+  layout: { commandSlots: number; reportSlots: number; batchCommandsMax: number };
+}
+
+const packageRoot = (): string => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'binding.gyp'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new LobsimError('LOBSIM_ERR_ADDON', 'cannot find the lobsim package root');
+    dir = parent;
+  }
+  return dir;
+};
+
+let cached: NativeAddon | undefined;
+
+export function loadAddon(): NativeAddon {
+  if (cached) return cached;
+  const file = process.env.LOBSIM_ADDON_PATH ?? path.join(packageRoot(), 'build', 'Release', 'lobsim.node');
+  try {
+    cached = createRequire(import.meta.url)(file) as NativeAddon;
+  } catch (cause) {
+    throw new LobsimError(
+      'LOBSIM_ERR_ADDON',
+      `the native addon could not be loaded from ${file} (${(cause as Error).message}). ` +
+        'Rebuild it with `npm run build:addon` (needs g++, make and python3).',
+    );
+  }
+  return cached;
+}

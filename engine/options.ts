@@ -1,0 +1,138 @@
+/**
+ * Engine options: defaults, limits and the one validation both engines use (the native facade
+ * passes the resolved object to the addon; the reference book builds its books from it).
+ *
+ * Every failure is a ConfigError whose message names the field and the allowed range, e.g.
+ * `instruments[3].lotSize: must be an integer in [1, 4294967295], got 0`. Unknown keys are
+ * rejected so that a misspelt option never silently falls back to its default.
+ */
+import { ConfigError } from './errors.js';
+import { ORDER_QUANTITY_MAX, StpMode, type StpModeCode } from './protocol.js';
+import type { EngineOptions, InstrumentConfig, StpModeName } from './types.js';
+
+/** Instruments per engine (an instrument index fits in 16 bits). */
+export const INSTRUMENTS_MAX = 65_536;
+/** Characters per symbol. */
+export const SYMBOL_LENGTH_MAX = 16;
+/** Half-width of a price band, basis points of the reference price (100x the price). */
+export const BAND_BPS_MAX = 1_000_000;
+/** Largest resting-order capacity, orders. */
+export const ORDERS_MAX_LIMIT = 2 ** 30;
+
+export const ENGINE_DEFAULTS = {
+  stp: 'off' as StpModeName,
+  /** Resting-order capacity, orders. */
+  ordersMax: 4_194_304,
+} as const;
+
+export const STP_MODES: Readonly<Record<StpModeName, StpModeCode>> = {
+  off: StpMode.OFF,
+  'cancel-incoming': StpMode.CANCEL_INCOMING,
+  'cancel-resting': StpMode.CANCEL_RESTING,
+};
+
+/** EngineOptions with every default filled in; same shape, plain data, frozen. */
+export interface ResolvedEngineOptions {
+  readonly instruments: readonly Readonly<InstrumentConfig>[];
+  readonly stp: StpModeName;
+  readonly ordersMax: number;
+}
+
+const ENGINE_KEYS = ['instruments', 'stp', 'ordersMax'] as const;
+const INSTRUMENT_KEYS = ['symbol', 'tickSize', 'lotSize', 'maxOrderQuantity', 'referencePrice', 'bandBps'] as const;
+
+export function validateEngineOptions(options: unknown): ResolvedEngineOptions {
+  const record = plainObject(options, 'options');
+  rejectUnknownKeys(record, ENGINE_KEYS, 'options.');
+  const instruments = validateInstruments(record.instruments);
+  const stp = record.stp === undefined ? ENGINE_DEFAULTS.stp : record.stp;
+  if (typeof stp !== 'string' || !Object.hasOwn(STP_MODES, stp)) {
+    throw new ConfigError(`stp: must be one of ${Object.keys(STP_MODES).join(', ')}, got ${show(stp)}`);
+  }
+  const ordersMax = record.ordersMax === undefined ? ENGINE_DEFAULTS.ordersMax : record.ordersMax;
+  integerIn(ordersMax, 1, ORDERS_MAX_LIMIT, 'ordersMax');
+  return Object.freeze({ instruments, stp: stp as StpModeName, ordersMax: ordersMax as number });
+}
+
+function validateInstruments(value: unknown): readonly Readonly<InstrumentConfig>[] {
+  if (!Array.isArray(value)) throw new ConfigError(`instruments: must be an array, got ${show(value)}`);
+  if (value.length < 1 || value.length > INSTRUMENTS_MAX) {
+    throw new ConfigError(`instruments: must hold 1 to ${INSTRUMENTS_MAX} instruments, got ${value.length}`);
+  }
+  const firstIndexBySymbol = new Map<string, number>();
+  return Object.freeze(
+    value.map((item: unknown, index) => {
+      const instrument = validateInstrument(item, `instruments[${index}]`);
+      const first = firstIndexBySymbol.get(instrument.symbol);
+      if (first !== undefined) {
+        throw new ConfigError(
+          `instruments[${index}].symbol: duplicate of instruments[${first}].symbol (${show(instrument.symbol)})`,
+        );
+      }
+      firstIndexBySymbol.set(instrument.symbol, index);
+      return instrument;
+    }),
+  );
+}
+
+function validateInstrument(value: unknown, path: string): Readonly<InstrumentConfig> {
+  const record = plainObject(value, path);
+  rejectUnknownKeys(record, INSTRUMENT_KEYS, `${path}.`);
+  const { symbol } = record;
+  // ASCII only, so that the length in characters equals the byte length the C++ core checks.
+  if (typeof symbol !== 'string' || symbol.length < 1 || symbol.length > SYMBOL_LENGTH_MAX || !/^[\x20-\x7e]*$/.test(symbol)) {
+    throw new ConfigError(`${path}.symbol: must be a string of 1 to ${SYMBOL_LENGTH_MAX} printable ASCII characters, got ${show(symbol)}`);
+  }
+  const tickSize = integerIn(record.tickSize, 1, Number.MAX_SAFE_INTEGER, `${path}.tickSize`);
+  const lotSize = integerIn(record.lotSize, 1, ORDER_QUANTITY_MAX, `${path}.lotSize`);
+  const maxOrderQuantity = integerIn(record.maxOrderQuantity, lotSize, ORDER_QUANTITY_MAX, `${path}.maxOrderQuantity`);
+  if (maxOrderQuantity % lotSize !== 0) {
+    throw new ConfigError(`${path}.maxOrderQuantity: must be a multiple of lotSize ${lotSize}, got ${maxOrderQuantity}`);
+  }
+  const referencePrice = integerIn(record.referencePrice, 1, Number.MAX_SAFE_INTEGER, `${path}.referencePrice`);
+  const bandBps = integerIn(record.bandBps, 1, BAND_BPS_MAX, `${path}.bandBps`);
+  return Object.freeze({ symbol, tickSize, lotSize, maxOrderQuantity, referencePrice, bandBps });
+}
+
+/**
+ * The inclusive price band [referencePrice - b, referencePrice + b], b = floor(referencePrice *
+ * bandBps / 10000), computed exactly with BigInt (the product can exceed 2^53). A bound beyond the
+ * safe range rounds when converted, but stays beyond every price a record can carry (prices are
+ * safe integers), so comparisons against it remain exact.
+ */
+export function priceBand(instrument: Readonly<InstrumentConfig>): { low: number; high: number } {
+  const reference = BigInt(instrument.referencePrice);
+  const half = (reference * BigInt(instrument.bandBps)) / 10_000n;
+  return { low: Number(reference - half), high: Number(reference + half) };
+}
+
+function plainObject(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${path}: must be an object, got ${show(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function rejectUnknownKeys(record: Record<string, unknown>, allowed: readonly string[], prefix: string): void {
+  for (const key of Object.keys(record)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(`${prefix}${key}: unknown option (allowed: ${allowed.join(', ')})`);
+    }
+  }
+}
+
+function integerIn(value: unknown, min: number, max: number, path: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${path}: must be an integer in [${min}, ${max}], got ${show(value)}`);
+  }
+  return value;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}

@@ -1,0 +1,95 @@
+/**
+ * Command and report records (protocol.ts slot layouts) to and from objects. `index` counts
+ * records, not slots: record i occupies slots [i * SLOTS, (i + 1) * SLOTS). Arrays must already be
+ * long enough; a record past the end is a programmer error and throws a RangeError.
+ */
+import {
+  COMMAND_SLOTS,
+  CommandSlot,
+  REPORT_SLOTS,
+  ReportSlot,
+  type ActionCode,
+  type ExecKindCode,
+  type OrderTypeCode,
+  type ReasonCode,
+  type SideCode,
+} from './protocol.js';
+import type { Command, ExecutionReport } from './types.js';
+
+/** Float64 records; plain arrays are accepted for tests and tooling. */
+export type RecordArray = Float64Array | number[];
+
+function base(array: RecordArray, index: number, slots: number): number {
+  if (!Number.isInteger(index) || index < 0 || (index + 1) * slots > array.length) {
+    throw new RangeError(`record ${index} does not fit in an array of ${array.length} slots (${slots} slots per record)`);
+  }
+  return index * slots;
+}
+
+const slot = (array: RecordArray, at: number): number => array[at] as number;
+
+export function encodeCommand(command: Command, array: RecordArray, index: number): void {
+  const at = base(array, index, COMMAND_SLOTS);
+  array[at + CommandSlot.action] = command.action;
+  array[at + CommandSlot.symbol] = command.symbol;
+  array[at + CommandSlot.owner] = command.owner;
+  array[at + CommandSlot.clientOrderId] = command.clientOrderId;
+  array[at + CommandSlot.orderId] = command.orderId;
+  array[at + CommandSlot.side] = command.side;
+  array[at + CommandSlot.type] = command.type;
+  array[at + CommandSlot.price] = command.price;
+  array[at + CommandSlot.quantity] = command.quantity;
+}
+
+export function decodeCommand(array: RecordArray, index: number): Command {
+  const at = base(array, index, COMMAND_SLOTS);
+  return {
+    action: slot(array, at + CommandSlot.action) as ActionCode,
+    symbol: slot(array, at + CommandSlot.symbol),
+    owner: slot(array, at + CommandSlot.owner),
+    clientOrderId: slot(array, at + CommandSlot.clientOrderId),
+    orderId: slot(array, at + CommandSlot.orderId),
+    side: slot(array, at + CommandSlot.side) as SideCode,
+    type: slot(array, at + CommandSlot.type) as OrderTypeCode,
+    price: slot(array, at + CommandSlot.price),
+    quantity: slot(array, at + CommandSlot.quantity),
+  };
+}
+
+export function encodeReport(report: ExecutionReport, array: RecordArray, index: number): void {
+  const at = base(array, index, REPORT_SLOTS);
+  for (const [field, offset] of Object.entries(ReportSlot) as [keyof ExecutionReport, number][]) {
+    array[at + offset] = report[field];
+  }
+}
+
+export function decodeReport(array: RecordArray, index: number): ExecutionReport {
+  const at = base(array, index, REPORT_SLOTS);
+  return {
+    seq: slot(array, at + ReportSlot.seq),
+    kind: slot(array, at + ReportSlot.kind) as ExecKindCode,
+    reason: slot(array, at + ReportSlot.reason) as ReasonCode,
+    orderId: slot(array, at + ReportSlot.orderId),
+    owner: slot(array, at + ReportSlot.owner),
+    clientOrderId: slot(array, at + ReportSlot.clientOrderId),
+    symbol: slot(array, at + ReportSlot.symbol),
+    side: slot(array, at + ReportSlot.side) as SideCode,
+    price: slot(array, at + ReportSlot.price),
+    quantity: slot(array, at + ReportSlot.quantity),
+    lastQuantity: slot(array, at + ReportSlot.lastQuantity),
+    lastPrice: slot(array, at + ReportSlot.lastPrice),
+    cumQuantity: slot(array, at + ReportSlot.cumQuantity),
+    leavesQuantity: slot(array, at + ReportSlot.leavesQuantity),
+    tradeId: slot(array, at + ReportSlot.tradeId),
+    tsReceiveNs: slot(array, at + ReportSlot.tsReceiveNs),
+    tsMatchNs: slot(array, at + ReportSlot.tsMatchNs),
+    tsDispatchNs: slot(array, at + ReportSlot.tsDispatchNs),
+  };
+}
+
+/** The first `count` report records of `array`. */
+export function decodeReports(array: RecordArray, count: number): ExecutionReport[] {
+  const reports: ExecutionReport[] = [];
+  for (let index = 0; index < count; index++) reports.push(decodeReport(array, index));
+  return reports;
+}

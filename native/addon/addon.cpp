@@ -1,0 +1,352 @@
+// The Node-API glue: converts and validates JS input, calls the core, converts results back.
+// Nothing here decides a matching rule. Every JS value that crosses is checked before the core
+// sees it: a bad value throws a TypeError or RangeError naming the field, and a rejected batch
+// changes no state (all records are checked before the first one executes). C++ exceptions never
+// cross into JS unconverted (node_addon_api_except turns them into JS errors).
+#include <napi.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "matching_engine.hpp"
+#include "protocol.hpp"
+
+namespace {
+
+using lob::Command;
+using lob::Report;
+
+// One crossing carries at most this many commands; larger batches are a RangeError, not a stall.
+constexpr std::size_t kBatchCommandsMax = 1u << 20;
+constexpr double kSafeIntegerMaxDouble = static_cast<double>(lob::kSafeIntegerMax);
+constexpr double kOwnerMax = 4294967295.0;
+
+std::string describe(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+bool is_safe_integer(double value) {
+  return std::isfinite(value) && value == std::trunc(value) && std::fabs(value) <= kSafeIntegerMaxDouble;
+}
+
+[[noreturn]] void throw_range(Napi::Env env, const std::string& message) {
+  throw Napi::RangeError::New(env, message);
+}
+
+[[noreturn]] void throw_type(Napi::Env env, const std::string& message) {
+  throw Napi::TypeError::New(env, message);
+}
+
+// Reads a safe integer in [min, max]; `field` names it in the error message.
+std::int64_t checked_integer(Napi::Env env, double value, const std::string& field, double min, double max) {
+  if (!is_safe_integer(value) || value < min || value > max) {
+    throw_range(env, field + ": must be an integer in [" + describe(min) + ", " + describe(max) + "], got " +
+                         describe(value));
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+// Reads slot `slot` of command record `index`. The field name is built only on failure: this runs
+// once per slot of every command of every batch.
+std::int64_t slot_integer(Napi::Env env, const double* record, std::size_t index, int slot, const char* field,
+                          double min, double max) {
+  const double value = record[slot];
+  if (is_safe_integer(value) && value >= min && value <= max) return static_cast<std::int64_t>(value);
+  checked_integer(env, value, "commands[" + std::to_string(index) + "]." + field, min, max);
+  return 0;  // Unreachable: checked_integer threw.
+}
+
+Command decode_command(Napi::Env env, const double* record, std::size_t index) {
+  namespace slot = lob::command_slot;
+  Command command{};
+  command.action = static_cast<lob::Action>(slot_integer(env, record, index, slot::action, "action", 1, lob::kActionMax));
+  const std::int64_t symbol = slot_integer(env, record, index, slot::symbol, "symbol", -1, kOwnerMax - 1);
+  command.symbol = symbol < 0 ? lob::kSymbolAll : static_cast<lob::SymbolIndex>(symbol);
+  command.owner = static_cast<lob::Owner>(slot_integer(env, record, index, slot::owner, "owner", 0, kOwnerMax));
+  command.client_order_id = static_cast<std::uint64_t>(
+      slot_integer(env, record, index, slot::client_order_id, "clientOrderId", 0, kSafeIntegerMaxDouble));
+  command.order_id =
+      static_cast<lob::OrderId>(slot_integer(env, record, index, slot::order_id, "orderId", 0, kSafeIntegerMaxDouble));
+  command.side = static_cast<lob::Side>(slot_integer(env, record, index, slot::side, "side", 0, 1));
+  const double type_min = command.action == lob::Action::New ? 1 : 0;
+  command.type =
+      static_cast<lob::OrderType>(slot_integer(env, record, index, slot::type, "type", type_min, lob::kOrderTypeMax));
+  command.price =
+      slot_integer(env, record, index, slot::price, "price", -kSafeIntegerMaxDouble, kSafeIntegerMaxDouble);
+  command.quantity =
+      slot_integer(env, record, index, slot::quantity, "quantity", -kSafeIntegerMaxDouble, kSafeIntegerMaxDouble);
+  return command;
+}
+
+double to_slot(std::uint64_t value) {
+  // Counters and ids stay far below 2^53 in any run this engine can hold; a larger value would be
+  // silently rounded by the double, so refuse it loudly instead.
+  if (value > static_cast<std::uint64_t>(lob::kSafeIntegerMax)) {
+    std::fprintf(stderr, "lobsim: a report field exceeds 2^53 - 1 (%llu)\n", static_cast<unsigned long long>(value));
+    std::abort();
+  }
+  return static_cast<double>(value);
+}
+
+double to_slot_signed(std::int64_t value) { return static_cast<double>(value); }
+
+void encode_report(const Report& report, double* out) {
+  namespace slot = lob::report_slot;
+  out[slot::seq] = to_slot(report.seq);
+  out[slot::kind] = static_cast<double>(report.kind);
+  out[slot::reason] = static_cast<double>(report.reason);
+  out[slot::order_id] = to_slot(report.order_id);
+  out[slot::owner] = static_cast<double>(report.owner);
+  out[slot::client_order_id] = to_slot(report.client_order_id);
+  out[slot::symbol] = report.symbol == lob::kSymbolAll ? -1.0 : static_cast<double>(report.symbol);
+  out[slot::side] = static_cast<double>(report.side);
+  out[slot::price] = to_slot_signed(report.price);
+  out[slot::quantity] = to_slot_signed(report.quantity);
+  out[slot::last_quantity] = to_slot_signed(report.last_quantity);
+  out[slot::last_price] = to_slot_signed(report.last_price);
+  out[slot::cum_quantity] = to_slot_signed(report.cum_quantity);
+  out[slot::leaves_quantity] = to_slot_signed(report.leaves_quantity);
+  out[slot::trade_id] = to_slot(report.trade_id);
+  out[slot::ts_receive_ns] = to_slot(report.ts_receive_ns);
+  out[slot::ts_match_ns] = to_slot(report.ts_match_ns);
+  out[slot::ts_dispatch_ns] = to_slot(report.ts_dispatch_ns);
+}
+
+Napi::Float64Array float64_array_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field) {
+  if (info.Length() <= index || !info[index].IsTypedArray() ||
+      info[index].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw_type(info.Env(), std::string(field) + ": must be a Float64Array");
+  }
+  return info[index].As<Napi::Float64Array>();
+}
+
+std::int64_t integer_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field, double min, double max) {
+  if (info.Length() <= index || !info[index].IsNumber()) {
+    throw_type(info.Env(), std::string(field) + ": must be a number");
+  }
+  return checked_integer(info.Env(), info[index].As<Napi::Number>().DoubleValue(), field, min, max);
+}
+
+// Reads an integer property of a config object; the message names the JS path.
+std::int64_t config_integer(Napi::Object object, const char* key, const std::string& path, double min, double max) {
+  Napi::Env env = object.Env();
+  Napi::Value value = object.Get(key);
+  if (!value.IsNumber()) throw_type(env, path + key + ": must be a number");
+  return checked_integer(env, value.As<Napi::Number>().DoubleValue(), path + key, min, max);
+}
+
+lob::InstrumentConfig decode_instrument(Napi::Object object, std::size_t index) {
+  const std::string path = "instruments[" + std::to_string(index) + "].";
+  Napi::Value symbol = object.Get("symbol");
+  if (!symbol.IsString()) throw_type(object.Env(), path + "symbol: must be a string");
+  lob::InstrumentConfig instrument;
+  instrument.symbol = symbol.As<Napi::String>().Utf8Value();
+  instrument.tick_size = config_integer(object, "tickSize", path, 1, kSafeIntegerMaxDouble);
+  instrument.lot_size = config_integer(object, "lotSize", path, 1, kOwnerMax);
+  instrument.max_order_quantity = config_integer(object, "maxOrderQuantity", path, 1, kOwnerMax);
+  instrument.reference_price = config_integer(object, "referencePrice", path, 1, kSafeIntegerMaxDouble);
+  instrument.band_bps = config_integer(object, "bandBps", path, 1, static_cast<double>(lob::kBandBpsMax));
+  return instrument;
+}
+
+lob::StpMode decode_stp(Napi::Env env, Napi::Value value) {
+  if (value.IsUndefined()) return lob::StpMode::Off;
+  const std::string name = value.IsString() ? value.As<Napi::String>().Utf8Value() : "";
+  if (name == "off") return lob::StpMode::Off;
+  if (name == "cancel-incoming") return lob::StpMode::CancelIncoming;
+  if (name == "cancel-resting") return lob::StpMode::CancelResting;
+  throw_range(env, "stp: must be one of off, cancel-incoming, cancel-resting");
+}
+
+class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeEngine",
+                       {
+                           InstanceMethod<&EngineWrap::Execute>("execute"),
+                           InstanceMethod<&EngineWrap::Drain>("drain"),
+                           InstanceMethod<&EngineWrap::BboOf>("bbo"),
+                           InstanceMethod<&EngineWrap::DepthOf>("depth"),
+                           InstanceMethod<&EngineWrap::SnapshotOf>("snapshot"),
+                           InstanceMethod<&EngineWrap::Stats>("stats"),
+                           InstanceMethod<&EngineWrap::StateHash>("stateHash"),
+                           InstanceMethod<&EngineWrap::Validate>("validate"),
+                       });
+  }
+
+  explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsObject()) throw_type(env, "options: must be an object");
+    Napi::Object options = info[0].As<Napi::Object>();
+    Napi::Value list = options.Get("instruments");
+    if (!list.IsArray()) throw_type(env, "instruments: must be an array");
+    Napi::Array array = list.As<Napi::Array>();
+    if (array.Length() < 1 || array.Length() > lob::kInstrumentsMax) {
+      throw_range(env, "instruments: must hold 1 to " + std::to_string(lob::kInstrumentsMax) + " instruments, got " +
+                           std::to_string(array.Length()));
+    }
+    std::vector<lob::InstrumentConfig> instruments;
+    instruments.reserve(array.Length());
+    for (std::uint32_t i = 0; i < array.Length(); i++) {
+      Napi::Value item = array.Get(i);
+      if (!item.IsObject()) throw_type(env, "instruments[" + std::to_string(i) + "]: must be an object");
+      instruments.push_back(decode_instrument(item.As<Napi::Object>(), i));
+    }
+    lob::EngineConfig config;
+    config.stp = decode_stp(env, options.Get("stp"));
+    if (!options.Get("ordersMax").IsUndefined()) {
+      config.orders_max = static_cast<std::uint32_t>(config_integer(options, "ordersMax", "", 1, lob::kOrdersMaxLimit));
+    }
+    const std::string problem = lob::validate_config(config, instruments);
+    if (!problem.empty()) throw_range(env, problem);
+    engine_ = std::make_unique<lob::MatchingEngine>(config, std::move(instruments));
+  }
+
+ private:
+  // execute(commands: Float64Array, count: number, out: Float64Array): number
+  // Runs `count` command records and returns how many reports they produced. The first ones that
+  // fit are written to `out`; the rest wait for drain().
+  Napi::Value Execute(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Float64Array commands = float64_array_arg(info, 0, "commands");
+    const std::size_t records = commands.ElementLength() / lob::command_slot::count;
+    const std::size_t count = static_cast<std::size_t>(
+        integer_arg(info, 1, "count", 0, static_cast<double>(std::min(records, kBatchCommandsMax))));
+    Napi::Float64Array out = float64_array_arg(info, 2, "out");
+
+    batch_.clear();
+    const double* data = commands.Data();
+    for (std::size_t i = 0; i < count; i++) batch_.push_back(decode_command(env, data + i * lob::command_slot::count, i));
+
+    reports_.clear();
+    pending_ = 0;
+    for (const Command& command : batch_) engine_->execute(command, reports_);
+    copy_reports(out, 0);
+    return Napi::Number::New(env, static_cast<double>(reports_.size()));
+  }
+
+  // drain(out: Float64Array, offset: number): number — copies reports that did not fit, starting
+  // at record `offset` of `out`; returns how many reports are still pending after this copy.
+  Napi::Value Drain(const Napi::CallbackInfo& info) {
+    Napi::Float64Array out = float64_array_arg(info, 0, "out");
+    const std::size_t capacity = out.ElementLength() / lob::report_slot::count;
+    const std::size_t offset = static_cast<std::size_t>(integer_arg(info, 1, "offset", 0, static_cast<double>(capacity)));
+    copy_reports(out, offset);
+    return Napi::Number::New(info.Env(), static_cast<double>(reports_.size() - pending_));
+  }
+
+  void copy_reports(Napi::Float64Array out, std::size_t offset) {
+    const std::size_t capacity = out.ElementLength() / lob::report_slot::count;
+    double* data = out.Data();
+    for (std::size_t at = offset; at < capacity && pending_ < reports_.size(); at++, pending_++) {
+      encode_report(reports_[pending_], data + at * lob::report_slot::count);
+    }
+  }
+
+  lob::SymbolIndex symbol_arg(const Napi::CallbackInfo& info) {
+    const double last = static_cast<double>(engine_->instrument_count()) - 1;
+    return static_cast<lob::SymbolIndex>(integer_arg(info, 0, "symbol", 0, last));
+  }
+
+  // bbo(symbol): Float64Array [bidPrice, bidQuantity, bidCount, askPrice, askQuantity, askCount]
+  Napi::Value BboOf(const Napi::CallbackInfo& info) {
+    const lob::Bbo bbo = engine_->bbo(symbol_arg(info));
+    Napi::Float64Array result = Napi::Float64Array::New(info.Env(), 6);
+    result[0] = to_slot_signed(bbo.bid.price);
+    result[1] = to_slot_signed(bbo.bid.quantity);
+    result[2] = bbo.bid.count;
+    result[3] = to_slot_signed(bbo.ask.price);
+    result[4] = to_slot_signed(bbo.ask.quantity);
+    result[5] = bbo.ask.count;
+    return result;
+  }
+
+  static Napi::Float64Array levels_array(Napi::Env env, const std::vector<lob::LevelView>& levels) {
+    Napi::Float64Array result = Napi::Float64Array::New(env, levels.size() * 3);
+    for (std::size_t i = 0; i < levels.size(); i++) {
+      result[i * 3] = to_slot_signed(levels[i].price);
+      result[i * 3 + 1] = to_slot_signed(levels[i].quantity);
+      result[i * 3 + 2] = levels[i].count;
+    }
+    return result;
+  }
+
+  // depth(symbol, levels): { bids: Float64Array, asks: Float64Array } as (price, quantity, count) triples.
+  Napi::Value DepthOf(const Napi::CallbackInfo& info) {
+    const lob::SymbolIndex symbol = symbol_arg(info);
+    const auto levels_max = static_cast<std::size_t>(integer_arg(info, 1, "levels", 0, kSafeIntegerMaxDouble));
+    std::vector<lob::LevelView> bids, asks;
+    engine_->depth(symbol, levels_max, bids, asks);
+    Napi::Object result = Napi::Object::New(info.Env());
+    result.Set("bids", levels_array(info.Env(), bids));
+    result.Set("asks", levels_array(info.Env(), asks));
+    return result;
+  }
+
+  // snapshot(symbol): Float64Array of (side, price, orderId, owner, clientOrderId, quantity, leaves).
+  Napi::Value SnapshotOf(const Napi::CallbackInfo& info) {
+    std::vector<lob::OrderView> orders;
+    engine_->snapshot(symbol_arg(info), orders);
+    constexpr std::size_t kFields = 7;
+    Napi::Float64Array result = Napi::Float64Array::New(info.Env(), orders.size() * kFields);
+    double* data = result.Data();
+    for (std::size_t i = 0; i < orders.size(); i++) {
+      const lob::OrderView& order = orders[i];
+      double* row = data + i * kFields;
+      row[0] = static_cast<double>(order.side);
+      row[1] = to_slot_signed(order.price);
+      row[2] = to_slot(order.order_id);
+      row[3] = order.owner;
+      row[4] = to_slot(order.client_order_id);
+      row[5] = to_slot_signed(order.quantity);
+      row[6] = to_slot_signed(order.leaves);
+    }
+    return result;
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    const lob::EngineStats stats = engine_->stats();
+    Napi::Object result = Napi::Object::New(info.Env());
+    result.Set("restingOrders", to_slot(stats.resting_orders));
+    result.Set("levels", to_slot(stats.levels));
+    result.Set("seq", to_slot(stats.seq));
+    result.Set("trades", to_slot(stats.trades));
+    result.Set("orders", to_slot(stats.orders));
+    result.Set("memoryBytes", to_slot(stats.memory_bytes));
+    return result;
+  }
+
+  Napi::Value StateHash(const Napi::CallbackInfo& info) {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(engine_->state_hash()));
+    return Napi::String::New(info.Env(), text);
+  }
+
+  Napi::Value Validate(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), engine_->validate()); }
+
+  std::unique_ptr<lob::MatchingEngine> engine_;
+  std::vector<Command> batch_;
+  std::vector<Report> reports_;
+  std::size_t pending_ = 0;  // reports_[0, pending_) were copied out.
+};
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativeEngine", EngineWrap::Define(env));
+  Napi::Object layout = Napi::Object::New(env);
+  layout.Set("commandSlots", lob::command_slot::count);
+  layout.Set("reportSlots", lob::report_slot::count);
+  layout.Set("batchCommandsMax", static_cast<double>(kBatchCommandsMax));
+  exports.Set("layout", layout);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(lobsim, Init)

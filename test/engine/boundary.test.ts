@@ -1,0 +1,151 @@
+/**
+ * The Node-API boundary survives hostile values: each gives a TypeError or RangeError naming the
+ * field (or a ConfigError for options), never a crash, and a rejected call changes no state.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../engine/engine.js';
+import { loadAddon } from '../../engine/native.js';
+import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, OrderType, Reason, Side } from '../../engine/protocol.js';
+import { decodeReports, encodeCommand } from '../../engine/records.js';
+import type { Command, NewOrder } from '../../engine/types.js';
+import { testEngineOptions } from '../support/command-arbitrary.js';
+
+const buy: NewOrder = { symbol: 0, owner: 1, clientOrderId: 1, side: Side.BUY, type: OrderType.LIMIT, price: 100, quantity: 10 };
+const asCommand = (order: NewOrder): Command => ({ action: Action.NEW, orderId: 0, ...order });
+
+let engine: Engine;
+beforeEach(() => {
+  engine = new Engine(testEngineOptions('off', 1_000));
+  engine.submit({ ...buy, clientOrderId: 99, price: 95 });
+});
+
+function expectUnchanged(action: () => unknown, error: RegExp, kind: typeof TypeError | typeof RangeError): void {
+  const before = { hash: engine.stateHash(), stats: engine.stats() };
+  expect(action).toThrow(kind);
+  expect(action).toThrow(error);
+  expect({ hash: engine.stateHash(), stats: engine.stats() }).toEqual(before);
+  engine.validate();
+}
+
+describe('per-command API', () => {
+  const hostileNumbers: [string, number, RegExp][] = [
+    ['NaN', Number.NaN, /got NaN/],
+    ['Infinity', Number.POSITIVE_INFINITY, /got Infinity/],
+    ['-Infinity', Number.NEGATIVE_INFINITY, /got -Infinity/],
+    ['2^63', 2 ** 63, /9\.22337\d*e\+18/],
+    ['2^53', 2 ** 53, /9007199254740992/],
+    ['a fraction', 100.5, /got 100\.5/],
+  ];
+  for (const field of ['price', 'quantity', 'owner', 'clientOrderId', 'symbol'] as const) {
+    for (const [name, value, shown] of hostileNumbers) {
+      it(`rejects ${name} in ${field} with a RangeError naming it`, () => {
+        expectUnchanged(() => engine.submit({ ...buy, [field]: value }), new RegExp(`${field}: .*${shown.source}`), RangeError);
+      });
+    }
+  }
+
+  for (const [name, value] of [['a string', '100'], ['undefined', undefined], ['null', null], ['a bigint', 100n], ['an object', {}]] as const) {
+    it(`rejects ${name} as a price with a TypeError naming the field`, () => {
+      expectUnchanged(() => engine.submit({ ...buy, price: value as unknown as number }), /price: must be a number/, TypeError);
+    });
+  }
+
+  it('rejects a missing field with a TypeError naming it', () => {
+    const { quantity: _dropped, ...partial } = buy;
+    expectUnchanged(() => engine.submit(partial as NewOrder), /quantity: must be a number, got undefined/, TypeError);
+  });
+
+  it('rejects out-of-range enum codes', () => {
+    expectUnchanged(() => engine.submit({ ...buy, side: 2 as NewOrder['side'] }), /side: must be an integer in \[0, 1\], got 2/, RangeError);
+    expectUnchanged(() => engine.submit({ ...buy, type: 9 as NewOrder['type'] }), /type: must be an integer in \[1, 5\], got 9/, RangeError);
+    expectUnchanged(() => engine.execute({ ...asCommand(buy), action: 0 as Command['action'] }), /action: must be an integer in \[1, 4\]/, RangeError);
+    expectUnchanged(() => engine.submit({ ...buy, owner: -1 }), /owner: must be an integer in \[0, 4294967295\]/, RangeError);
+  });
+
+  it('treats -0 as 0: a price of -0 is a PRICE_INVALID reject, not an error', () => {
+    const [report] = engine.submit({ ...buy, price: -0 });
+    expect(report).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.PRICE_INVALID, orderId: 0 });
+  });
+
+  it('answers business-rule violations with reject reports, not throws', () => {
+    expect(engine.submit({ ...buy, symbol: 7 })[0]).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.UNKNOWN_SYMBOL });
+    expect(engine.submit({ ...buy, quantity: -3 })[0]).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.QTY_INVALID });
+    expect(engine.submit({ ...buy, quantity: 2 ** 40 })[0]).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.QTY_ABOVE_MAX });
+    expect(engine.submit({ ...buy, clientOrderId: 99 })[0]).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.DUPLICATE_CLIENT_ORDER_ID });
+    expect(engine.cancel({ owner: 1, orderId: 12345 })[0]).toMatchObject({ kind: ExecKind.CANCEL_REJECTED, reason: Reason.UNKNOWN_ORDER });
+    engine.validate();
+  });
+
+  it('maps symbol names to indices, unknown names to a reject', () => {
+    expect(engine.symbolIndex('BBB')).toBe(1);
+    const unknown = engine.symbolIndex('ZZZ');
+    expect(unknown).toBe(-1);
+    expect(engine.submit({ ...buy, symbol: unknown })[0]).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.UNKNOWN_SYMBOL, symbol: -1 });
+  });
+});
+
+describe('batched API', () => {
+  const records = (commands: Command[]) => {
+    const array = new Float64Array(commands.length * COMMAND_SLOTS);
+    commands.forEach((command, index) => encodeCommand(command, array, index));
+    return array;
+  };
+
+  it('checks every record before running any: one bad record rejects the whole batch', () => {
+    const batch = records([asCommand({ ...buy, clientOrderId: 1 }), asCommand({ ...buy, clientOrderId: 2 }), asCommand({ ...buy, clientOrderId: 3 })]);
+    batch[2 * COMMAND_SLOTS + CommandSlot.price] = Number.NaN;
+    expectUnchanged(() => engine.executeBatch(batch, 3), /commands\[2\]\.price: .*got NaN/, RangeError);
+  });
+
+  it('rejects wrong typed arrays and counts', () => {
+    const batch = records([asCommand(buy)]);
+    expectUnchanged(() => engine.executeBatch(new Int32Array(9) as unknown as Float64Array, 1), /commands: must be a Float64Array/, TypeError);
+    expectUnchanged(() => engine.executeBatch([1, 0, 1, 1, 0, 0, 1, 100, 10] as unknown as Float64Array, 1), /commands: must be a Float64Array/, TypeError);
+    expectUnchanged(() => engine.executeBatch(batch, 2), /count: must be an integer in \[0, 1\], got 2/, RangeError);
+    expectUnchanged(() => engine.executeBatch(batch, -1), /count: .*got -1/, RangeError);
+    expectUnchanged(() => engine.executeBatch(batch, Number.NaN), /count: .*got NaN/, RangeError);
+    expectUnchanged(() => engine.executeBatch(batch, '1' as unknown as number), /count: must be a number/, TypeError);
+  });
+
+  it('rejects an oversized batch with a RangeError naming the limit', () => {
+    const oversized = engine.batchCommandsMax + 1;
+    const batch = new Float64Array(oversized * COMMAND_SLOTS);
+    expectUnchanged(() => engine.executeBatch(batch, oversized), new RegExp(`count: must be an integer in \\[0, ${engine.batchCommandsMax}\\]`), RangeError);
+  });
+
+  it('returns every report even when a batch produces more than the output buffer holds', () => {
+    const commands: Command[] = [];
+    for (let id = 1; id <= 5_000; id++) commands.push(asCommand({ ...buy, clientOrderId: 1_000 + id, side: Side.SELL, price: 100 + (id % 10), quantity: 1 }));
+    commands.push(asCommand({ ...buy, clientOrderId: 50, owner: 2, type: OrderType.MARKET, price: 0, quantity: 1_000 }));
+    const roomy = new Engine(testEngineOptions('off', 10_000));
+    const batch = roomy.executeBatch(records(commands), commands.length);
+    // 5,000 acks, then the market order: ack + 1,000 x (taker + maker) fills.
+    expect(batch.count).toBe(5_000 + 1 + 2_000);
+    // The last trade reports the taker, then the maker.
+    const [taker, maker] = decodeReports(batch.records, batch.count).slice(-2);
+    expect(maker).toMatchObject({ kind: ExecKind.FILLED, owner: 1, cumQuantity: 1, leavesQuantity: 0 });
+    expect(taker).toMatchObject({ kind: ExecKind.FILLED, owner: 2, clientOrderId: 50, cumQuantity: 1_000, leavesQuantity: 0 });
+    roomy.validate();
+  });
+});
+
+describe('the addon itself', () => {
+  const { NativeEngine } = loadAddon();
+  it('rejects bad constructor options with errors naming the field', () => {
+    expect(() => new NativeEngine(undefined)).toThrow(/options: must be an object/);
+    expect(() => new NativeEngine({ instruments: 'x' })).toThrow(/instruments: must be an array/);
+    expect(() => new NativeEngine({ instruments: [] })).toThrow(/instruments: must hold 1 to 65536/);
+    const instrument = testEngineOptions('off', 10).instruments[0]!;
+    expect(() => new NativeEngine({ instruments: [{ ...instrument, lotSize: Number.NaN }] })).toThrow(/instruments\[0\]\.lotSize: .*got NaN/);
+    expect(() => new NativeEngine({ instruments: [{ ...instrument, tickSize: '1' }] })).toThrow(/instruments\[0\]\.tickSize: must be a number/);
+    expect(() => new NativeEngine({ instruments: [instrument], stp: 'sometimes' })).toThrow(/stp: must be one of/);
+    expect(() => new NativeEngine({ instruments: [instrument, instrument] })).toThrow(/instruments\[1\]\.symbol/);
+  });
+
+  it('rejects bad query arguments', () => {
+    const native = new NativeEngine(testEngineOptions('off', 10));
+    expect(() => native.bbo(5)).toThrow(/symbol: must be an integer in \[0, 1\], got 5/);
+    expect(() => native.depth(0, -1)).toThrow(/levels: /);
+    expect(() => native.snapshot(Number.NaN)).toThrow(/symbol: .*NaN/);
+  });
+});
