@@ -1,0 +1,42 @@
+/**
+ * The `lobsim` command: the composition root. It parses arguments and calls sim/ and reports/;
+ * nothing imports it. Exit codes: 0 passed, 1 a check or threshold failed, 2 bad usage or input.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { LobsimError } from '../engine/errors.js';
+import { replayCommand } from './replay-command.js';
+
+export const EXIT_PASSED = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_PASSED;
+  const parser = yargs(argv)
+    .scriptName('lobsim')
+    .usage('$0 <command> [options]')
+    .command(replayCommand((code) => (exitCode = code)))
+    .demandCommand(1, 'Name a command: lobsim --help lists them.')
+    .strict()
+    .help()
+    .version()
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new LobsimError('LOBSIM_ERR_USAGE', message);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    if (error instanceof LobsimError) {
+      process.stderr.write(`lobsim: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+const exitCode = await main(hideBin(process.argv));
+process.exitCode = exitCode;
