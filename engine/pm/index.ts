@@ -1,0 +1,10 @@
+/** The position manager's public surface. */
+export { PositionManager } from './position-manager.js';
+export { InlineGateway, FLUSH_REPORTS_MAX } from './inline-gateway.js';
+export { PM_DEFAULTS, PM_ORDER_TYPES, validatePmOptions, type PmOptions, type PmOrderTypeName, type ResolvedPmOptions } from './options.js';
+export { OrderState, OrderEvent, transition, isLive, isCancelling, ILLEGAL, type OrderStateName } from './order-state-machine.js';
+export { limitPrice, priceGrid, PRICE_POLICIES, type PricePolicyName, type PriceGrid } from './price-policy.js';
+export { planReconcile, type ReconcilePlan, type ReconcileLimits } from './reconcile.js';
+export { TargetQueue } from './target-queue.js';
+export { readJournal, type JournalRecord, type JournalSnapshot } from './journal.js';
+export type * from './types.js';

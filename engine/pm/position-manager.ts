@@ -1,0 +1,737 @@
+/**
+ * The position manager: targets in, orders out, execution reports back (seed sections 1.2, 1.4,
+ * 5; questions 4, 9, 10), single-threaded and deterministic given its inputs and clock.
+ *
+ * Entry points: setTarget / setTargets (queue), tick (drain targets, run due timers), onReport,
+ * onEngineEpoch, reconcileWithEngine (after a PM restart), resume. None may be called from inside
+ * `gateway.send`: a re-entrant call throws (the inline harness delivers reports after send returns,
+ * see InlineGateway). A discrete-event simulator calls `tick` at `nextWakeNs()`.
+ *
+ * Ordering invariant: the reports of one order arrive in engine order; reports of different
+ * orders may be delayed, interleaved and duplicated freely. A report whose seq is not above the
+ * order's last applied seq is a duplicate and is ignored (idempotent).
+ *
+ * Accounting: position = the sum of this owner's fills, booked from each report's cumQuantity
+ * (idempotent, and exact even if a partial-fill report went missing). A fill is a fact at the
+ * engine, so its quantity is booked even when its state transition is illegal or the order was
+ * lost in an engine restart; the illegal transition itself is reported and not applied.
+ *
+ * Performance: onReport is O(1) (a map lookup and incremental per-symbol aggregates); reconcile is
+ * O(1) unless it cancels. Auditing and journaling cost one branch each when off.
+ *
+ * Known limitations: whole-order cancels only (no MODIFY to shrink an order); targets still in the
+ * queue at a crash are lost (applied targets are journaled); a terminal order evicted from the
+ * closed-order memory (closedOrdersMax) no longer recognizes late reports.
+ */
+import type { Logger } from 'pino';
+import { InvariantError, LobsimError } from '../errors.js';
+import { priceBand } from '../options.js';
+import { Action, OrderType, Reason, Side, type ExecKindCode, type OrderTypeCode, type ReasonCode, type SideCode } from '../protocol.js';
+import type { ExecutionReport, RestingOrder } from '../types.js';
+import { JOURNAL_VERSION, JournalWriter, readJournal, type JournalRecord, type JournalSnapshot } from './journal.js';
+import { ILLEGAL, OrderEvent, OrderState, eventName, eventOfReport, isLive, stateName, transition, type OrderEventCode, type OrderStateCode } from './order-state-machine.js';
+import { validatePmOptions, type PmOptions, type ResolvedPmOptions } from './options.js';
+import { limitPrice, priceGrid, type PriceGrid } from './price-policy.js';
+import { planReconcile, type ReconcileLimits } from './reconcile.js';
+import { addLiveOrder, PmOrder, setOrderState, SymbolBook, verifySymbolBook } from './symbol-book.js';
+import { TargetQueue } from './target-queue.js';
+import { newStats, reportFields, symbolView } from './views.js';
+import type { Alert, AlertKind, Anomaly, MarketData, PmClock, PmDeps, PmGateway, PmState, PmStats, PmTarget, TargetOutcome } from './types.js';
+
+/** Rejects worth retrying after a backoff: the engine was busy or full, or the market moved. */
+const TRANSIENT_REJECTS: ReadonlySet<number> = new Set<number>([
+  Reason.BUSY,
+  Reason.ENGINE_FULL,
+  Reason.POST_ONLY_WOULD_CROSS,
+  Reason.DUPLICATE_CLIENT_ORDER_ID,
+]);
+
+export class PositionManager {
+  readonly owner: number;
+  readonly options: ResolvedPmOptions;
+  private readonly gateway: PmGateway;
+  private readonly marketData: MarketData;
+  private readonly clock: PmClock;
+  private readonly logger: Logger | undefined;
+  private readonly auditOn: boolean;
+  private readonly orderType: OrderTypeCode;
+  private readonly books: SymbolBook[];
+  private readonly limits: ReconcileLimits[];
+  private readonly grids: PriceGrid[];
+  /** Live orders by client order id, in send order. */
+  private readonly live = new Map<number, PmOrder>();
+  /** Terminal orders by client order id, oldest first, at most closedOrdersMax. */
+  private readonly closed = new Map<number, PmOrder>();
+  private readonly targets: TargetQueue;
+  /** Symbols with a finite wakeNs. */
+  private readonly timed = new Set<number>();
+  private readonly counters: PmStats = newStats();
+  private readonly anomalyList: Anomaly[] = [];
+  private readonly alertList: Alert[] = [];
+  private nextClientOrderId: number;
+  private engineEpoch: number;
+  private journal: JournalWriter | null = null;
+  /** Inside a public call: a second one is re-entrance (e.g. onReport from inside send). */
+  private busy = false;
+  /** Replaying a journal: state changes only, no commands, no timers, no journal writes. */
+  private replaying = false;
+  private replayNs = 0;
+
+  constructor(options: PmOptions, deps: PmDeps) {
+    this.options = validatePmOptions(options);
+    this.owner = this.options.owner;
+    this.gateway = deps.gateway;
+    this.marketData = deps.marketData;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.auditOn = deps.logger !== undefined && deps.logger.isLevelEnabled('info');
+    this.orderType = this.options.orderType === 'ioc' ? OrderType.IOC : OrderType.LIMIT;
+    const instruments = this.options.instruments;
+    this.books = instruments.map((_, symbol) => new SymbolBook(symbol));
+    this.limits = instruments.map((instrument) => this.limitsFor(instrument.lotSize, instrument.tickSize, instrument.maxOrderQuantity));
+    this.grids = instruments.map((instrument) => priceGrid(instrument.tickSize, instrument.referencePrice, priceBand(instrument)));
+    this.targets = new TargetQueue(this.options.targetQueueMax, instruments.length);
+    this.nextClientOrderId = this.options.clientOrderIdStart;
+    this.engineEpoch = this.options.engineEpoch;
+    if (this.options.journalPath !== '') this.openJournal(this.options.journalPath, true);
+  }
+
+  /**
+   * A PM restored from its journal: positions, targets, live orders (with their last seq), halts,
+   * the engine epoch and the client-order-id counter. Then, typically: replay any reports the
+   * engine emitted for this owner while the PM was down (duplicates are ignored), call
+   * `reconcileWithEngine` with the engine's live orders, and `tick`. The journal is compacted to
+   * one snapshot and appended to from there on.
+   */
+  static recover(journalPath: string, options: PmOptions, deps: PmDeps): PositionManager {
+    const { records, skipped } = readJournal(journalPath);
+    const pm = new PositionManager({ ...options, journalPath: '' }, deps);
+    pm.replay(records);
+    pm.openJournal(journalPath, false);
+    pm.compactJournal();
+    if (pm.auditOn) pm.audit('recovered', { records: records.length, skipped, liveOrders: pm.live.size });
+    return pm;
+  }
+
+  // ---- targets -------------------------------------------------------------------------------
+
+  /** Queues a target (signed quantity, a multiple of the lot); applied by the next `tick`. */
+  setTarget(symbol: number, quantity: number): TargetOutcome {
+    this.enter();
+    try {
+      this.checkTarget(symbol, quantity);
+      const outcome = this.targets.push(symbol, quantity);
+      this.counters.targetsQueued = this.targets.queued;
+      this.counters.targetsCoalesced = this.targets.coalesced;
+      this.counters.targetsShed = this.targets.shed;
+      if (this.auditOn) this.audit('target-received', { symbol, quantity, outcome });
+      return outcome;
+    } finally {
+      this.leave();
+    }
+  }
+
+  setTargets(targets: readonly PmTarget[]): TargetOutcome[] {
+    return targets.map((target) => this.setTarget(target.symbol, target.quantity));
+  }
+
+  /** Applies queued targets, then reconciles every symbol whose timer is due. */
+  tick(nowNs: number = this.clock.nowNs()): void {
+    this.enter();
+    try {
+      while (this.targets.shift((symbol, quantity) => this.applyTarget(symbol, quantity, nowNs)));
+      for (const symbol of [...this.timed]) {
+        const book = this.books[symbol] as SymbolBook;
+        if (book.wakeNs <= nowNs) this.reconcile(book, nowNs);
+      }
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** When `tick` must run next: now if targets are queued, else the earliest timer (Infinity = none). */
+  nextWakeNs(): number {
+    if (this.targets.size > 0) return this.clock.nowNs();
+    let earliest = Infinity;
+    for (const symbol of this.timed) earliest = Math.min(earliest, (this.books[symbol] as SymbolBook).wakeNs);
+    return earliest;
+  }
+
+  private applyTarget(symbol: number, quantity: number, nowNs: number): void {
+    const book = this.books[symbol] as SymbolBook;
+    book.target = quantity;
+    this.counters.targetsApplied += 1;
+    this.journal?.append({ k: 'tgt', s: symbol, q: quantity, ns: nowNs });
+    if (this.auditOn) this.audit('target-applied', { symbol, quantity, position: book.position, working: book.working });
+    this.reconcile(book, nowNs);
+  }
+
+  // ---- reports -------------------------------------------------------------------------------
+
+  onReport(report: ExecutionReport): void {
+    if (report.owner !== this.owner) {
+      this.counters.reportsForeign += 1;
+      return;
+    }
+    this.enter();
+    try {
+      this.counters.reports += 1;
+      const order = this.live.get(report.clientOrderId) ?? this.closed.get(report.clientOrderId);
+      if (order === undefined) {
+        this.counters.reportsUnknown += 1;
+        if (this.auditOn) this.audit('report-unknown', reportFields(report));
+        return;
+      }
+      if (report.seq <= order.lastSeq) {
+        this.counters.reportsDuplicate += 1;
+        return;
+      }
+      order.lastSeq = report.seq;
+      if (this.journal !== null) this.journalReport(order, report);
+      if (this.auditOn) this.audit('report', reportFields(report));
+      this.applyReport(order, report.kind, report.reason, report.orderId, report.cumQuantity, report.leavesQuantity, report.seq);
+    } finally {
+      this.leave();
+    }
+  }
+
+  onReports(reports: readonly ExecutionReport[]): void {
+    for (const report of reports) this.onReport(report);
+  }
+
+  private applyReport(order: PmOrder, kind: ExecKindCode, reason: ReasonCode, orderId: number, cum: number, leaves: number, seq: number): void {
+    const book = this.books[order.symbol] as SymbolBook;
+    const event = eventOfReport(kind, leaves);
+    const from = order.state;
+    const to = transition(from, event);
+    if (event === OrderEvent.PARTIAL_FILL || event === OrderEvent.FILL) this.bookFill(book, order, cum);
+    if (to === ILLEGAL) {
+      this.reportIllegal(order, event, seq);
+      return;
+    }
+    if (from === OrderState.LOST) {
+      this.counters.reportsLate += 1;
+      return;
+    }
+    if (event === OrderEvent.ACCEPTED) {
+      order.orderId = orderId;
+      book.rejectStreak = 0;
+    }
+    if (event !== OrderEvent.CANCEL_REJECTED || isLive(from)) setOrderState(book, order, to, isLive(to) ? leavesAfter(event, order, leaves) : 0);
+    if (event === OrderEvent.REJECTED) this.onReject(book, order, reason);
+    if (isLive(from) && !isLive(to)) {
+      this.retire(order);
+      this.reconcile(book, this.now());
+    }
+  }
+
+  private bookFill(book: SymbolBook, order: PmOrder, cum: number): void {
+    const quantity = cum - order.cum;
+    if (quantity <= 0) return;
+    order.cum = cum;
+    book.position += order.side === Side.BUY ? quantity : -quantity;
+    this.counters.fills += 1;
+    if (this.auditOn) this.audit('position', { symbol: book.symbol, position: book.position, fill: quantity, clientOrderId: order.clientOrderId });
+  }
+
+  private reportIllegal(order: PmOrder, event: OrderEventCode, seq: number): void {
+    this.counters.illegalTransitions += 1;
+    const anomaly: Anomaly = { clientOrderId: order.clientOrderId, symbol: order.symbol, from: stateName(order.state), event: eventName(event), seq, nowNs: this.now() };
+    if (this.anomalyList.length < this.options.anomaliesMax) this.anomalyList.push(anomaly);
+    if (this.auditOn) this.logger?.warn({ ev: 'illegal-transition', ...anomaly }, 'illegal-transition');
+  }
+
+  private onReject(book: SymbolBook, order: PmOrder, reason: ReasonCode): void {
+    this.counters.rejects += 1;
+    const nowNs = this.now();
+    if (!TRANSIENT_REJECTS.has(reason)) {
+      this.counters.rejectsInvalid += 1;
+      book.halted = true;
+      this.alert('symbol-halted', book.symbol, `order ${order.clientOrderId} rejected with reason ${reason}: no new orders until resume(${book.symbol})`);
+      return;
+    }
+    this.counters.rejectsTransient += 1;
+    book.rejectStreak += 1;
+    if (book.rejectStreak > this.options.rejectRetriesMax) {
+      book.rejectStreak = 0;
+      book.cooldownUntilNs = nowNs + this.options.cooldownNs;
+      this.counters.cooldowns += 1;
+      this.alert('cooldown', book.symbol, `${this.options.rejectRetriesMax + 1} transient rejects in a row (last reason ${reason}): cooling down until ${book.cooldownUntilNs} ns`);
+      return;
+    }
+    const backoff = Math.min(this.options.backoffMaxNs, this.options.backoffBaseNs * 2 ** (book.rejectStreak - 1));
+    book.retryAtNs = nowNs + backoff;
+  }
+
+  /** Clears an invalid-reject halt (the operator fixed the cause) and reconciles the symbol. */
+  resume(symbol: number): void {
+    this.enter();
+    try {
+      const book = this.bookAt(symbol);
+      book.halted = false;
+      book.rejectStreak = 0;
+      book.cooldownUntilNs = -Infinity;
+      this.journal?.append({ k: 'resume', s: symbol, ns: this.now() });
+      this.reconcile(book, this.now());
+    } finally {
+      this.leave();
+    }
+  }
+
+  // ---- reconcile and commands ----------------------------------------------------------------
+
+  private reconcile(book: SymbolBook, nowNs: number): void {
+    if (this.replaying) return;
+    const limits = this.limits[book.symbol] as ReconcileLimits;
+    const price = limits.repriceTicksMin > 0 ? (side: SideCode) => this.priceFor(book.symbol, side) : undefined;
+    let wakeNs = Infinity;
+    for (let round = 0; round <= limits.childOrdersLiveMax; round += 1) {
+      const plan = planReconcile(book, nowNs, limits, price);
+      wakeNs = plan.wakeNs;
+      if (plan.cancels.length > 0) {
+        book.lastCancelWaveNs = nowNs;
+        for (const order of plan.cancels) this.sendCancel(book, order, nowNs);
+      }
+      if (plan.side === -1) break;
+      this.sendNew(book, plan.side, plan.quantity, nowNs);
+      if (!plan.more) break;
+    }
+    if (limits.repriceTicksMin > 0 && this.options.repriceIntervalNs > 0 && book.buys.size + book.sells.size > 0) {
+      wakeNs = Math.min(wakeNs, nowNs + this.options.repriceIntervalNs);
+    }
+    this.setWake(book, wakeNs);
+  }
+
+  /** The market of `symbol` moved: reconcile it now (repricing, a new child at the new price). */
+  onMarketData(symbol: number): void {
+    this.enter();
+    try {
+      this.reconcile(this.bookAt(symbol), this.now());
+    } finally {
+      this.leave();
+    }
+  }
+
+  private setWake(book: SymbolBook, wakeNs: number): void {
+    book.wakeNs = wakeNs;
+    if (wakeNs === Infinity) this.timed.delete(book.symbol);
+    else this.timed.add(book.symbol);
+  }
+
+  private priceFor(symbol: number, side: SideCode): number {
+    return limitPrice(this.options.pricePolicy, this.options.crossTicks, side, this.marketData.bbo(symbol), this.grids[symbol] as PriceGrid);
+  }
+
+  private sendNew(book: SymbolBook, side: SideCode, quantity: number, nowNs: number): void {
+    const clientOrderId = this.nextClientOrderId;
+    this.nextClientOrderId += 1;
+    const price = this.priceFor(book.symbol, side);
+    this.createOrder(clientOrderId, book.symbol, side, price, quantity, nowNs);
+    book.lastChildNs = nowNs;
+    this.counters.ordersSent += 1;
+    if (this.journal !== null) {
+      this.journal.append({ k: 'new', c: clientOrderId, s: book.symbol, sd: side, p: price, q: quantity, ns: nowNs });
+      this.journal.flush();
+    }
+    if (this.auditOn) this.audit('order-sent', { clientOrderId, symbol: book.symbol, side, price, quantity, target: book.target, position: book.position });
+    this.gateway.send({ action: Action.NEW, symbol: book.symbol, owner: this.owner, clientOrderId, orderId: 0, side, type: this.orderType, price, quantity });
+  }
+
+  private createOrder(clientOrderId: number, symbol: number, side: SideCode, price: number, quantity: number, nowNs: number): PmOrder {
+    assert(!this.live.has(clientOrderId) && !this.closed.has(clientOrderId), `client order id ${clientOrderId} is fresh`);
+    const order = new PmOrder(clientOrderId, symbol, side, price, quantity, nowNs);
+    this.live.set(clientOrderId, order);
+    addLiveOrder(this.books[symbol] as SymbolBook, order);
+    return order;
+  }
+
+  private sendCancel(book: SymbolBook, order: PmOrder, nowNs: number): void {
+    const to = transition(order.state, OrderEvent.CANCEL_SENT);
+    assert(to === OrderState.PENDING_CANCEL, `order ${order.clientOrderId} in ${stateName(order.state)} may be cancelled`);
+    setOrderState(book, order, OrderState.PENDING_CANCEL, order.leaves);
+    this.counters.cancelsSent += 1;
+    if (this.journal !== null) {
+      this.journal.append({ k: 'cxl', c: order.clientOrderId, ns: nowNs });
+      this.journal.flush();
+    }
+    if (this.auditOn) this.audit('cancel-sent', { clientOrderId: order.clientOrderId, orderId: order.orderId, symbol: order.symbol, leaves: order.leaves });
+    this.gateway.send({
+      action: Action.CANCEL,
+      symbol: order.symbol,
+      owner: this.owner,
+      clientOrderId: order.clientOrderId,
+      orderId: order.orderId,
+      side: order.side,
+      type: OrderType.LIMIT,
+      price: 0,
+      quantity: 0,
+    });
+  }
+
+  private retire(order: PmOrder): void {
+    this.live.delete(order.clientOrderId);
+    if (this.options.closedOrdersMax === 0) return;
+    this.closed.set(order.clientOrderId, order);
+    if (this.closed.size > this.options.closedOrdersMax) {
+      const oldest = this.closed.keys().next().value as number;
+      this.closed.delete(oldest);
+    }
+  }
+
+  // ---- recovery ------------------------------------------------------------------------------
+
+  /**
+   * The engine restarted (its epoch changed): every live order is lost with the old engine, the
+   * working position falls back to the position, and reconciliation sends new orders (new client
+   * order ids: the counter only grows). Seed question 4 and section 5.3.
+   */
+  onEngineEpoch(epoch: number): void {
+    this.enter();
+    try {
+      if (epoch === this.engineEpoch) return;
+      this.engineEpoch = epoch;
+      this.journal?.append({ k: 'epoch', e: epoch, ns: this.now() });
+      this.loseAllOrders();
+      for (const book of this.books) if (book.target !== null) this.reconcile(book, this.now());
+    } finally {
+      this.leave();
+    }
+  }
+
+  private loseAllOrders(): void {
+    this.counters.engineRestarts += 1;
+    if (this.auditOn) this.audit('engine-restart', { epoch: this.engineEpoch, liveOrders: this.live.size });
+    for (const order of [...this.live.values()]) this.loseOrder(order);
+  }
+
+  private loseOrder(order: PmOrder): void {
+    setOrderState(this.books[order.symbol] as SymbolBook, order, OrderState.LOST, 0);
+    this.retire(order);
+    this.counters.ordersLost += 1;
+    if (this.auditOn) this.audit('order-lost', { clientOrderId: order.clientOrderId, symbol: order.symbol });
+  }
+
+  /**
+   * After a PM restart: aligns the PM's live orders of `symbol` with the engine's resting orders
+   * of that symbol (any owner; others are skipped). Known orders take the engine's order id, fills
+   * and leaves (fills missed while down are booked); known orders the engine no longer has are
+   * lost with an 'order-unresolved' alert (their outcome was not reported; replay the engine's
+   * reports first to resolve them); engine orders the PM does not know are adopted as working
+   * orders (alert 'order-adopted'), and the reconcile that follows cancels them if they oppose the
+   * target or exceed it.
+   */
+  reconcileWithEngine(symbol: number, engineOrders: readonly RestingOrder[]): void {
+    this.enter();
+    try {
+      const book = this.bookAt(symbol);
+      const resting = new Map<number, RestingOrder>();
+      for (const order of engineOrders) if (order.owner === this.owner) resting.set(order.clientOrderId, order);
+      for (const order of [...book.buys, ...book.sells]) {
+        const found = resting.get(order.clientOrderId);
+        resting.delete(order.clientOrderId);
+        if (found === undefined) this.unresolved(order);
+        else this.syncOrder(book, order, found.orderId, found.quantity - found.leaves, found.leaves);
+      }
+      for (const found of resting.values()) this.adopt(book, found);
+      this.journal?.flush();
+      this.reconcile(book, this.now());
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** `reconcileWithEngine` for every symbol of an engine (OrderBookEngine fits). */
+  reconcileWithEngineBooks(engine: { snapshot(symbol: number): RestingOrder[] }): void {
+    for (let symbol = 0; symbol < this.books.length; symbol += 1) this.reconcileWithEngine(symbol, engine.snapshot(symbol));
+  }
+
+  private unresolved(order: PmOrder): void {
+    this.journal?.append({ k: 'lost', c: order.clientOrderId, ns: this.now() });
+    this.loseOrder(order);
+    this.alert('order-unresolved', order.symbol, `order ${order.clientOrderId} is not at the engine and its outcome was not reported`);
+  }
+
+  private syncOrder(book: SymbolBook, order: PmOrder, orderId: number, cum: number, leaves: number): void {
+    this.journal?.append({ k: 'sync', c: order.clientOrderId, oid: orderId, cum, lv: leaves, ns: this.now() });
+    const before = book.position;
+    this.bookFill(book, order, cum);
+    this.counters.recoveredFillQuantity += Math.abs(book.position - before);
+    order.orderId = orderId;
+    // A recovery override, outside the report state machine: the engine says the order rests, so
+    // it is active (a cancel journaled as sent did not take effect and may be sent again).
+    setOrderState(book, order, order.cum > 0 ? OrderState.PARTIALLY_FILLED : OrderState.WORKING, leaves);
+  }
+
+  private adopt(book: SymbolBook, found: RestingOrder): void {
+    const cum = found.quantity - found.leaves;
+    this.journal?.append({ k: 'adopt', c: found.clientOrderId, s: book.symbol, sd: found.side, p: found.price, q: found.quantity, oid: found.orderId, cum, lv: found.leaves, ns: this.now() });
+    this.adoptOrder(book, found.clientOrderId, found.side, found.price, found.quantity, found.orderId, cum, found.leaves);
+    this.alert('order-adopted', book.symbol, `engine order ${found.orderId} (client id ${found.clientOrderId}) was unknown to the PM`);
+  }
+
+  private adoptOrder(book: SymbolBook, clientOrderId: number, side: SideCode, price: number, quantity: number, orderId: number, cum: number, leaves: number): void {
+    this.closed.delete(clientOrderId);
+    const order = this.createOrder(clientOrderId, book.symbol, side, price, quantity, this.now());
+    this.nextClientOrderId = Math.max(this.nextClientOrderId, clientOrderId + 1);
+    this.counters.ordersAdopted += 1;
+    this.syncOrder(book, order, orderId, cum, leaves);
+  }
+
+  // ---- journal -------------------------------------------------------------------------------
+
+  private openJournal(path: string, fresh: boolean): void {
+    this.journal = new JournalWriter(path, this.options.journalFsync);
+    if (fresh) {
+      this.journal.append({ k: 'hdr', v: JOURNAL_VERSION, owner: this.owner, ns: this.clock.nowNs() });
+      this.journal.flush();
+    }
+  }
+
+  /** Rewrites the journal as a header and one snapshot of the current state. */
+  compactJournal(): void {
+    if (this.journal === null) return;
+    const nowNs = this.clock.nowNs();
+    this.journal.rewrite([
+      { k: 'hdr', v: JOURNAL_VERSION, owner: this.owner, ns: nowNs },
+      { k: 'snap', snapshot: this.snapshot(), ns: nowNs },
+    ]);
+  }
+
+  /** Flushes and closes the journal (the PM keeps working without one). */
+  close(): void {
+    this.journal?.close();
+    this.journal = null;
+  }
+
+  private journalReport(order: PmOrder, report: ExecutionReport): void {
+    (this.journal as JournalWriter).append({
+      k: 'rpt',
+      c: order.clientOrderId,
+      seq: report.seq,
+      kd: report.kind,
+      rs: report.reason,
+      oid: report.orderId,
+      cum: report.cumQuantity,
+      lv: report.leavesQuantity,
+      lq: report.lastQuantity,
+      ns: this.now(),
+    });
+  }
+
+  private snapshot(): JournalSnapshot {
+    return {
+      engineEpoch: this.engineEpoch,
+      nextClientOrderId: this.nextClientOrderId,
+      symbols: this.books
+        .filter((book) => book.position !== 0 || book.target !== null || book.halted)
+        .map((book) => ({ s: book.symbol, pos: book.position, tgt: book.target, halted: book.halted })),
+      orders: [...this.live.values()].map((o) => [o.clientOrderId, o.symbol, o.side, o.price, o.quantity, o.orderId, o.cum, o.leaves, o.state, o.lastSeq, o.sentNs]),
+    };
+  }
+
+  private replay(records: readonly JournalRecord[]): void {
+    this.replaying = true;
+    try {
+      for (const record of records) {
+        this.replayNs = record.ns;
+        this.replayRecord(record);
+      }
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private replayRecord(record: JournalRecord): void {
+    switch (record.k) {
+      case 'hdr':
+        if (record.owner !== this.owner) throw new LobsimError('LOBSIM_ERR_INPUT', `pm journal: owner ${record.owner}, but the PM's owner is ${this.owner}`);
+        return;
+      case 'snap':
+        return this.loadSnapshot(record.snapshot);
+      case 'tgt':
+        this.bookAt(record.s).target = record.q;
+        return;
+      case 'new':
+        this.createOrder(record.c, record.s, record.sd as SideCode, record.p, record.q, record.ns);
+        this.nextClientOrderId = Math.max(this.nextClientOrderId, record.c + 1);
+        return;
+      case 'cxl':
+        return this.replayCancel(record.c);
+      case 'rpt':
+        return this.replayReport(record);
+      case 'epoch':
+        this.engineEpoch = record.e;
+        return this.loseAllOrders();
+      case 'resume':
+        this.bookAt(record.s).halted = false;
+        return;
+      case 'lost':
+        return this.withLive(record.c, (order) => this.loseOrder(order));
+      case 'sync':
+        return this.withLive(record.c, (order) => this.syncOrder(this.books[order.symbol] as SymbolBook, order, record.oid, record.cum, record.lv));
+      case 'adopt':
+        return this.adoptOrder(this.bookAt(record.s), record.c, record.sd as SideCode, record.p, record.q, record.oid, record.cum, record.lv);
+    }
+  }
+
+  private withLive(clientOrderId: number, apply: (order: PmOrder) => void): void {
+    const order = this.live.get(clientOrderId);
+    if (order === undefined) throw new LobsimError('LOBSIM_ERR_INPUT', `pm journal: order ${clientOrderId} is not live at this point`);
+    apply(order);
+  }
+
+  private replayCancel(clientOrderId: number): void {
+    this.withLive(clientOrderId, (order) => setOrderState(this.books[order.symbol] as SymbolBook, order, OrderState.PENDING_CANCEL, order.leaves));
+  }
+
+  private replayReport(record: Extract<JournalRecord, { k: 'rpt' }>): void {
+    const order = this.live.get(record.c) ?? this.closed.get(record.c);
+    if (order === undefined) throw new LobsimError('LOBSIM_ERR_INPUT', `pm journal: report for unknown order ${record.c}`);
+    order.lastSeq = record.seq;
+    this.applyReport(order, record.kd as ExecKindCode, record.rs as ReasonCode, record.oid, record.cum, record.lv, record.seq);
+  }
+
+  private loadSnapshot(snapshot: JournalSnapshot): void {
+    this.engineEpoch = snapshot.engineEpoch;
+    this.nextClientOrderId = snapshot.nextClientOrderId;
+    for (const entry of snapshot.symbols) {
+      const book = this.bookAt(entry.s);
+      book.position = entry.pos;
+      book.target = entry.tgt;
+      book.halted = entry.halted;
+    }
+    for (const [clientOrderId, symbol, side, price, quantity, orderId, cum, leaves, state, lastSeq, sentNs] of snapshot.orders as number[][] as [number, number, SideCode, number, number, number, number, number, OrderStateCode, number, number][]) {
+      const order = new PmOrder(clientOrderId, symbol, side, price, quantity, sentNs);
+      Object.assign(order, { orderId, cum, leaves, state, lastSeq });
+      this.live.set(clientOrderId, order);
+      addLiveOrder(this.bookAt(symbol), order);
+    }
+  }
+
+  // ---- views ---------------------------------------------------------------------------------
+
+  position(symbol: number): number {
+    return this.bookAt(symbol).position;
+  }
+
+  target(symbol: number): number | null {
+    return this.bookAt(symbol).target;
+  }
+
+  workingPosition(symbol: number): number {
+    return this.bookAt(symbol).working;
+  }
+
+  /** Buy and sell leaves of the symbol's live orders (pending new and pending cancel included). */
+  exposure(symbol: number): { buyLeaves: number; sellLeaves: number } {
+    const book = this.bookAt(symbol);
+    return { buyLeaves: book.buyLeaves, sellLeaves: book.sellLeaves };
+  }
+
+  get liveOrderCount(): number {
+    return this.live.size;
+  }
+
+  get currentEngineEpoch(): number {
+    return this.engineEpoch;
+  }
+
+  stats(): PmStats {
+    return { ...this.counters };
+  }
+
+  anomalies(): readonly Anomaly[] {
+    return this.anomalyList;
+  }
+
+  alerts(): readonly Alert[] {
+    return this.alertList;
+  }
+
+  state(): PmState {
+    return {
+      owner: this.owner,
+      engineEpoch: this.engineEpoch,
+      nextClientOrderId: this.nextClientOrderId,
+      symbols: this.books.map((book) => symbolView(book)),
+      stats: this.stats(),
+    };
+  }
+
+  /** O(orders) check of every incremental aggregate and index; throws InvariantError. */
+  validate(): void {
+    let liveCount = 0;
+    for (const book of this.books) {
+      verifySymbolBook(book);
+      liveCount += book.buys.size + book.sells.size;
+      assert(book.wakeNs === Infinity || this.timed.has(book.symbol), `symbol ${book.symbol} has a timer but is not tracked`);
+    }
+    assert(liveCount === this.live.size, `live index holds ${this.live.size} orders, the books ${liveCount}`);
+    for (const order of this.live.values()) assert(isLive(order.state), `order ${order.clientOrderId} indexed live in ${stateName(order.state)}`);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private limitsFor(lotSize: number, tickSize: number, maxOrderQuantity: number): ReconcileLimits {
+    const requested = this.options.childQuantityMax === 0 ? maxOrderQuantity : Math.min(this.options.childQuantityMax, maxOrderQuantity);
+    const childQuantityMax = Math.max(lotSize, requested - (requested % lotSize));
+    return {
+      lotSize,
+      tickSize,
+      childQuantityMax,
+      childOrdersLiveMax: this.options.childOrdersLiveMax,
+      childIntervalNs: this.options.childIntervalNs,
+      cancelWaveIntervalNs: this.options.cancelWaveIntervalNs,
+      repriceTicksMin: this.options.repriceTicksMin,
+    };
+  }
+
+  private checkTarget(symbol: number, quantity: number): void {
+    const book = this.bookAt(symbol);
+    const lotSize = (this.limits[book.symbol] as ReconcileLimits).lotSize;
+    if (!Number.isSafeInteger(quantity) || quantity % lotSize !== 0) {
+      throw new LobsimError('LOBSIM_ERR_INPUT', `pm target for symbol ${symbol}: must be a safe integer multiple of lotSize ${lotSize}, got ${quantity}`);
+    }
+  }
+
+  private bookAt(symbol: number): SymbolBook {
+    const book = Number.isInteger(symbol) ? this.books[symbol] : undefined;
+    if (book === undefined) throw new LobsimError('LOBSIM_ERR_INPUT', `pm symbol: must be an instrument index in [0, ${this.books.length - 1}], got ${symbol}`);
+    return book;
+  }
+
+  private now(): number {
+    return this.replaying ? this.replayNs : this.clock.nowNs();
+  }
+
+  private enter(): void {
+    if (this.busy) throw new InvariantError('pm: re-entered (a gateway must not deliver reports from inside send; deliver them after it returns)');
+    this.busy = true;
+  }
+
+  private leave(): void {
+    this.busy = false;
+    this.journal?.flush();
+    if (this.options.verify) this.validate();
+  }
+
+  private alert(kind: AlertKind, symbol: number, detail: string): void {
+    const alert: Alert = { kind, symbol, detail, nowNs: this.now() };
+    if (this.alertList.length < this.options.anomaliesMax) this.alertList.push(alert);
+    if (this.auditOn) this.logger?.error({ ev: 'alert', ...alert }, 'alert');
+  }
+
+  private audit(event: string, fields: Record<string, unknown>): void {
+    (this.logger as Logger).info({ ev: event, owner: this.owner, ns: this.now(), ...fields }, event);
+  }
+}
+
+function leavesAfter(event: OrderEventCode, order: PmOrder, reportLeaves: number): number {
+  // A cancel-rejected or accepted-while-cancelling report keeps the known open quantity.
+  return event === OrderEvent.CANCEL_REJECTED ? order.leaves : reportLeaves;
+}
+
+function assert(condition: boolean, message: string): void {
+  if (!condition) throw new InvariantError(`pm: ${message}`);
+}
+

@@ -1,0 +1,130 @@
+/**
+ * The position manager's seams: what it is given (clock, gateway, market data, logger) and what it
+ * shows (state views, statistics, anomalies, alerts). Quantities are signed integers in quantity
+ * units (positive = long); symbols are instrument indices, as in engine commands.
+ */
+import type { Logger } from 'pino';
+import type { SideCode } from '../protocol.js';
+import type { Bbo, Command, ExecutionReport } from '../types.js';
+import type { OrderStateName } from './order-state-machine.js';
+
+/** Time source. Virtual in deterministic runs, real (e.g. process.hrtime) in stress runs. */
+export interface PmClock {
+  nowNs(): number;
+}
+
+/**
+ * Where the PM sends its commands. Contract: `send` must not call back into the PM (no
+ * `onReport` from inside `send`); reports of a command are delivered after `send` returns, either
+ * by the caller (InlineGateway.flush) or later from another event source (threaded engine). The PM
+ * detects a re-entrant call and throws an InvariantError.
+ */
+export interface PmGateway {
+  send(command: Command): void;
+}
+
+/** Best bid and offer per instrument index (OrderBookEngine satisfies it). */
+export interface MarketData {
+  bbo(symbol: number): Bbo;
+}
+
+/** Anything that consumes execution reports (the PM does). */
+export interface ReportSink {
+  readonly owner: number;
+  onReport(report: ExecutionReport): void;
+}
+
+export interface PmDeps {
+  gateway: PmGateway;
+  marketData: MarketData;
+  clock: PmClock;
+  /** Audit log sink. Absent or level above 'info': auditing is off and costs one branch. */
+  logger?: Logger;
+}
+
+export interface PmTarget {
+  symbol: number;
+  quantity: number;
+}
+
+/** What `setTarget` did with the update. */
+export type TargetOutcome = 'queued' | 'coalesced' | 'shed';
+
+export interface OrderView {
+  clientOrderId: number;
+  orderId: number;
+  symbol: number;
+  side: SideCode;
+  price: number;
+  quantity: number;
+  cum: number;
+  leaves: number;
+  state: OrderStateName;
+  sentNs: number;
+}
+
+export interface SymbolView {
+  symbol: number;
+  position: number;
+  /** null until a target was applied for the symbol. */
+  target: number | null;
+  /** position + leaves of live buys - leaves of live sells (pending new at full size, pending cancel included). */
+  working: number;
+  buyLeaves: number;
+  sellLeaves: number;
+  halted: boolean;
+  liveOrders: OrderView[];
+}
+
+export interface PmStats {
+  reports: number;
+  reportsForeign: number;
+  reportsDuplicate: number;
+  reportsUnknown: number;
+  /** Reports for an order already lost in an engine restart (fills are still booked). */
+  reportsLate: number;
+  ordersSent: number;
+  cancelsSent: number;
+  fills: number;
+  rejects: number;
+  rejectsTransient: number;
+  rejectsInvalid: number;
+  cooldowns: number;
+  illegalTransitions: number;
+  targetsQueued: number;
+  targetsCoalesced: number;
+  targetsShed: number;
+  targetsApplied: number;
+  engineRestarts: number;
+  ordersLost: number;
+  ordersAdopted: number;
+  recoveredFillQuantity: number;
+}
+
+export interface PmState {
+  owner: number;
+  engineEpoch: number;
+  nextClientOrderId: number;
+  /** Every instrument, by index. */
+  symbols: SymbolView[];
+  stats: PmStats;
+}
+
+/** An illegal order-state transition: reported, never applied to the order's state. */
+export interface Anomaly {
+  clientOrderId: number;
+  symbol: number;
+  from: OrderStateName;
+  event: string;
+  seq: number;
+  nowNs: number;
+}
+
+export type AlertKind = 'symbol-halted' | 'cooldown' | 'order-unresolved' | 'order-adopted' | 'illegal-transition';
+
+export interface Alert {
+  kind: AlertKind;
+  symbol: number;
+  detail: string;
+  nowNs: number;
+}

@@ -1,0 +1,255 @@
+/**
+ * The PM with a scripted engine: the seed's edge cases end to end through onReport (partial fills
+ * while a cancel is pending, a fill after cancel-sent, cancel-rejected because already filled,
+ * BUSY then retry, invalid reject halts, target flips in flight, duplicates), plus the target
+ * queue, options validation, the audit log and re-entrance.
+ */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, InvariantError } from '../../engine/errors.js';
+import { Action, ExecKind, Reason, Side } from '../../engine/protocol.js';
+import { limitPrice, priceGrid } from '../../engine/pm/price-policy.js';
+import { PositionManager } from '../../engine/pm/position-manager.js';
+import { TargetQueue } from '../../engine/pm/target-queue.js';
+import type { Command } from '../../engine/types.js';
+import { FLAT_BBO, INSTRUMENTS, PM_OWNER, scriptedPm, VirtualClock } from './support.js';
+
+const last = (commands: Command[]): Command => commands[commands.length - 1] as Command;
+
+describe('PositionManager with a scripted engine', () => {
+  it('partial fills while a cancel is pending: booked, and the cancel still settles it', () => {
+    const { pm, gateway, script } = scriptedPm();
+    pm.setTarget(0, 100);
+    pm.tick();
+    const buy = last(gateway.commands);
+    script.accept(buy);
+    pm.setTarget(0, 0);
+    pm.tick();
+    expect(last(gateway.commands)).toMatchObject({ action: Action.CANCEL, clientOrderId: buy.clientOrderId, orderId: 1000 });
+    script.fill(buy, 30, 30);
+    expect(pm.state().symbols[0]).toMatchObject({ position: 30, working: 100, buyLeaves: 70 });
+    script.deliver(buy, ExecKind.CANCELLED, { cumQuantity: 30, reason: Reason.CANCEL_REQUESTED });
+    // Back to flat: the 30 bought are sold as soon as the cancel is confirmed.
+    expect(pm.state().symbols[0]).toMatchObject({ position: 30, working: 0, buyLeaves: 0, sellLeaves: 30 });
+    expect(last(gateway.commands)).toMatchObject({ action: Action.NEW, side: Side.SELL, quantity: 30 });
+    expect(pm.anomalies()).toEqual([]);
+  });
+
+  it('a fill after cancel-sent ends the order as filled; the late cancel-reject is harmless', () => {
+    const { pm, gateway, script } = scriptedPm();
+    pm.setTarget(0, 100);
+    pm.tick();
+    const buy = last(gateway.commands);
+    script.accept(buy);
+    pm.setTarget(0, -100);
+    pm.tick();
+    expect(gateway.commands.map((c) => c.action)).toEqual([Action.NEW, Action.CANCEL, Action.NEW]);
+    expect(last(gateway.commands)).toMatchObject({ side: Side.SELL, quantity: 100 });
+    script.fill(buy, 100, 100);
+    script.deliver(buy, ExecKind.CANCEL_REJECTED, { reason: Reason.UNKNOWN_ORDER });
+    // The buy filled instead of cancelling: a second sell of 100 goes out only now, once the fill is known.
+    expect(pm.position(0)).toBe(100);
+    expect(pm.workingPosition(0)).toBe(-100);
+    expect(gateway.commands.map((c) => c.action)).toEqual([Action.NEW, Action.CANCEL, Action.NEW, Action.NEW]);
+    expect(last(gateway.commands)).toMatchObject({ side: Side.SELL, quantity: 100 });
+    expect(pm.stats().illegalTransitions).toBe(0);
+  });
+
+  it('cancel rejected before the fill arrives: the order stays counted until its fill', () => {
+    const { pm, gateway, script } = scriptedPm();
+    pm.setTarget(0, 100);
+    pm.tick();
+    const buy = last(gateway.commands);
+    script.accept(buy);
+    pm.setTarget(0, 0);
+    pm.tick();
+    script.deliver(buy, ExecKind.CANCEL_REJECTED, { reason: Reason.UNKNOWN_ORDER });
+    expect(pm.state().symbols[0]?.liveOrders[0]?.state).toBe('CANCEL_REJECTED');
+    expect(pm.workingPosition(0)).toBe(100);
+    const sent = gateway.commands.length;
+    pm.tick();
+    expect(gateway.commands.length).toBe(sent);
+    script.fill(buy, 100, 100);
+    expect(pm.position(0)).toBe(100);
+    expect(last(gateway.commands)).toMatchObject({ action: Action.NEW, side: Side.SELL, quantity: 100 });
+  });
+
+  it('BUSY: backs off exponentially, retries with a new client id, then cools down after the retry limit', () => {
+    const clock = new VirtualClock(0);
+    const { pm, gateway, script } = scriptedPm({ backoffBaseNs: 1_000, backoffMaxNs: 4_000, rejectRetriesMax: 3, cooldownNs: 100_000 }, clock);
+    pm.setTarget(0, 100);
+    pm.tick();
+    const waits: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      script.deliver(last(gateway.commands), ExecKind.REJECTED, { reason: Reason.BUSY });
+      const sent = gateway.commands.length;
+      waits.push(pm.nextWakeNs() - clock.ns);
+      clock.ns = pm.nextWakeNs();
+      pm.tick();
+      expect(gateway.commands.length).toBe(sent + 1);
+    }
+    expect(waits).toEqual([1_000, 2_000, 4_000, 100_000]);
+    const ids = gateway.commands.map((c) => c.clientOrderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(pm.stats()).toMatchObject({ rejectsTransient: 4, cooldowns: 1 });
+    expect(pm.alerts().map((a) => a.kind)).toEqual(['cooldown']);
+    script.accept(last(gateway.commands));
+    script.fill(last(gateway.commands), 100, 100);
+    expect(pm.position(0)).toBe(100);
+  });
+
+  it('an invalid reject halts the symbol with an alert, no resubmission until resume', () => {
+    const { pm, gateway, script } = scriptedPm();
+    pm.setTargets([{ symbol: 0, quantity: 100 }, { symbol: 1, quantity: 50 }]);
+    pm.tick();
+    const [first, second] = gateway.commands as [Command, Command];
+    script.deliver(first, ExecKind.REJECTED, { reason: Reason.PRICE_OUT_OF_BAND });
+    pm.setTarget(0, 200);
+    pm.tick();
+    expect(gateway.commands.length).toBe(2);
+    expect(pm.state().symbols[0]?.halted).toBe(true);
+    expect(pm.alerts()[0]).toMatchObject({ kind: 'symbol-halted', symbol: 0 });
+    script.accept(second);
+    expect(pm.state().symbols[1]?.halted).toBe(false);
+    pm.resume(0);
+    expect(last(gateway.commands)).toMatchObject({ symbol: 0, quantity: 200 });
+  });
+
+  it('target flips during in-flight orders never stack up exposure', () => {
+    const { pm, gateway } = scriptedPm();
+    for (const target of [100, -100, 100, -100, 100]) {
+      pm.setTarget(0, target);
+      pm.tick();
+      const { buyLeaves, sellLeaves } = pm.exposure(0);
+      expect(buyLeaves).toBeLessThanOrEqual(Math.max(0, 100));
+      expect(sellLeaves).toBeLessThanOrEqual(100);
+    }
+    const news = gateway.commands.filter((c) => c.action === Action.NEW);
+    expect(news.map((c) => `${c.side}:${c.quantity}`)).toEqual(['0:100', '1:100']);
+  });
+
+  it('duplicate reports (same seq) are ignored idempotently', () => {
+    const { pm, gateway, script } = scriptedPm();
+    pm.setTarget(0, 100);
+    pm.tick();
+    const buy = last(gateway.commands);
+    const ack = script.accept(buy);
+    const fill = script.fill(buy, 40, 40);
+    pm.onReport(ack);
+    pm.onReport(fill);
+    pm.onReport(fill);
+    expect(pm.position(0)).toBe(40);
+    expect(pm.stats()).toMatchObject({ reportsDuplicate: 3, illegalTransitions: 0 });
+  });
+
+  it('an illegal transition is counted, listed and not applied', () => {
+    const { pm, gateway, script } = scriptedPm();
+    pm.setTarget(0, 100);
+    pm.tick();
+    const buy = last(gateway.commands);
+    script.accept(buy);
+    script.deliver(buy, ExecKind.REPLACED, { leavesQuantity: 50 });
+    expect(pm.stats().illegalTransitions).toBe(1);
+    expect(pm.anomalies()[0]).toMatchObject({ clientOrderId: buy.clientOrderId, from: 'WORKING', event: 'REPLACED' });
+    expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ state: 'WORKING', leaves: 100 });
+  });
+
+  it('ignores reports of other owners and unknown orders', () => {
+    const { pm, script, gateway } = scriptedPm();
+    pm.setTarget(0, 10);
+    pm.tick();
+    pm.onReport({ ...script.make(last(gateway.commands), ExecKind.ACCEPTED), owner: PM_OWNER + 1 });
+    pm.onReport({ ...script.make(last(gateway.commands), ExecKind.ACCEPTED), clientOrderId: 12345 });
+    expect(pm.stats()).toMatchObject({ reportsForeign: 1, reportsUnknown: 1 });
+  });
+
+  it('throws on re-entrance from inside send', () => {
+    const clock = new VirtualClock();
+    let pm: PositionManager | null = null;
+    const gateway = { send: () => pm?.onReport({ owner: PM_OWNER } as never) };
+    pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS }, { gateway, marketData: FLAT_BBO, clock });
+    pm.setTarget(0, 10);
+    expect(() => pm.tick()).toThrow(InvariantError);
+  });
+
+  it('validates targets: symbol index and lot multiple', () => {
+    const { pm } = scriptedPm();
+    expect(() => pm.setTarget(2, 10)).toThrow(/instrument index in \[0, 1\], got 2/);
+    expect(() => pm.setTarget(1, 15)).toThrow(/multiple of lotSize 10, got 15/);
+  });
+});
+
+describe('target queue', () => {
+  it('coalesces per symbol (latest wins), sheds when full, drains FIFO', () => {
+    const queue = new TargetQueue(2, 4);
+    expect([queue.push(0, 1), queue.push(1, 2), queue.push(0, 3), queue.push(2, 4)]).toEqual(['queued', 'queued', 'coalesced', 'shed']);
+    const drained: [number, number][] = [];
+    while (queue.shift((s, q) => drained.push([s, q])));
+    expect(drained).toEqual([[0, 3], [1, 2]]);
+    expect({ queued: queue.queued, coalesced: queue.coalesced, shed: queue.shed }).toEqual({ queued: 2, coalesced: 1, shed: 1 });
+  });
+
+  it('through the PM: rapid updates coalesce into one order', () => {
+    const { pm, gateway } = scriptedPm({ targetQueueMax: 1 });
+    for (let q = 1; q <= 100; q += 1) pm.setTarget(0, q);
+    expect(pm.setTarget(1, 10)).toBe('shed');
+    pm.tick();
+    expect(gateway.commands).toHaveLength(1);
+    expect(gateway.commands[0]).toMatchObject({ quantity: 100 });
+    expect(pm.stats()).toMatchObject({ targetsQueued: 1, targetsCoalesced: 99, targetsShed: 1, targetsApplied: 1 });
+  });
+});
+
+describe('options', () => {
+  const deps = { gateway: { send: () => undefined }, marketData: FLAT_BBO, clock: new VirtualClock() };
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['unknown key', { childQty: 1 }, 'pm.childQty: unknown option'],
+    ['negative child size', { childQuantityMax: -1 }, 'pm.childQuantityMax: must be an integer in [0, 4294967295], got -1'],
+    ['zero live children', { childOrdersLiveMax: 0 }, 'pm.childOrdersLiveMax: must be an integer in [1, 1073741824], got 0'],
+    ['bad policy', { pricePolicy: 'vwap' }, 'pm.pricePolicy: must be one of join, cross, mid, got "vwap"'],
+    ['backoff max under base', { backoffBaseNs: 10, backoffMaxNs: 5 }, 'pm.backoffMaxNs: must be >= backoffBaseNs 10, got 5'],
+    ['owner', { owner: -1 }, 'pm.owner: must be an integer in [0, 4294967295], got -1'],
+    ['verify not boolean', { verify: 1 }, 'pm.verify: must be a boolean, got 1'],
+  ];
+  it.each(cases)('rejects %s', (_name, extra, message) => {
+    expect(() => new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, ...extra } as never, deps)).toThrow(ConfigError);
+    expect(() => new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, ...extra } as never, deps)).toThrow(message);
+  });
+});
+
+describe('price policy', () => {
+  const grid = priceGrid(5, 1_000, { low: 902, high: 1_098 });
+  const book = { bid: { price: 990, quantity: 1, count: 1 }, ask: { price: 1_010, quantity: 1, count: 1 } };
+  const cases: [string, 'join' | 'cross' | 'mid', number, 0 | 1, typeof book | { bid: null; ask: null }, number][] = [
+    ['join buy', 'join', 0, Side.BUY, book, 990],
+    ['join sell', 'join', 0, Side.SELL, book, 1_010],
+    ['cross buy by 2 ticks', 'cross', 2, Side.BUY, book, 1_020],
+    ['cross sell by 2 ticks', 'cross', 2, Side.SELL, book, 980],
+    ['mid buy rounds down', 'mid', 0, Side.BUY, { bid: { price: 995, quantity: 1, count: 1 }, ask: book.ask }, 1_000],
+    ['mid sell rounds up', 'mid', 0, Side.SELL, { bid: { price: 995, quantity: 1, count: 1 }, ask: { price: 1_000, quantity: 1, count: 1 } }, 1_000],
+    ['empty book: reference price', 'cross', 3, Side.BUY, { bid: null, ask: null }, 1_000],
+    ['clamped to the band', 'cross', 100, Side.BUY, book, 1_095],
+  ];
+  it.each(cases)('%s', (_name, policy, ticks, side, bbo, expected) => {
+    expect(limitPrice(policy, ticks, side, bbo, grid)).toBe(expected);
+  });
+});
+
+describe('audit log', () => {
+  it('writes structured JSON lines for targets, orders, reports and positions; silent by default', () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } });
+    const logger = pino({ level: 'info', timestamp: false, base: null }, stream);
+    const gateway = { commands: [] as Command[], send(c: Command) { this.commands.push(c); } };
+    const clock = new VirtualClock(42);
+    const pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS }, { gateway, marketData: FLAT_BBO, clock, logger });
+    pm.setTarget(0, 10);
+    pm.tick();
+    const order = gateway.commands[0] as Command;
+    pm.onReport({ seq: 1, kind: ExecKind.FILLED, reason: 0, orderId: 1, owner: PM_OWNER, clientOrderId: order.clientOrderId, symbol: 0, side: 0, price: order.price, quantity: 10, lastQuantity: 10, lastPrice: order.price, cumQuantity: 10, leavesQuantity: 0, tradeId: 1, tsReceiveNs: 0, tsMatchNs: 0, tsDispatchNs: 0 });
+    const events = lines.map((l) => l.ev);
+    expect(events).toEqual(['target-received', 'target-applied', 'order-sent', 'report', 'position', 'illegal-transition']);
+    expect(lines[2]).toMatchObject({ ev: 'order-sent', owner: PM_OWNER, ns: 42, clientOrderId: order.clientOrderId, quantity: 10 });
+  });
+});
