@@ -1,0 +1,369 @@
+/**
+ * `npm run bench:book [-- --json] [--commands N] [--seed S] [--reps R]`: order-book throughput.
+ *
+ * One seeded stream (bench/book-stream.ts, 2,000,000 commands by default) replayed through:
+ *   (a) the C++ core, lob::MatchingEngine::execute           } native/bench/book_bench.cpp,
+ *   (b) the seed's textbook std::map + std::list book         } one child process
+ *   (c) TypeScript to native, one call per command (Engine.submit / Engine.cancel)
+ *   (d) TypeScript to native, batched (Engine.executeBatch, 4096 commands a call, every report read)
+ *   (e) the TypeScript reference book (ReferenceBook.submit / cancel)
+ * Each runs on a fresh book (construction outside the clock) R times (--reps, default 5); the figure
+ * is the median ops/s, with the best beside it, because the machine is shared and noisy. A
+ * TypeScript engine stops repeating once its runs took TS_BUDGET_SECONDS: a run that long averages
+ * the noise itself (the reference book takes ~20 s for 2M commands). Every engine must report the
+ * same trades, filled quantity and resting orders, or the run fails (exit 1) naming the disagreement.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Engine } from '../engine/engine.js';
+import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, REPORT_SLOTS, ReportSlot } from '../engine/protocol.js';
+import type { OrderTypeCode, SideCode } from '../engine/protocol.js';
+import { ReferenceBook } from '../engine/reference-book.js';
+import type { Command, OrderBookEngine } from '../engine/types.js';
+import { BENCH_ENGINE_OPTIONS, OWNER, generateBookStream, writeBookStream, type BookStream } from './book-stream.js';
+import { alignedTable, formatCount, formatRatio, toJsonLine } from './format.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BATCH_COMMANDS = 4096;
+const TS_BUDGET_SECONDS = 10;
+
+interface Options {
+  json: boolean;
+  commands: number;
+  seed: number;
+  reps: number;
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      commands: { type: 'string', default: '2000000' },
+      seed: { type: 'string', default: '1' },
+      reps: { type: 'string', default: '5' },
+    },
+  });
+  const integer = (name: string, text: string, min: number): number => {
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`--${name}: must be an integer >= ${min}, got ${text}`);
+    return value;
+  };
+  return {
+    json: values.json,
+    commands: integer('commands', values.commands, 1),
+    seed: integer('seed', values.seed, 0),
+    reps: integer('reps', values.reps, 1),
+  };
+}
+
+/** Compiles native/bench/book_bench.cpp with the addon's flags unless the binary is newer than every source. */
+function buildNativeBench(): string {
+  const binary = path.join(ROOT, 'native', 'out', 'book_bench');
+  const core = readdirSync(path.join(ROOT, 'native', 'core')).map((file) => path.join('native', 'core', file));
+  const sources = ['native/bench/book_bench.cpp', 'native/bench/textbook_book.hpp', ...core];
+  const newest = Math.max(...sources.map((file) => statSync(path.join(ROOT, file)).mtimeMs));
+  if (existsSync(binary) && statSync(binary).mtimeMs > newest) return binary;
+  mkdirSync(path.dirname(binary), { recursive: true });
+  const units = sources.filter((file) => file.endsWith('.cpp'));
+  process.stderr.write('bench:book: compiling native/out/book_bench (g++ -O3 -std=c++20)\n');
+  execFileSync('g++', ['-O3', '-std=c++20', '-Inative/core', ...units, '-o', binary], { cwd: ROOT, stdio: 'inherit' });
+  return binary;
+}
+
+/** What every engine must agree on, and how long it took. */
+class Tally {
+  trades = 0;
+  filledQty = 0;
+  rejected = 0;
+  resting = 0;
+  seconds = 0;
+  private lastTrade = 0;
+
+  /** The taker's fill report comes first and opens a new trade id; the maker's repeats it. */
+  add(kind: number, tradeId: number, lastQuantity: number): void {
+    if (kind === ExecKind.REJECTED) this.rejected++;
+    if ((kind !== ExecKind.FILLED && kind !== ExecKind.PARTIALLY_FILLED) || tradeId === this.lastTrade) return;
+    this.lastTrade = tradeId;
+    this.trades++;
+    this.filledQty += lastQuantity;
+  }
+}
+
+/** Command record `index` as the object the per-command APIs take. */
+function commandAt(records: Float64Array, index: number): Command {
+  const at = index * COMMAND_SLOTS;
+  return {
+    action: records[at + CommandSlot.action] as Command['action'],
+    symbol: records[at + CommandSlot.symbol]!,
+    owner: records[at + CommandSlot.owner]!,
+    clientOrderId: records[at + CommandSlot.clientOrderId]!,
+    orderId: records[at + CommandSlot.orderId]!,
+    side: records[at + CommandSlot.side] as SideCode,
+    type: records[at + CommandSlot.type] as OrderTypeCode,
+    price: records[at + CommandSlot.price]!,
+    quantity: records[at + CommandSlot.quantity]!,
+  };
+}
+
+/** (c) and (e): one call per command through the typed API, as an application would write it. */
+function runPerCall(engine: OrderBookEngine, stream: BookStream): Tally {
+  const tally = new Tally();
+  const records = stream.records;
+  const start = performance.now();
+  for (let i = 0; i < stream.count; i++) {
+    const at = i * COMMAND_SLOTS;
+    const clientOrderId = records[at + CommandSlot.clientOrderId]!;
+    const reports =
+      records[at + CommandSlot.action] === Action.CANCEL
+        ? engine.cancel({ owner: OWNER, clientOrderId })
+        : engine.submit({
+            symbol: 0,
+            owner: OWNER,
+            clientOrderId,
+            side: records[at + CommandSlot.side] as SideCode,
+            type: records[at + CommandSlot.type] as OrderTypeCode,
+            price: records[at + CommandSlot.price]!,
+            quantity: records[at + CommandSlot.quantity]!,
+          });
+    for (const report of reports) tally.add(report.kind, report.tradeId, report.lastQuantity);
+  }
+  tally.seconds = (performance.now() - start) / 1000;
+  tally.resting = engine.snapshot(0).length;
+  return tally;
+}
+
+/** (d): command records in, report records out, every report read from the Float64Array. */
+function runBatched(stream: BookStream): Tally {
+  const engine = new Engine(BENCH_ENGINE_OPTIONS);
+  const tally = new Tally();
+  const start = performance.now();
+  for (let first = 0; first < stream.count; first += BATCH_COMMANDS) {
+    const count = Math.min(BATCH_COMMANDS, stream.count - first);
+    const batch = engine.executeBatch(stream.records.subarray(first * COMMAND_SLOTS, (first + count) * COMMAND_SLOTS), count);
+    const out = batch.records;
+    for (let at = 0; at < batch.count * REPORT_SLOTS; at += REPORT_SLOTS) {
+      tally.add(out[at + ReportSlot.kind]!, out[at + ReportSlot.tradeId]!, out[at + ReportSlot.lastQuantity]!);
+    }
+  }
+  tally.seconds = (performance.now() - start) / 1000;
+  tally.resting = engine.stats().restingOrders;
+  return tally;
+}
+
+interface NativeBenchResult {
+  reps: number;
+  native_ops_per_s: number;
+  native_best_ops_per_s: number;
+  textbook_ops_per_s: number;
+  textbook_best_ops_per_s: number;
+  native_trades: number;
+  native_filled_qty: number;
+  native_resting: number;
+  native_rejected: number;
+  textbook_trades: number;
+  textbook_filled_qty: number;
+  textbook_resting: number;
+  first_divergence: number;
+  memory_orders: number;
+  bytes_per_resting_order: number;
+  rss_bytes_per_resting_order: number;
+}
+
+/** Median and best ops/s of an engine's runs, and the tally of the last (all are equal). */
+class Samples {
+  private readonly ops: number[] = [];
+  private seconds = 0;
+  tally = new Tally();
+
+  add(tally: Tally, commands: number): void {
+    this.ops.push(commands / tally.seconds);
+    this.seconds += tally.seconds;
+    this.tally = tally;
+  }
+  get runs(): number {
+    return this.ops.length;
+  }
+  wants(reps: number): boolean {
+    return this.runs < reps && (this.runs === 0 || this.seconds < TS_BUDGET_SECONDS);
+  }
+  get median(): number {
+    const sorted = [...this.ops].sort((a, b) => a - b);
+    const middle = sorted.length / 2;
+    return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
+  }
+  get best(): number {
+    return Math.max(...this.ops);
+  }
+}
+
+/** Lockstep replay through the native engine and the reference book: the first command whose reports differ. */
+function firstReferenceDivergence(stream: BookStream): string {
+  const native = new Engine(BENCH_ENGINE_OPTIONS);
+  const reference = new ReferenceBook(BENCH_ENGINE_OPTIONS);
+  for (let i = 0; i < stream.count; i++) {
+    const command = commandAt(stream.records, i);
+    const expected = JSON.stringify(native.execute(command));
+    const actual = JSON.stringify(reference.execute(command));
+    if (expected !== actual) {
+      return `command ${i} ${JSON.stringify(command)}\n  native:    ${expected}\n  reference: ${actual}`;
+    }
+  }
+  return 'none found in the lockstep replay';
+}
+
+/** (a) and (b): the stream goes to the C++ bench through a temporary file. */
+function runNativeBench(stream: BookStream, options: Options): NativeBenchResult {
+  const binary = buildNativeBench();
+  const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-book-bench-'));
+  try {
+    const file = path.join(dir, 'stream.f64');
+    writeBookStream(stream, file);
+    process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and textbook\n`);
+    return JSON.parse(execFileSync(binary, [file, '--reps', String(options.reps)], { encoding: 'utf8' })) as NativeBenchResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** (c), (d), (e), interleaved so that a burst of load on the shared machine does not land on one engine only. */
+function runTypeScript(stream: BookStream, reps: number): [Samples, Samples, Samples] {
+  process.stderr.write('bench:book: TypeScript per call, batched, reference book\n');
+  const perCall = new Samples();
+  const batched = new Samples();
+  const reference = new Samples();
+  while (perCall.wants(reps) || batched.wants(reps) || reference.wants(reps)) {
+    if (perCall.wants(reps)) perCall.add(runPerCall(new Engine(BENCH_ENGINE_OPTIONS), stream), stream.count);
+    if (batched.wants(reps)) batched.add(runBatched(stream), stream.count);
+    if (reference.wants(reps)) reference.add(runPerCall(new ReferenceBook(BENCH_ENGINE_OPTIONS), stream), stream.count);
+  }
+  return [perCall, batched, reference];
+}
+
+function main(): void {
+  const options = parseOptions();
+  const stream = generateBookStream(options.commands, options.seed);
+  const native = runNativeBench(stream, options);
+  const result = summarize(options, stream, native, ...runTypeScript(stream, options.reps));
+  console.log(options.json ? toJsonLine(result) : renderTable(result));
+  const problems = disagreements(result);
+  if (problems.length === 0) return;
+  console.error(`bench:book: the engines disagree:\n  ${problems.join('\n  ')}`);
+  if (native.first_divergence >= 0) {
+    console.error(`  C++ core vs textbook: they first differ after command ${native.first_divergence} (0-based)`);
+  }
+  if (problems.some((problem) => problem.startsWith('reference'))) {
+    console.error(`  native vs reference book: ${firstReferenceDivergence(stream)}`);
+  }
+  process.exitCode = 1;
+}
+
+type Result = ReturnType<typeof summarize>;
+
+function summarize(
+  options: Options,
+  stream: BookStream,
+  native: NativeBenchResult,
+  perCall: Samples,
+  batched: Samples,
+  reference: Samples,
+) {
+  const outcome = (name: string, tally: Tally) => ({
+    [`${name}_trades`]: tally.trades,
+    [`${name}_filled_qty`]: tally.filledQty,
+    [`${name}_resting`]: tally.resting,
+    [`${name}_rejected`]: tally.rejected,
+  });
+  return {
+    commands: stream.count,
+    seed: options.seed,
+    statistic: `median ops/s of the runs counted in *_runs (best in *_best_ops_per_s)`,
+    native_ops_per_s: native.native_ops_per_s,
+    textbook_ops_per_s: native.textbook_ops_per_s,
+    native_vs_textbook: native.native_ops_per_s / native.textbook_ops_per_s,
+    ts_percall_ops_per_s: Math.round(perCall.median),
+    ts_batched_ops_per_s: Math.round(batched.median),
+    batched_vs_native: batched.median / native.native_ops_per_s,
+    reference_ops_per_s: Math.round(reference.median),
+    bytes_per_resting_order: native.bytes_per_resting_order,
+    rss_bytes_per_resting_order: native.rss_bytes_per_resting_order,
+    memory_orders: native.memory_orders,
+    native_runs: native.reps,
+    textbook_runs: native.reps,
+    ts_percall_runs: perCall.runs,
+    ts_batched_runs: batched.runs,
+    reference_runs: reference.runs,
+    native_best_ops_per_s: native.native_best_ops_per_s,
+    textbook_best_ops_per_s: native.textbook_best_ops_per_s,
+    ts_percall_best_ops_per_s: Math.round(perCall.best),
+    ts_batched_best_ops_per_s: Math.round(batched.best),
+    reference_best_ops_per_s: Math.round(reference.best),
+    news: stream.news,
+    cancels: stream.cancels,
+    iocs: stream.iocs,
+    native_trades: native.native_trades,
+    native_filled_qty: native.native_filled_qty,
+    native_resting: native.native_resting,
+    native_rejected: native.native_rejected,
+    textbook_trades: native.textbook_trades,
+    textbook_filled_qty: native.textbook_filled_qty,
+    textbook_resting: native.textbook_resting,
+    ...outcome('ts_percall', perCall.tally),
+    ...outcome('ts_batched', batched.tally),
+    ...outcome('reference', reference.tally),
+  } as Record<string, number | string>;
+}
+
+const ENGINES = [
+  ['native', 'C++ core (MatchingEngine::execute)'],
+  ['textbook', 'C++ textbook (std::map + std::list)'],
+  ['ts_percall', 'TS -> native, one call per command'],
+  ['ts_batched', `TS -> native, batches of ${BATCH_COMMANDS}`],
+  ['reference', 'TS reference book'],
+] as const;
+
+/** Every engine against the C++ core: trades, filled quantity, resting orders; and no rejects. */
+function disagreements(result: Result): string[] {
+  const problems: string[] = [];
+  for (const [name] of ENGINES) {
+    for (const field of ['trades', 'filled_qty', 'resting']) {
+      const value = result[`${name}_${field}`];
+      const expected = result[`native_${field}`];
+      if (value !== expected) problems.push(`${name} ${field} ${value} != native ${field} ${expected}`);
+    }
+    const rejected = result[`${name}_rejected`];
+    if (rejected !== undefined && rejected !== 0) problems.push(`${name} rejected ${rejected} orders of a valid stream`);
+  }
+  return problems;
+}
+
+function renderTable(result: Result): string {
+  const number = (key: string): number => result[key] as number;
+  const rows = ENGINES.map(([name, label]) => [
+    label,
+    formatCount(number(`${name}_ops_per_s`)),
+    formatCount(number(`${name}_best_ops_per_s`)),
+    String(number(`${name}_runs`)),
+    formatRatio(number(`${name}_ops_per_s`) / number('native_ops_per_s')),
+    formatCount(number(`${name}_trades`)),
+    formatCount(number(`${name}_filled_qty`)),
+  ]);
+  const table = alignedTable(['engine', 'median ops/s', 'best ops/s', 'runs', 'vs core', 'trades', 'filled qty'], rows);
+  return [
+    `${formatCount(number('commands'))} commands (seed ${result.seed}): ${formatCount(number('news'))} new ` +
+      `(${formatCount(number('iocs'))} IOC), ${formatCount(number('cancels'))} cancels`,
+    '',
+    table,
+    '',
+    `core vs textbook:        ${formatRatio(number('native_vs_textbook'))}`,
+    `batched TS vs core:      ${formatRatio(number('batched_vs_native'))}`,
+    `memory per resting order (${formatCount(number('memory_orders'))} resting): ` +
+      `${number('bytes_per_resting_order').toFixed(1)} B by stats().memory_bytes, ` +
+      `${number('rss_bytes_per_resting_order').toFixed(1)} B by RSS growth`,
+  ].join('\n');
+}
+
+main();

@@ -1,0 +1,269 @@
+// Native half of `npm run bench:book` (bench/book-bench.ts builds and runs it).
+//
+//   book_bench <stream.f64> [--reps N] [--memory-orders N]
+//
+// Reads a command stream (raw little-endian float64 records, engine/protocol.ts layout, written by
+// bench/book-stream.ts), replays it through (a) lob::MatchingEngine and (b) the textbook book of
+// textbook_book.hpp, `reps` times each on a fresh book, and prints one JSON object: median and best
+// ops/s, trades and filled quantity of each, and the core's memory per resting order measured on a
+// separate book of `memory-orders` non-crossing orders.
+//
+// Both are timed on decoded commands (decoding is not matching), construction and destruction
+// outside the clock. Trades are counted from the core's reports the way a consumer would: one
+// trade per new trade id (the taker's fill report comes first and carries the filled quantity).
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "matching_engine.hpp"
+#include "protocol.hpp"
+#include "textbook_book.hpp"
+
+namespace {
+
+using lob::Command;
+
+struct Options {
+  std::string file;
+  int reps = 5;
+  std::uint64_t memory_orders = 1'000'000;
+};
+
+struct Outcome {
+  double seconds = 0;
+  std::uint64_t trades = 0;
+  std::uint64_t filled_quantity = 0;
+  std::uint64_t resting = 0;
+  std::uint64_t rejected = 0;
+};
+
+[[noreturn]] void fail(const std::string& message) {
+  std::fprintf(stderr, "book_bench: %s\n", message.c_str());
+  std::exit(2);
+}
+
+Options parse_options(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; i++) {
+    const std::string arg = argv[i];
+    if ((arg == "--reps" || arg == "--memory-orders") && i + 1 < argc) {
+      const long long value = std::atoll(argv[++i]);
+      if (value < 1) fail(arg + ": must be an integer >= 1");
+      if (arg == "--reps") options.reps = static_cast<int>(value);
+      else options.memory_orders = static_cast<std::uint64_t>(value);
+    } else if (options.file.empty() && arg.rfind("--", 0) != 0) {
+      options.file = arg;
+    } else {
+      fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N]");
+    }
+  }
+  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N]");
+  return options;
+}
+
+// Mirrors BENCH_ENGINE_OPTIONS in bench/book-stream.ts.
+std::vector<lob::InstrumentConfig> bench_instruments() {
+  lob::InstrumentConfig instrument;
+  instrument.symbol = "BENCH";
+  instrument.tick_size = 1;
+  instrument.lot_size = 1;
+  instrument.max_order_quantity = 10'000'000;
+  instrument.reference_price = 10'000;
+  instrument.band_bps = 5'000;
+  return {instrument};
+}
+
+std::vector<Command> read_commands(const std::string& file) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) fail("cannot open " + file);
+  const std::streamsize bytes = in.tellg();
+  constexpr std::size_t record_bytes = lob::command_slot::count * sizeof(double);
+  if (bytes <= 0 || static_cast<std::size_t>(bytes) % record_bytes != 0) fail(file + ": not a whole number of command records");
+  std::vector<double> slots(static_cast<std::size_t>(bytes) / sizeof(double));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(slots.data()), bytes);
+  std::vector<Command> commands(slots.size() / lob::command_slot::count);
+  for (std::size_t i = 0; i < commands.size(); i++) {
+    namespace slot = lob::command_slot;
+    const double* r = slots.data() + i * slot::count;
+    commands[i] = Command{static_cast<lob::Action>(r[slot::action]),    static_cast<lob::Side>(r[slot::side]),
+                          static_cast<lob::OrderType>(r[slot::type]),   static_cast<lob::SymbolIndex>(r[slot::symbol]),
+                          static_cast<lob::Owner>(r[slot::owner]),      static_cast<std::uint64_t>(r[slot::client_order_id]),
+                          static_cast<lob::OrderId>(r[slot::order_id]), static_cast<lob::Price>(r[slot::price]),
+                          static_cast<lob::Quantity>(r[slot::quantity])};
+  }
+  return commands;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Counts the trades of one command's reports; `last_trade` carries across commands.
+void count_fills(const std::vector<lob::Report>& reports, std::uint64_t& last_trade, Outcome& outcome) {
+  for (const lob::Report& report : reports) {
+    if (report.kind == lob::ExecKind::Rejected) outcome.rejected++;
+    const bool fill = report.kind == lob::ExecKind::Filled || report.kind == lob::ExecKind::PartiallyFilled;
+    if (!fill || report.trade_id == last_trade) continue;
+    last_trade = report.trade_id;
+    outcome.trades++;
+    outcome.filled_quantity += static_cast<std::uint64_t>(report.last_quantity);
+  }
+}
+
+Outcome run_native(const std::vector<Command>& commands) {
+  lob::MatchingEngine engine(lob::EngineConfig{}, bench_instruments());
+  std::vector<lob::Report> reports;
+  Outcome outcome;
+  std::uint64_t last_trade = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (const Command& command : commands) {
+    reports.clear();
+    engine.execute(command, reports);
+    count_fills(reports, last_trade, outcome);
+  }
+  outcome.seconds = seconds_since(start);
+  outcome.resting = engine.stats().resting_orders;
+  const std::string problem = engine.validate();
+  if (!problem.empty()) fail("the core's book is invalid after the stream: " + problem);
+  return outcome;
+}
+
+void apply_textbook(textbook::Book& book, const Command& command) {
+  if (command.action == lob::Action::Cancel) {
+    book.cancel(command.client_order_id);
+  } else {
+    book.submit(command.client_order_id, command.side, command.type == lob::OrderType::Limit, command.price,
+                command.quantity);
+  }
+}
+
+Outcome run_textbook(const std::vector<Command>& commands) {
+  // On the heap so that its destruction (freeing every resting order) stays outside the clock.
+  auto book = std::make_unique<textbook::Book>();
+  Outcome outcome;
+  const auto start = std::chrono::steady_clock::now();
+  for (const Command& command : commands) apply_textbook(*book, command);
+  outcome.seconds = seconds_since(start);
+  outcome.trades = book->trades;
+  outcome.filled_quantity = book->filled_quantity;
+  outcome.resting = book->resting_orders();
+  return outcome;
+}
+
+// When the two books disagree, replays both in lockstep; returns the first command after which
+// their trade counts, filled quantities or resting orders differ, or -1.
+long long first_divergence(const std::vector<Command>& commands) {
+  lob::MatchingEngine engine(lob::EngineConfig{}, bench_instruments());
+  textbook::Book book;
+  std::vector<lob::Report> reports;
+  Outcome native;
+  std::uint64_t last_trade = 0;
+  for (std::size_t i = 0; i < commands.size(); i++) {
+    reports.clear();
+    engine.execute(commands[i], reports);
+    count_fills(reports, last_trade, native);
+    apply_textbook(book, commands[i]);
+    if (native.trades != book.trades || native.filled_quantity != book.filled_quantity ||
+        engine.stats().resting_orders != book.resting_orders()) {
+      return static_cast<long long>(i);
+    }
+  }
+  return -1;
+}
+
+std::uint64_t rss_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size_pages = 0, resident_pages = 0;
+  statm >> size_pages >> resident_pages;
+  return resident_pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+struct Memory {
+  double bytes_per_order;
+  double rss_bytes_per_order;
+};
+
+// Runs first, before any other book has freed memory that malloc could hand back without the RSS
+// growing. Bids below 10000, asks above, over 2 x 2000 levels: nothing crosses, everything rests.
+Memory measure_memory(std::uint64_t orders) {
+  lob::EngineConfig config;
+  config.orders_max = static_cast<std::uint32_t>(std::max<std::uint64_t>(orders, lob::kOrdersMaxDefault));
+  const std::uint64_t rss_before = rss_bytes();
+  lob::MatchingEngine engine(config, bench_instruments());
+  std::vector<lob::Report> reports;
+  constexpr lob::Price levels_per_side = 2000;
+  for (std::uint64_t i = 0; i < orders; i++) {
+    const bool buy = i % 2 == 0;
+    const lob::Price offset = 1 + static_cast<lob::Price>((i / 2) % levels_per_side);
+    const Command command{lob::Action::New, buy ? lob::Side::Buy : lob::Side::Sell, lob::OrderType::Limit, 0, 1, i + 1, 0,
+                          buy ? 10'000 - offset : 10'000 + offset, 100};
+    reports.clear();
+    engine.execute(command, reports);
+  }
+  const lob::EngineStats stats = engine.stats();
+  if (stats.resting_orders != orders) fail("memory test: expected every order to rest");
+  const double rss_growth = static_cast<double>(rss_bytes() - rss_before);
+  return {static_cast<double>(stats.memory_bytes) / static_cast<double>(stats.resting_orders),
+          rss_growth / static_cast<double>(orders)};
+}
+
+// Median and best ops/s over the repetitions; the outcome of the last one (all are equal).
+struct Summary {
+  std::vector<double> ops;
+  Outcome outcome;
+
+  void add(const Outcome& run, std::size_t commands) {
+    ops.push_back(static_cast<double>(commands) / run.seconds);
+    outcome = run;
+  }
+  double median() {
+    std::sort(ops.begin(), ops.end());
+    const std::size_t middle = ops.size() / 2;
+    return ops.size() % 2 == 1 ? ops[middle] : (ops[middle - 1] + ops[middle]) / 2;
+  }
+  double best() const { return *std::max_element(ops.begin(), ops.end()); }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse_options(argc, argv);
+  const Memory memory = measure_memory(options.memory_orders);
+  const std::vector<Command> commands = read_commands(options.file);
+  // Alternating the two keeps a burst of noise on the shared machine from landing on one only.
+  Summary native, textbook;
+  for (int rep = 0; rep < options.reps; rep++) {
+    native.add(run_native(commands), commands.size());
+    textbook.add(run_textbook(commands), commands.size());
+  }
+  const bool agree = native.outcome.trades == textbook.outcome.trades &&
+                     native.outcome.filled_quantity == textbook.outcome.filled_quantity &&
+                     native.outcome.resting == textbook.outcome.resting;
+  const long long divergence = agree ? -1 : first_divergence(commands);
+  std::printf(
+      "{\"commands\":%zu,\"reps\":%d,\"native_ops_per_s\":%.0f,\"native_best_ops_per_s\":%.0f,"
+      "\"textbook_ops_per_s\":%.0f,\"textbook_best_ops_per_s\":%.0f,"
+      "\"native_trades\":%llu,\"native_filled_qty\":%llu,\"native_resting\":%llu,\"native_rejected\":%llu,"
+      "\"textbook_trades\":%llu,\"textbook_filled_qty\":%llu,\"textbook_resting\":%llu,"
+      "\"first_divergence\":%lld,\"memory_orders\":%llu,\"bytes_per_resting_order\":%.1f,"
+      "\"rss_bytes_per_resting_order\":%.1f}\n",
+      commands.size(), options.reps, native.median(), native.best(), textbook.median(), textbook.best(),
+      static_cast<unsigned long long>(native.outcome.trades),
+      static_cast<unsigned long long>(native.outcome.filled_quantity),
+      static_cast<unsigned long long>(native.outcome.resting),
+      static_cast<unsigned long long>(native.outcome.rejected),
+      static_cast<unsigned long long>(textbook.outcome.trades),
+      static_cast<unsigned long long>(textbook.outcome.filled_quantity),
+      static_cast<unsigned long long>(textbook.outcome.resting), divergence,
+      static_cast<unsigned long long>(options.memory_orders), memory.bytes_per_order, memory.rss_bytes_per_order);
+  return 0;
+}
