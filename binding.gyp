@@ -3,8 +3,7 @@
     {
       "target_name": "lobsim",
       "sources": [
-        "native/addon/addon.cpp",
-        "<!@(node -e \"const fs=require('fs');console.log(fs.readdirSync('native/core').filter(f=>f.endsWith('.cpp')).map(f=>'native/core/'+f).join(' '))\")"
+        "<!@(node -e \"const fs=require('fs');for(const d of ['native/addon','native/core'])for(const f of fs.readdirSync(d).filter(f=>f.endsWith('.cpp')))console.log(d+'/'+f)\")"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/core"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
