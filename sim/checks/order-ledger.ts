@@ -1,0 +1,116 @@
+/**
+ * Follows every report of a run and checks, at the end:
+ * - conservation: every accepted order ends filled, cancelled, expired or resting, and per order
+ *   filled + cancelled + expired + resting leaves = its quantity (modify is not used by the flow;
+ *   a REPLACED report resets the order's quantity); and the same in total;
+ * - the trade ledger: per symbol the quantity bought equals the quantity sold, and the positions of
+ *   all owners sum to zero.
+ * Engine order ids are sequential from 1, so per-order state lives in typed arrays indexed by id.
+ */
+import { ExecKind, Side } from '../../engine/protocol.js';
+import type { RestingOrder } from '../../engine/types.js';
+import { fail, pass, type CheckResult } from './check.js';
+
+const ORDERS_INITIAL = 1 << 16;
+const FAILURES_SHOWN_MAX = 3;
+
+export class OrderLedger {
+  private quantity = new Float64Array(ORDERS_INITIAL);
+  private filled = new Float64Array(ORDERS_INITIAL);
+  private closed = new Float64Array(ORDERS_INITIAL);
+  private orderIdMax = 0;
+  private readonly bought: Float64Array;
+  private readonly sold: Float64Array;
+  /** Net position per owner per symbol: key owner * symbols + symbol. */
+  private readonly positions = new Map<number, number>();
+  acceptedQuantity = 0;
+  filledQuantity = 0;
+  trades = 0;
+
+  constructor(private readonly symbols: number) {
+    this.bought = new Float64Array(symbols);
+    this.sold = new Float64Array(symbols);
+  }
+
+  /** Applies report record `at` (slot offset) of `records`. */
+  onReport(kind: number, orderId: number, owner: number, symbol: number, side: number, quantity: number, lastQuantity: number, leaves: number, takerFill: boolean): void {
+    if (orderId === 0) return;
+    this.ensure(orderId);
+    switch (kind) {
+      case ExecKind.ACCEPTED:
+        this.quantity[orderId] = quantity;
+        this.acceptedQuantity += quantity;
+        break;
+      case ExecKind.REPLACED:
+        this.acceptedQuantity += quantity - this.quantity[orderId]!;
+        this.quantity[orderId] = quantity;
+        break;
+      case ExecKind.PARTIALLY_FILLED:
+      case ExecKind.FILLED:
+        this.filled[orderId]! += lastQuantity;
+        if (side === Side.BUY) this.bought[symbol]! += lastQuantity;
+        else this.sold[symbol]! += lastQuantity;
+        this.positions.set(owner * this.symbols + symbol, (this.positions.get(owner * this.symbols + symbol) ?? 0) + (side === Side.BUY ? lastQuantity : -lastQuantity));
+        if (takerFill) {
+          this.trades++;
+          this.filledQuantity += lastQuantity;
+        }
+        break;
+      case ExecKind.CANCELLED:
+      case ExecKind.EXPIRED:
+        this.closed[orderId]! += this.quantity[orderId]! - this.filled[orderId]! - leaves;
+        break;
+    }
+  }
+
+  /** Conservation per order and in total, given every resting order at the end. */
+  conservation(resting: readonly RestingOrder[]): CheckResult {
+    const restingLeaves = new Float64Array(this.orderIdMax + 1);
+    let restingTotal = 0;
+    for (const order of resting) {
+      restingLeaves[order.orderId] = order.leaves;
+      restingTotal += order.leaves;
+    }
+    const failures: string[] = [];
+    let closedTotal = 0;
+    let filledTotal = 0;
+    for (let id = 1; id <= this.orderIdMax; id++) {
+      const balance = this.filled[id]! + this.closed[id]! + restingLeaves[id]!;
+      closedTotal += this.closed[id]!;
+      filledTotal += this.filled[id]!;
+      if (balance !== this.quantity[id]! && failures.length < FAILURES_SHOWN_MAX) {
+        failures.push(`order ${id}: quantity ${this.quantity[id]} but filled ${this.filled[id]} + closed ${this.closed[id]} + resting ${restingLeaves[id]}`);
+      }
+    }
+    // Each trade fills two orders: the accepted quantity counts both sides.
+    const total = `${this.orderIdMax} orders, ${this.acceptedQuantity} accepted = ${filledTotal} filled (both sides) + ${closedTotal} cancelled or expired + ${restingTotal} resting`;
+    if (failures.length > 0) return fail('conservation', `${failures.join('; ')}`);
+    if (filledTotal + closedTotal + restingTotal !== this.acceptedQuantity) return fail('conservation', `totals do not balance: ${total}`);
+    return pass('conservation', total);
+  }
+
+  /** Bought equals sold per symbol; positions over all owners sum to zero per symbol. */
+  tradeLedger(): CheckResult {
+    const failures: string[] = [];
+    const net = new Float64Array(this.symbols);
+    for (const [key, position] of this.positions) net[key % this.symbols]! += position;
+    for (let symbol = 0; symbol < this.symbols; symbol++) {
+      if (this.bought[symbol] !== this.sold[symbol]) failures.push(`symbol ${symbol}: bought ${this.bought[symbol]} != sold ${this.sold[symbol]}`);
+      if (net[symbol] !== 0) failures.push(`symbol ${symbol}: positions sum to ${net[symbol]}`);
+    }
+    if (failures.length > 0) return fail('trade-ledger', failures.slice(0, FAILURES_SHOWN_MAX).join('; '));
+    const volume = this.bought.reduce((sum, value) => sum + value, 0);
+    return pass('trade-ledger', `${this.trades} trades, ${volume} bought = ${volume} sold over ${this.symbols} symbols; positions of ${new Set([...this.positions.keys()].map((key) => Math.floor(key / this.symbols))).size} owners sum to 0`);
+  }
+
+  private ensure(orderId: number): void {
+    if (orderId > this.orderIdMax) this.orderIdMax = orderId;
+    if (orderId < this.quantity.length) return;
+    const size = Math.max(orderId + 1, this.quantity.length * 2);
+    for (const key of ['quantity', 'filled', 'closed'] as const) {
+      const grown = new Float64Array(size);
+      grown.set(this[key]);
+      this[key] = grown;
+    }
+  }
+}

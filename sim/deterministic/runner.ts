@@ -1,0 +1,334 @@
+/**
+ * Deterministic mode: a discrete-event simulation in virtual time over the inline engine.
+ *
+ * Time advances in quanta of `latency.quantumUs`. In each quantum [T, T + Q):
+ * 1. reports whose (modelled) delivery time is <= T reach their clients, in (time, client, seq)
+ *    order; latencies are recorded from each order's planned send time;
+ * 2. every client whose next action falls in the quantum acts, on the quotes published at T; its
+ *    command reaches the engine after a one-way delay drawn from the client's latency stream;
+ * 3. the engine runs, in one batch, every command that reached it before T + Q, in (arrival time,
+ *    client, seq) order; each report is delivered after the processing time plus a one-way delay;
+ * 4. quotes are refreshed for the symbols that traded or changed.
+ * Clients thus act on what reached them by the start of the quantum: the quantum is the model's
+ * decision granularity. Everything that can order events is a total order over integers, and every
+ * draw comes from a named stream, so the event log (commands in, reports out) and its hash depend
+ * only on scenario, seed and code.
+ */
+import { Engine } from '../../engine/engine.js';
+import { Action, COMMAND_SLOTS, ExecKind, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
+import { encodeCommand } from '../../engine/records.js';
+import type { Command } from '../../engine/types.js';
+import { OrderLedger } from '../checks/order-ledger.js';
+import { fail, pass, type CheckResult } from '../checks/check.js';
+import { NO_QUOTE, OrderFlag, TraderAgent, type Quote } from '../clients/trader-agent.js';
+import { LatencyRecorder } from '../metrics/latency-recorder.js';
+import { ProcessingCostMeter } from '../metrics/processing-cost.js';
+import { Timeline, minIntervalNsFor } from '../metrics/timeline.js';
+import { RandomStreams } from '../random/streams.js';
+import type { Scenario } from '../scenario/types.js';
+import { EventLogHash, wordsOf } from './event-log-hash.js';
+import { EventQueue, type QueuedEvent } from './event-queue.js';
+
+const NS_PER_US = 1_000;
+const NS_PER_MS = 1_000_000;
+/** Commands the engine takes per quantum before the batch buffer grows. */
+const BATCH_COMMANDS_INITIAL = 1_024;
+/** Timeline points per run, at most (the interval is chosen from the duration). */
+const TIMELINE_POINTS_TARGET = 600;
+
+interface InFlightCommand extends QueuedEvent {
+  command: Command;
+}
+
+interface Delivery extends QueuedEvent {
+  kind: number;
+  reason: number;
+  clientOrderId: number;
+}
+
+export interface DeterministicRunOptions {
+  /** Keep the running event-log hash after every event (for --check-determinism). */
+  trace?: boolean;
+  /** Called now and then with the virtual time reached, for a progress bar. */
+  onProgress?: (virtualNs: number, durationNs: number) => void;
+}
+
+export interface DeterministicRun {
+  eventHash: EventLogHash;
+  checks: CheckResult[];
+  latency: LatencyRecorder;
+  timeline: Timeline;
+  cost: ReturnType<ProcessingCostMeter['summary']>;
+  counts: { commands: number; reports: number; orders: number; cancels: number; trades: number; filledQuantity: number; restingOrders: number };
+  durationNs: number;
+  /** Describes event `index` of the log (filled only when asked through `describeEvent`). */
+  describeEvent: (index: number) => string | null;
+}
+
+export function runDeterministic(scenario: Scenario, options: DeterministicRunOptions = {}): DeterministicRun {
+  return new DeterministicRunner(scenario, options).run();
+}
+
+class DeterministicRunner {
+  private readonly engine: Engine;
+  private readonly clients: TraderAgent[];
+  private readonly quotes: Quote[];
+  private readonly actions = new EventQueue<QueuedEvent>();
+  private readonly inFlight = new EventQueue<InFlightCommand>();
+  private readonly deliveries = new EventQueue<Delivery>();
+  private readonly ledger: OrderLedger;
+  private readonly latency = new LatencyRecorder();
+  private readonly timeline: Timeline;
+  private readonly eventHash: EventLogHash;
+  private readonly cost = new ProcessingCostMeter();
+  private readonly checks: CheckResult[] = [];
+  private readonly durationNs: number;
+  private readonly quantumNs: number;
+  private readonly processingNs: number;
+  private batch = new Float64Array(BATCH_COMMANDS_INITIAL * COMMAND_SLOTS);
+  private batchWords = wordsOf(this.batch);
+  private batchArrivals: InFlightCommand[] = [];
+  private seq = 0;
+  private commandsSinceValidate = 0;
+  private counts = { commands: 0, reports: 0, orders: 0, cancels: 0 };
+  private invariantFailure: string | null = null;
+  private invariantChecks = 0;
+  private readonly dirtySymbols = new Set<number>();
+  private readonly queuedSeq: Float64Array;
+  private readonly queuedTimeNs: Float64Array;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly options: DeterministicRunOptions,
+  ) {
+    this.engine = new Engine({ instruments: scenario.instruments, stp: scenario.engine.stp, ordersMax: scenario.engine.ordersMax });
+    const streams = new RandomStreams(scenario.seed);
+    this.clients = Array.from(
+      { length: scenario.clients.count },
+      (_, index) => new TraderAgent(index, streams, scenario.clients, scenario.instruments, scenario.latency.oneWayUs),
+    );
+    this.quotes = scenario.instruments.map((instrument) => {
+      const mid = Math.round(instrument.referencePrice / instrument.tickSize);
+      return { midTicks: mid, bidTicks: NO_QUOTE, askTicks: NO_QUOTE };
+    });
+    this.ledger = new OrderLedger(scenario.instruments.length);
+    this.durationNs = scenario.durationMs * NS_PER_MS;
+    this.quantumNs = Math.max(1, Math.round(scenario.latency.quantumUs * NS_PER_US));
+    this.processingNs = Math.round(scenario.latency.processingUs * NS_PER_US);
+    this.timeline = new Timeline({ intervalNs: Math.max(minIntervalNsFor(this.durationNs * 2), Math.ceil(this.durationNs / TIMELINE_POINTS_TARGET)) });
+    this.eventHash = new EventLogHash({ trace: options.trace ?? false });
+    this.queuedSeq = new Float64Array(this.clients.length);
+    this.queuedTimeNs = new Float64Array(this.clients.length);
+    for (const client of this.clients) this.schedule(client);
+  }
+
+  run(): DeterministicRun {
+    this.cost.begin();
+    for (let quantumStart = 0; quantumStart < this.durationNs; quantumStart += this.quantumNs) {
+      const quantumEnd = Math.min(this.durationNs, quantumStart + this.quantumNs);
+      this.deliver(quantumStart);
+      this.act(quantumEnd);
+      this.match(quantumEnd);
+      this.refreshQuotes();
+      if ((quantumStart / this.quantumNs) % 1_000 === 0) this.sample(quantumStart);
+    }
+    // Commands still on the wire at the end reach the engine; their reports are delivered.
+    this.match(Number.MAX_SAFE_INTEGER);
+    this.deliver(Number.MAX_SAFE_INTEGER);
+    this.cost.end(this.eventHash.eventCount);
+    return this.finish();
+  }
+
+  /** Reports whose delivery time has come reach their clients. */
+  private deliver(untilNs: number): void {
+    for (let next = this.deliveries.peek(); next !== undefined && next.timeNs <= untilNs; next = this.deliveries.peek()) {
+      this.deliveries.pop();
+      const client = this.clients[next.key]!;
+      const coid = next.clientOrderId;
+      // The client takes note at the quantum boundary (its decision points), not in the past.
+      client.onReport(untilNs, next.kind, coid);
+      this.recordLatency(client, next);
+      // A report can move the client's next action (a cancel falls due sooner or later).
+      if (client.nextEventNs !== this.queuedTimeNs[client.clientIndex]) this.schedule(client);
+    }
+  }
+
+  private recordLatency(client: TraderAgent, delivery: Delivery): void {
+    const coid = delivery.clientOrderId;
+    const now = delivery.timeNs;
+    if (delivery.kind === ExecKind.ACCEPTED || delivery.kind === ExecKind.REJECTED) {
+      const planned = client.plannedNs[coid]!;
+      this.latency.record('ack', planned, planned, now);
+      this.timeline.count('ack', now);
+      this.timeline.recordLatency(now, now - planned);
+    } else if (delivery.kind === ExecKind.FILLED || delivery.kind === ExecKind.PARTIALLY_FILLED) {
+      if ((client.flags[coid]! & OrderFlag.FILL_SEEN) === 0) {
+        client.flags[coid] = client.flags[coid]! | OrderFlag.FILL_SEEN;
+        const planned = client.plannedNs[coid]!;
+        this.latency.record('fill', planned, planned, now);
+      }
+      this.timeline.count('fill', now);
+    } else if (delivery.kind === ExecKind.CANCELLED && delivery.reason === Reason.CANCEL_REQUESTED) {
+      const planned = client.cancelPlannedNs[coid]!;
+      this.latency.record('cancel', planned, planned, now);
+      this.timeline.count('cancel', now);
+    }
+  }
+
+  /**
+   * Queues the client's next action. Each client has one valid entry, the last one queued; older
+   * entries stay in the heap and are skipped when they come up (cheaper than removing them).
+   */
+  private schedule(client: TraderAgent): void {
+    const seq = this.seq++;
+    this.queuedSeq[client.clientIndex] = seq;
+    this.queuedTimeNs[client.clientIndex] = client.nextEventNs;
+    this.actions.push({ timeNs: client.nextEventNs, key: client.clientIndex, seq });
+  }
+
+  /** Every client whose next action is due before `untilNs` acts. */
+  private act(untilNs: number): void {
+    for (let next = this.actions.peek(); next !== undefined && next.timeNs < untilNs; next = this.actions.peek()) {
+      this.actions.pop();
+      if (next.seq !== this.queuedSeq[next.key]) continue;
+      const client = this.clients[next.key]!;
+      const command = {} as Command;
+      client.act(next.timeNs, this.quotes, command);
+      this.timeline.count('sent', next.timeNs);
+      this.inFlight.push({ timeNs: next.timeNs + client.drawOneWayNs(), key: client.clientIndex, seq: this.seq++, command });
+      this.schedule(client);
+    }
+  }
+
+  /** The engine runs every command that reached it before `untilNs`, as one batch. */
+  private match(untilNs: number): void {
+    const arrivals = this.batchArrivals;
+    arrivals.length = 0;
+    for (let next = this.inFlight.peek(); next !== undefined && next.timeNs < untilNs; next = this.inFlight.peek()) {
+      this.inFlight.pop();
+      if ((arrivals.length + 1) * COMMAND_SLOTS > this.batch.length) this.growBatch();
+      encodeCommand(next.command, this.batch, arrivals.length);
+      arrivals.push(next);
+    }
+    if (arrivals.length === 0) return;
+    const result = this.engine.executeBatch(this.batch, arrivals.length);
+    this.route(arrivals, result.records, result.count);
+    this.counts.commands += arrivals.length;
+    this.counts.reports += result.count;
+    this.commandsSinceValidate += arrivals.length;
+    if (this.commandsSinceValidate >= this.scenario.checks.invariantsEveryCommands) this.checkInvariants();
+  }
+
+  /**
+   * Walks the batch's reports alongside its commands (a NEW's reports start with ACCEPTED or
+   * REJECTED; a CANCEL has exactly one report), hashes the log in order, feeds the ledger and
+   * schedules each report's delivery to its owner.
+   */
+  private route(arrivals: InFlightCommand[], records: Float64Array, count: number): void {
+    const words = wordsOf(records);
+    let at = 0;
+    for (let index = 0; index < arrivals.length; index++) {
+      const arrival = arrivals[index]!;
+      const first = at;
+      at++;
+      while (at < count && !startsCommand(records, at)) at++;
+      if (first >= count) throw new Error(`command ${index} of the batch produced no report`);
+      this.eventHash.addRecords(this.batchWords, index, 1, COMMAND_SLOTS);
+      this.eventHash.addRecords(words, first, at - first, REPORT_SLOTS);
+      const engineDoneNs = arrival.timeNs + this.processingNs;
+      const takerDelay = this.clients[arrival.key]!.drawOneWayNs();
+      for (let report = first; report < at; report++) this.onReport(records, report, arrival, engineDoneNs, takerDelay);
+      if (arrival.command.action === Action.NEW) this.counts.orders++;
+      else this.counts.cancels++;
+    }
+    if (at !== count) throw new Error(`the batch has ${count - at} reports no command explains`);
+  }
+
+  private onReport(records: Float64Array, report: number, arrival: InFlightCommand, engineDoneNs: number, takerDelayNs: number): void {
+    const base = report * REPORT_SLOTS;
+    const kind = records[base + ReportSlot.kind]!;
+    const owner = records[base + ReportSlot.owner]!;
+    const symbol = records[base + ReportSlot.symbol]!;
+    const isTaker = owner === arrival.command.owner && records[base + ReportSlot.clientOrderId] === arrival.command.clientOrderId;
+    this.ledger.onReport(
+      kind, records[base + ReportSlot.orderId]!, owner, symbol, records[base + ReportSlot.side]!,
+      records[base + ReportSlot.quantity]!, records[base + ReportSlot.lastQuantity]!, records[base + ReportSlot.leavesQuantity]!,
+      isTaker && (kind === ExecKind.FILLED || kind === ExecKind.PARTIALLY_FILLED),
+    );
+    if (symbol >= 0) this.dirtySymbols.add(symbol);
+    const clientIndex = owner - 1;
+    const client = this.clients[clientIndex];
+    if (client === undefined) return;
+    const delay = isTaker ? takerDelayNs : client.drawOneWayNs();
+    this.deliveries.push({
+      timeNs: engineDoneNs + delay, key: clientIndex, seq: this.seq++,
+      kind, reason: records[base + ReportSlot.reason]!, clientOrderId: records[base + ReportSlot.clientOrderId]!,
+    });
+  }
+
+  private refreshQuotes(): void {
+    for (const symbol of this.dirtySymbols) {
+      const bbo = this.engine.bbo(symbol);
+      const tick = this.scenario.instruments[symbol]!.tickSize;
+      const quote = this.quotes[symbol]!;
+      quote.bidTicks = bbo.bid ? bbo.bid.price / tick : NO_QUOTE;
+      quote.askTicks = bbo.ask ? bbo.ask.price / tick : NO_QUOTE;
+      // The mid moves with the book; with one side empty it stays where it was.
+      if (bbo.bid && bbo.ask) quote.midTicks = (quote.bidTicks + quote.askTicks) / 2;
+    }
+    this.dirtySymbols.clear();
+  }
+
+  private sample(nowNs: number): void {
+    this.timeline.sampleQueueDepth(nowNs, this.inFlight.size);
+    this.timeline.sampleRss(nowNs, process.memoryUsage.rss());
+    this.options.onProgress?.(nowNs, this.durationNs);
+  }
+
+  private checkInvariants(): void {
+    this.commandsSinceValidate = 0;
+    this.invariantChecks++;
+    if (this.invariantFailure !== null) return;
+    try {
+      this.engine.validate();
+    } catch (error) {
+      this.invariantFailure = `after ${this.counts.commands} commands: ${(error as Error).message}`;
+    }
+  }
+
+  private growBatch(): void {
+    const grown = new Float64Array(this.batch.length * 2);
+    grown.set(this.batch);
+    this.batch = grown;
+    this.batchWords = wordsOf(grown);
+  }
+
+  private finish(): DeterministicRun {
+    this.checkInvariants();
+    this.checks.push(
+      this.invariantFailure === null
+        ? pass('engine-invariants', `validate() passed ${this.invariantChecks} times (every ${this.scenario.checks.invariantsEveryCommands} commands and at the end)`)
+        : fail('engine-invariants', this.invariantFailure),
+    );
+    const resting = this.scenario.instruments.flatMap((_, symbol) => this.engine.snapshot(symbol));
+    this.checks.push(this.ledger.conservation(resting));
+    this.checks.push(this.ledger.tradeLedger());
+    return {
+      eventHash: this.eventHash,
+      checks: this.checks,
+      latency: this.latency,
+      timeline: this.timeline,
+      cost: this.cost.summary(),
+      counts: { ...this.counts, trades: this.ledger.trades, filledQuantity: this.ledger.filledQuantity, restingOrders: resting.length },
+      durationNs: this.durationNs,
+      describeEvent: () => null,
+    };
+  }
+}
+
+/** Whether report `at` opens a command's reports: ACCEPTED/REJECTED (NEW) or a CANCEL's answer. */
+function startsCommand(records: Float64Array, at: number): boolean {
+  const kind = records[at * REPORT_SLOTS + ReportSlot.kind];
+  if (kind === ExecKind.ACCEPTED || kind === ExecKind.REJECTED || kind === ExecKind.CANCEL_REJECTED) return true;
+  return kind === ExecKind.CANCELLED && records[at * REPORT_SLOTS + ReportSlot.reason] === Reason.CANCEL_REQUESTED;
+}
