@@ -5,7 +5,11 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LobsimError } from '../engine/errors.js';
+import { listCommand } from './list-command.js';
 import { replayCommand } from './replay-command.js';
+import { runCommand } from './run-command.js';
+import { sweepCommand } from './sweep-command.js';
+import { validateCommand } from './validate-command.js';
 
 export const EXIT_PASSED = 0;
 export const EXIT_FAILED = 1;
@@ -16,7 +20,11 @@ export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('lobsim')
     .usage('$0 <command> [options]')
+    .command(runCommand((code) => (exitCode = code)))
+    .command(sweepCommand((code) => (exitCode = code)))
     .command(replayCommand((code) => (exitCode = code)))
+    .command(listCommand((code) => (exitCode = code)))
+    .command(validateCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command: lobsim --help lists them.')
     .strict()
     .help()

@@ -14,9 +14,8 @@
  * draw comes from a named stream, so the event log (commands in, reports out) and its hash depend
  * only on scenario, seed and code.
  */
-import { Engine } from '../../engine/engine.js';
 import { Action, COMMAND_SLOTS, ExecKind, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
-import { encodeCommand } from '../../engine/records.js';
+import { decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
 import type { Command } from '../../engine/types.js';
 import { OrderLedger } from '../checks/order-ledger.js';
 import { fail, pass, type CheckResult } from '../checks/check.js';
@@ -26,6 +25,7 @@ import { ProcessingCostMeter } from '../metrics/processing-cost.js';
 import { Timeline, minIntervalNsFor } from '../metrics/timeline.js';
 import { RandomStreams } from '../random/streams.js';
 import type { Scenario } from '../scenario/types.js';
+import { createBatchEngine, type BatchEngine, type EngineKind } from './batch-engine.js';
 import { EventLogHash, wordsOf } from './event-log-hash.js';
 import { EventQueue, type QueuedEvent } from './event-queue.js';
 
@@ -49,6 +49,10 @@ interface Delivery extends QueuedEvent {
 export interface DeterministicRunOptions {
   /** Keep the running event-log hash after every event (for --check-determinism). */
   trace?: boolean;
+  /** The engine to drive: the native core (default) or the TypeScript reference book. */
+  engine?: EngineKind;
+  /** Describe event number `captureEvent` (0-based) of the log in the run's `capturedEvent`. */
+  captureEvent?: number;
   /** Called now and then with the virtual time reached, for a progress bar. */
   onProgress?: (virtualNs: number, durationNs: number) => void;
 }
@@ -61,8 +65,8 @@ export interface DeterministicRun {
   cost: ReturnType<ProcessingCostMeter['summary']>;
   counts: { commands: number; reports: number; orders: number; cancels: number; trades: number; filledQuantity: number; restingOrders: number };
   durationNs: number;
-  /** Describes event `index` of the log (filled only when asked through `describeEvent`). */
-  describeEvent: (index: number) => string | null;
+  /** The event asked for with `captureEvent`, described, or null. */
+  capturedEvent: string | null;
 }
 
 export function runDeterministic(scenario: Scenario, options: DeterministicRunOptions = {}): DeterministicRun {
@@ -70,7 +74,7 @@ export function runDeterministic(scenario: Scenario, options: DeterministicRunOp
 }
 
 class DeterministicRunner {
-  private readonly engine: Engine;
+  private readonly engine: BatchEngine;
   private readonly clients: TraderAgent[];
   private readonly quotes: Quote[];
   private readonly actions = new EventQueue<QueuedEvent>();
@@ -85,6 +89,7 @@ class DeterministicRunner {
   private readonly durationNs: number;
   private readonly quantumNs: number;
   private readonly processingNs: number;
+  private readonly sampleIntervalNs: number;
   private batch = new Float64Array(BATCH_COMMANDS_INITIAL * COMMAND_SLOTS);
   private batchWords = wordsOf(this.batch);
   private batchArrivals: InFlightCommand[] = [];
@@ -92,6 +97,7 @@ class DeterministicRunner {
   private commandsSinceValidate = 0;
   private counts = { commands: 0, reports: 0, orders: 0, cancels: 0 };
   private invariantFailure: string | null = null;
+  private capturedEvent: string | null = null;
   private invariantChecks = 0;
   private readonly dirtySymbols = new Set<number>();
   private readonly queuedSeq: Float64Array;
@@ -101,7 +107,11 @@ class DeterministicRunner {
     private readonly scenario: Scenario,
     private readonly options: DeterministicRunOptions,
   ) {
-    this.engine = new Engine({ instruments: scenario.instruments, stp: scenario.engine.stp, ordersMax: scenario.engine.ordersMax });
+    this.engine = createBatchEngine(options.engine ?? 'native', {
+      instruments: scenario.instruments,
+      stp: scenario.engine.stp,
+      ordersMax: scenario.engine.ordersMax,
+    });
     const streams = new RandomStreams(scenario.seed);
     this.clients = Array.from(
       { length: scenario.clients.count },
@@ -115,6 +125,7 @@ class DeterministicRunner {
     this.durationNs = scenario.durationMs * NS_PER_MS;
     this.quantumNs = Math.max(1, Math.round(scenario.latency.quantumUs * NS_PER_US));
     this.processingNs = Math.round(scenario.latency.processingUs * NS_PER_US);
+    this.sampleIntervalNs = Math.max(this.quantumNs, Math.ceil(this.durationNs / TIMELINE_POINTS_TARGET));
     this.timeline = new Timeline({ intervalNs: Math.max(minIntervalNsFor(this.durationNs * 2), Math.ceil(this.durationNs / TIMELINE_POINTS_TARGET)) });
     this.eventHash = new EventLogHash({ trace: options.trace ?? false });
     this.queuedSeq = new Float64Array(this.clients.length);
@@ -124,19 +135,37 @@ class DeterministicRunner {
 
   run(): DeterministicRun {
     this.cost.begin();
-    for (let quantumStart = 0; quantumStart < this.durationNs; quantumStart += this.quantumNs) {
+    let nextSampleNs = 0;
+    for (let quantumStart = 0; quantumStart < this.durationNs; quantumStart = this.nextQuantumStart(quantumStart)) {
       const quantumEnd = Math.min(this.durationNs, quantumStart + this.quantumNs);
       this.deliver(quantumStart);
       this.act(quantumEnd);
       this.match(quantumEnd);
       this.refreshQuotes();
-      if ((quantumStart / this.quantumNs) % 1_000 === 0) this.sample(quantumStart);
+      if (quantumStart >= nextSampleNs) {
+        this.sample(quantumStart);
+        nextSampleNs = quantumStart + this.sampleIntervalNs;
+      }
     }
     // Commands still on the wire at the end reach the engine; their reports are delivered.
     this.match(Number.MAX_SAFE_INTEGER);
     this.deliver(Number.MAX_SAFE_INTEGER);
     this.cost.end(this.eventHash.eventCount);
     return this.finish();
+  }
+
+  /**
+   * The start of the next quantum in which anything happens: quanta with no delivery, no action and
+   * no arrival are skipped (the grid stays aligned, so skipping changes no event's quantum).
+   */
+  private nextQuantumStart(quantumStart: number): number {
+    const next = Math.min(
+      this.actions.peek()?.timeNs ?? Number.MAX_SAFE_INTEGER,
+      this.inFlight.peek()?.timeNs ?? Number.MAX_SAFE_INTEGER,
+      this.deliveries.peek()?.timeNs ?? Number.MAX_SAFE_INTEGER,
+    );
+    const aligned = Math.floor(next / this.quantumNs) * this.quantumNs;
+    return Math.max(quantumStart + this.quantumNs, aligned);
   }
 
   /** Reports whose delivery time has come reach their clients. */
@@ -233,6 +262,7 @@ class DeterministicRunner {
       at++;
       while (at < count && !startsCommand(records, at)) at++;
       if (first >= count) throw new Error(`command ${index} of the batch produced no report`);
+      if (this.options.captureEvent !== undefined) this.capture(records, index, first, at, arrival.timeNs);
       this.eventHash.addRecords(this.batchWords, index, 1, COMMAND_SLOTS);
       this.eventHash.addRecords(words, first, at - first, REPORT_SLOTS);
       const engineDoneNs = arrival.timeNs + this.processingNs;
@@ -242,6 +272,17 @@ class DeterministicRunner {
       else this.counts.cancels++;
     }
     if (at !== count) throw new Error(`the batch has ${count - at} reports no command explains`);
+  }
+
+  /** Keeps a description of the asked-for event if it is this command or one of its reports. */
+  private capture(records: Float64Array, command: number, first: number, end: number, arrivalNs: number): void {
+    const wanted = this.options.captureEvent! - this.eventHash.eventCount;
+    if (wanted < 0 || wanted > end - first) return;
+    const at = `event ${this.options.captureEvent} (virtual time ${arrivalNs} ns)`;
+    this.capturedEvent =
+      wanted === 0
+        ? `${at}: command ${JSON.stringify(decodeCommand(this.batch, command))}`
+        : `${at}: report ${JSON.stringify(decodeReport(records, first + wanted - 1))}`;
   }
 
   private onReport(records: Float64Array, report: number, arrival: InFlightCommand, engineDoneNs: number, takerDelayNs: number): void {
@@ -321,7 +362,7 @@ class DeterministicRunner {
       cost: this.cost.summary(),
       counts: { ...this.counts, trades: this.ledger.trades, filledQuantity: this.ledger.filledQuantity, restingOrders: resting.length },
       durationNs: this.durationNs,
-      describeEvent: () => null,
+      capturedEvent: this.capturedEvent,
     };
   }
 }

@@ -1,0 +1,62 @@
+/**
+ * What the deterministic runner needs of an engine: the batched record API, market data, the book
+ * snapshot and the invariant check. The native Engine has it; `ReferenceBatchEngine` gives the
+ * TypeScript reference book the same face, so a whole simulation can run on the oracle (a
+ * differential check of the engine in situ, and the comparator of bench:sim).
+ */
+import { Engine, type ReportBatch } from '../../engine/engine.js';
+import { COMMAND_SLOTS, REPORT_SLOTS } from '../../engine/protocol.js';
+import { decodeCommand, encodeReport } from '../../engine/records.js';
+import { ReferenceBook } from '../../engine/reference-book.js';
+import type { Bbo, EngineOptions, RestingOrder } from '../../engine/types.js';
+
+export interface BatchEngine {
+  executeBatch(commands: Float64Array, count: number): ReportBatch;
+  bbo(symbol: number): Bbo;
+  snapshot(symbol: number): RestingOrder[];
+  validate(): void;
+}
+
+export type EngineKind = 'native' | 'reference';
+
+export class ReferenceBatchEngine implements BatchEngine {
+  private readonly book: ReferenceBook;
+  private out = new Float64Array(1_024 * REPORT_SLOTS);
+
+  constructor(options: EngineOptions) {
+    this.book = new ReferenceBook(options);
+  }
+
+  executeBatch(commands: Float64Array, count: number): ReportBatch {
+    let written = 0;
+    for (let index = 0; index < count; index++) {
+      for (const report of this.book.execute(decodeCommand(commands.subarray(0, count * COMMAND_SLOTS), index))) {
+        if ((written + 1) * REPORT_SLOTS > this.out.length) this.grow();
+        encodeReport(report, this.out, written++);
+      }
+    }
+    return { records: this.out.subarray(0, written * REPORT_SLOTS), count: written };
+  }
+
+  bbo(symbol: number): Bbo {
+    return this.book.bbo(symbol);
+  }
+
+  snapshot(symbol: number): RestingOrder[] {
+    return this.book.snapshot(symbol);
+  }
+
+  validate(): void {
+    this.book.validate();
+  }
+
+  private grow(): void {
+    const grown = new Float64Array(this.out.length * 2);
+    grown.set(this.out);
+    this.out = grown;
+  }
+}
+
+export function createBatchEngine(kind: EngineKind, options: EngineOptions): BatchEngine {
+  return kind === 'native' ? new Engine(options) : new ReferenceBatchEngine(options);
+}

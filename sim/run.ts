@@ -1,0 +1,112 @@
+/**
+ * Runs a scenario in its mode and turns the run into a result (sim/result/result.ts), written to
+ * `<outDir>/result.json`. Also --check-determinism: the scenario runs twice with the event log
+ * traced, and any difference names the first diverging event.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fail, pass, type CheckResult } from './checks/check.js';
+import { firstDivergence } from './deterministic/event-log-hash.js';
+import { runDeterministic, type DeterministicRun } from './deterministic/runner.js';
+import { exportTimeline } from './metrics/timeline.js';
+import { summarizeRecord } from './metrics/latency-recorder.js';
+import { RESULT_SCHEMA_VERSION, type RunResult } from './result/result.js';
+import { evaluateThresholds } from './result/thresholds.js';
+import type { Scenario } from './scenario/types.js';
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
+const NS_PER_S = 1e9;
+
+export interface RunOptions {
+  /** Folder for result.json (created). */
+  outDir: string;
+  checkDeterminism?: boolean;
+  onProgress?: (fraction: number) => void;
+  /** How the scenario was named on the command line, for the replay command. */
+  scenarioArgument?: string;
+  /** --set overrides as given, for the replay command. */
+  overrides?: string[];
+}
+
+export function codeVersion(): RunResult['version'] {
+  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // Not a git checkout (an installed package): the package version identifies the code.
+  }
+  return { package: pkg.version, commit, node: process.version };
+}
+
+export function replayCommand(scenario: Scenario, options: Pick<RunOptions, 'scenarioArgument' | 'overrides'>): string {
+  const quote = (text: string) => (/^[\w./:=@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+  const parts = ['npx', 'lobsim', 'run', quote(options.scenarioArgument ?? scenario.source), '--seed', String(scenario.seed), '--mode', scenario.mode];
+  for (const override of options.overrides ?? []) parts.push('--set', quote(override));
+  return parts.join(' ');
+}
+
+export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
+  if (scenario.mode !== 'deterministic') {
+    throw new Error(`mode ${scenario.mode} is not available in this build`);
+  }
+  const startedAt = new Date().toISOString();
+  const wallStart = performance.now();
+  const onProgress = options.onProgress ? (ns: number, total: number) => options.onProgress!(ns / total) : undefined;
+  const run = runDeterministic(scenario, { trace: options.checkDeterminism ?? false, ...(onProgress ? { onProgress } : {}) });
+  const checks = [...run.checks];
+  if (options.checkDeterminism) checks.push(determinismCheck(scenario, run));
+  const wallMs = performance.now() - wallStart;
+  const result = buildResult(scenario, run, checks, startedAt, wallMs, options);
+  mkdirSync(options.outDir, { recursive: true });
+  writeFileSync(path.join(options.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+/** Runs the scenario again and compares event logs event by event. */
+function determinismCheck(scenario: Scenario, first: DeterministicRun): CheckResult {
+  const second = runDeterministic(scenario, { trace: true });
+  const index = firstDivergence(first.eventHash, second.eventHash);
+  if (index < 0) return pass('determinism', `two runs gave the same ${first.eventHash.eventCount} events, hash ${first.eventHash.digest()}`);
+  const again = runDeterministic(scenario, { captureEvent: index });
+  const other = runDeterministic(scenario, { captureEvent: index });
+  return fail(
+    'determinism',
+    `runs diverge at event ${index} of ${first.eventHash.eventCount} (hashes ${first.eventHash.digest()} vs ${second.eventHash.digest()}): ` +
+      `${again.capturedEvent ?? 'past the end'} / ${other.capturedEvent ?? 'past the end'}`,
+  );
+}
+
+function buildResult(scenario: Scenario, run: DeterministicRun, checks: CheckResult[], startedAt: string, wallMs: number, options: RunOptions): RunResult {
+  const histograms = run.latency.encode();
+  const latency = summarizeRecord(histograms);
+  const metrics = {
+    counts: run.counts,
+    throughputOrdersPerS: Math.round((run.counts.orders / run.durationNs) * NS_PER_S * 1_000) / 1_000,
+    latency,
+    processingCost: run.cost,
+    eventsPerWallS: Math.round(run.eventHash.eventCount / (run.cost.totalMs / 1_000)),
+    wallMs: Math.round(wallMs),
+  };
+  const thresholds = evaluateThresholds(scenario.thresholds, metrics);
+  const passed = checks.every((check) => check.passed) && thresholds.every((threshold) => threshold.passed);
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    scenario,
+    seed: scenario.seed,
+    mode: scenario.mode,
+    version: codeVersion(),
+    startedAt,
+    eventHash: run.eventHash.digest(),
+    events: run.eventHash.eventCount,
+    passed,
+    checks,
+    thresholds,
+    metrics,
+    histograms,
+    timelines: { engine: exportTimeline(run.timeline.snapshot()) },
+    replayCommand: replayCommand(scenario, options),
+  };
+}
