@@ -75,7 +75,14 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
       const scenario = loadScenario(args.scenario, { overrides });
       const outDir = args.out ?? defaultOutDir(scenario.name, scenario.seed);
       const result = withProgress(args.progress && !args.json, (onProgress) =>
-        runScenario(scenario, { outDir, checkDeterminism: args.checkDeterminism, onProgress, scenarioArgument: args.scenario, overrides }),
+        runScenario(scenario, {
+          outDir,
+          checkDeterminism: args.checkDeterminism,
+          onProgress,
+          scenarioArgument: args.scenario,
+          // The replay command names the seed and mode itself.
+          overrides: overrides.filter((override) => !/^(seed|mode)=/.test(override)),
+        }),
       );
       process.stdout.write(args.json ? `${JSON.stringify(summaryJson(result, outDir))}\n` : `${formatRunSummary(result, outDir)}\n`);
       if (!result.passed) process.stderr.write(`lobsim: run failed; replay it with:\n  ${result.replayCommand}\n`);

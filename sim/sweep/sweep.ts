@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { LobsimError } from '../../engine/errors.js';
 import type { RunResult } from '../result/result.js';
 import { summarizeSweep, type SweepSummary } from './summary.js';
 
@@ -67,7 +68,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       broken.push({ seed: run.seed, exitCode: run.exitCode, stderr: run.stderr.trim() });
     }
   }
-  if (results.length === 0) throw new Error(`no seed produced a result; first failure: ${broken[0]?.stderr ?? 'none'}`);
+  if (results.length === 0) throw new LobsimError('LOBSIM_ERR_RUN', `no seed produced a result; seed ${broken[0]?.seed}: ${broken[0]?.stderr ?? 'no output'}`);
   const summary = summarizeSweep(results, files);
   writeFileSync(path.join(options.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return { summary, broken };

@@ -1,0 +1,75 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-run-'));
+const SHORT = ['--set', 'durationMs=1500'];
+
+describe('lobsim run', () => {
+  it('writes a schema-versioned result.json and exits 0 when everything passes', () => {
+    const out = path.join(dir, 'pass');
+    const cli = runCli(['run', 'smoke', ...SHORT, '--out', out]);
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/^PASS: result in /m);
+    const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));
+    expect(result).toMatchObject({ schemaVersion: 1, seed: 1, mode: 'deterministic', passed: true, scenario: { name: 'smoke', durationMs: 1500 } });
+    expect(result.eventHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(result.version.package).toBe('0.1.0');
+    expect(result.checks.map((check: { name: string }) => check.name)).toEqual(['engine-invariants', 'conservation', 'trade-ledger']);
+    expect(Object.keys(result.histograms.operations)).toEqual(['ack', 'fill', 'cancel']);
+    expect(result.histograms.operations.ack.corrected.hdr.length).toBeGreaterThan(10);
+    expect(result.timelines.engine.points.length).toBeGreaterThan(10);
+    expect(result.metrics.counts.orders).toBeGreaterThan(1_000);
+    expect(result.replayCommand).toBe('npx lobsim run smoke --seed 1 --mode deterministic --set durationMs=1500');
+  });
+
+  it('exits 1 on a failed threshold and prints the command that replays the run', () => {
+    const out = path.join(dir, 'fail');
+    const cli = runCli(['run', 'smoke', ...SHORT, '--seed', '3', '--set', 'thresholds=["ack.p99 <= 10us"]', '--out', out]);
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toMatch(/ack\.p99 <= 10us\s*│ FAIL/);
+    expect(cli.stderr).toContain("replay it with:\n  npx lobsim run smoke --seed 3 --mode deterministic --set durationMs=1500 --set 'thresholds=[\"ack.p99 <= 10us\"]'");
+    expect(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')).passed).toBe(false);
+  });
+
+  it('exits 2 with a message naming the field on bad input, and writes nothing', () => {
+    const out = path.join(dir, 'bad');
+    const cli = runCli(['run', 'smoke', '--clients', '0', '--out', out]);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toMatch(/clients\.count: 0 is not allowed \(must be >= 1\)/);
+    expect(existsSync(out)).toBe(false);
+    expect(runCli(['run', 'smoke', '--duration', 'soon']).stderr).toMatch(/--duration: must be a number with an optional unit/);
+    expect(runCli(['run', 'nosuch']).stderr).toMatch(/no such scenario/);
+  });
+});
+
+describe('lobsim sweep', () => {
+  it('runs seeds in parallel processes and writes summary.json with distributions and merged histograms', () => {
+    const out = path.join(dir, 'sweep');
+    const cli = runCli(['sweep', 'smoke', '--seeds', '1..3', '--parallel', '2', ...SHORT, '--out', out]);
+    expect(cli.status).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ schemaVersion: 1, scenario: 'smoke', seeds: [1, 2, 3], passed: true, failingSeeds: [] });
+    expect(summary.metrics['counts.trades']).toMatchObject({ n: 3 });
+    expect(summary.metrics['ack.p99_us'].ci95).toHaveLength(2);
+    const perSeedAcks = [1, 2, 3].map((seed) => JSON.parse(readFileSync(path.join(out, `seed-${seed}`, 'result.json'), 'utf8')).metrics.latency.ack.corrected.count);
+    expect(summary.mergedLatency.ack.corrected.count).toBe(perSeedAcks.reduce((a: number, b: number) => a + b, 0));
+  });
+
+  it('lists failing seeds with their replay commands and exits 1', () => {
+    const out = path.join(dir, 'sweep-fail');
+    const cli = runCli(['sweep', 'smoke', '--seeds', '1,2', ...SHORT, '--set', 'thresholds=["ack.p99 <= 10us"]', '--out', out]);
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toMatch(/seed 1 failed \(ack\.p99 <= 10us\); replay: npx lobsim run smoke --seed 1/);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.failingSeeds.map((seed: { seed: number }) => seed.seed)).toEqual([1, 2]);
+  });
+
+  it('rejects a malformed seed list, exit 2', () => {
+    const cli = runCli(['sweep', 'smoke', '--seeds', '5..x']);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toMatch(/--seeds: must be a range A\.\.B or a list/);
+  });
+});
