@@ -36,6 +36,13 @@ struct Taker {
   bool self_trade_cancelled;
 };
 
+// The fill fields of a report; all 0 in a report that is not a fill.
+struct FillFields {
+  Quantity last_quantity = 0;
+  Price last_price = 0;  // The resting order's price.
+  std::uint64_t trade_id = 0;
+};
+
 struct MatchingEngine::Impl {
   Impl(const EngineConfig& config, std::vector<InstrumentConfig> instruments);
 
@@ -65,10 +72,10 @@ struct MatchingEngine::Impl {
   std::uint32_t lookup(const Command& command) const;
 
   // Reports.
-  Report& push(std::vector<Report>& out, ExecKind kind, Reason reason);
-  void report_taker(std::vector<Report>& out, ExecKind kind, Reason reason, const Taker& taker);
+  void report_taker(std::vector<Report>& out, ExecKind kind, Reason reason, const Taker& taker,
+                    const FillFields& fill = {});
   void report_order(std::vector<Report>& out, ExecKind kind, Reason reason, const Order& order,
-                    const Level& level, Quantity cum, Quantity leaves);
+                    const Level& level, Quantity cum, Quantity leaves, const FillFields& fill = {});
   void report_rejected(std::vector<Report>& out, const Command& command, Reason reason);
   void report_unknown_order(std::vector<Report>& out, const Command& command);
 

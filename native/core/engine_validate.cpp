@@ -97,12 +97,13 @@ std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queu
     if (order.id == 0 || order.id > order_id_last) return "order id " + std::to_string(order.id) + " never issued";
   }
   std::vector<bool> seen(queued.size(), false);
-  for (std::size_t position = 0; position < books.id_index().capacity(); position++) {
-    const std::uint32_t slot = books.id_index().entry(position);
-    if (slot == kSlotNone) continue;
-    if (slot >= queued.size() || !queued[slot] || seen[slot]) return "id index entry not a queued order";
-    seen[slot] = true;
-  }
+  bool id_entries_valid = true;
+  books.id_index().for_each([&](OrderId id, std::uint32_t slot) {
+    const bool valid = slot < queued.size() && queued[slot] && !seen[slot] && books.order(slot).id == id;
+    id_entries_valid = id_entries_valid && valid;
+    if (valid) seen[slot] = true;
+  });
+  if (!id_entries_valid) return "id index entry not a queued order under its id";
   std::fill(seen.begin(), seen.end(), false);
   for (std::size_t position = 0; position < books.client_index().capacity(); position++) {
     const std::uint32_t slot = books.client_index().entry(position);

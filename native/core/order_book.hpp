@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "assert.hpp"
+#include "id_table.hpp"
 #include "level_pool.hpp"
 #include "order_index.hpp"
 #include "order_pool.hpp"
@@ -26,7 +27,7 @@ inline Side opposite(Side side) { return side == Side::Buy ? Side::Sell : Side::
 class OrderBooks {
  public:
   OrderBooks(std::size_t symbols, std::uint32_t orders_max)
-      : orders_(orders_max), by_id_(orders_, orders_max), by_client_(orders_, orders_max) {
+      : orders_(orders_max), by_client_(orders_, orders_max) {
     ladders_.reserve(symbols * 2);
     for (std::size_t symbol = 0; symbol < symbols; symbol++) {
       ladders_.emplace_back(Side::Buy);
@@ -68,7 +69,7 @@ class OrderBooks {
     const std::uint32_t slot = orders_.acquire();
     Order& order = orders_.at(slot);
     order = Order{id, client_order_id, owner, 0, 0, kSlotNone, kSlotNone, kSlotNone};
-    by_id_.insert(slot);
+    by_id_.insert(id, slot);
     by_client_.insert(slot);
     LOB_ASSERT(by_id_.size() == orders_.live(), "id index out of step with the pool");
     LOB_ASSERT(by_client_.size() == orders_.live(), "client index out of step with the pool");
@@ -78,11 +79,26 @@ class OrderBooks {
   // Ends the life of an unqueued order: out of both indexes and back to the pool.
   void forget(std::uint32_t slot) {
     LOB_ASSERT(orders_.at(slot).level == kSlotNone, "forget of a queued order");
-    by_id_.erase(slot);
+    by_id_.erase(orders_.at(slot).id, slot);
     by_client_.erase(slot);
     orders_.release(slot);
     LOB_ASSERT(by_id_.size() == orders_.live(), "id index out of step with the pool");
     LOB_ASSERT(by_client_.size() == orders_.live(), "client index out of step with the pool");
+  }
+
+  // Starts loading what forget(slot) will touch (both index entries) while the caller does other
+  // work: in a deep book each is a likely cache miss, and they are independent of each other.
+  void prefetch_forget(std::uint32_t slot) const {
+    const Order& order = orders_.at(slot);
+    __builtin_prefetch(by_id_.entry_address(order.id), 1);
+    __builtin_prefetch(by_client_.home_address(ClientKey{order.owner, order.client_order_id}), 1);
+  }
+
+  // Starts loading the queue neighbours that unlink(slot) will update.
+  void prefetch_unlink(std::uint32_t slot) const {
+    const Order& order = orders_.at(slot);
+    if (order.prev != kSlotNone) __builtin_prefetch(&orders_.at(order.prev), 1);
+    if (order.next != kSlotNone) __builtin_prefetch(&orders_.at(order.next), 1);
   }
 
   // Queues an unqueued order with leaves > 0 at the back of the level at `price`, creating it.
@@ -163,7 +179,7 @@ class OrderBooks {
 
   const OrderPool& pool() const { return orders_; }
   const LevelPool& level_pool() const { return levels_; }
-  const IdIndex& id_index() const { return by_id_; }
+  const IdTable& id_index() const { return by_id_; }
   const ClientIndex& client_index() const { return by_client_; }
 
  private:
@@ -178,7 +194,7 @@ class OrderBooks {
 
   OrderPool orders_;
   LevelPool levels_;
-  IdIndex by_id_;
+  IdTable by_id_;
   ClientIndex by_client_;
   std::vector<PriceLadder> ladders_;  // [symbol * 2 + side]
 };

@@ -5,7 +5,7 @@
 // Linear probing with backward-shift deletion (no tombstones), so a long-running book never
 // degrades; power-of-two capacity that doubles before the load exceeds kLoadPercentMax.
 //
-// Two key kinds: the engine order id, and (owner, client order id).
+// Its key is (owner, client order id); the engine order id has a direct table (id_table.hpp).
 #pragma once
 
 #include <bit>
@@ -18,13 +18,6 @@
 #include "order_pool.hpp"
 
 namespace lob {
-
-struct IdKeyOps {
-  using Key = OrderId;
-  static std::uint64_t hash(Key id) { return mix64(id); }
-  static Key key_of(const Order& order) { return order.id; }
-  static bool equal(const Order& order, Key id) { return order.id == id; }
-};
 
 struct ClientKey {
   Owner owner;
@@ -80,6 +73,9 @@ class OrderIndex {
       if (KeyOps::equal(pool_.at(slot), key)) return slot;
     }
   }
+
+  // The table position a probe for `key` starts at, to prefetch ahead of find() or erase().
+  const void* home_address(Key key) const { return &entries_[KeyOps::hash(key) & (entries_.size() - 1)]; }
 
   // Precondition: no live entry has the key of `slot`.
   void insert(std::uint32_t slot) {
@@ -177,7 +173,6 @@ class OrderIndex {
   std::size_t count_ = 0;
 };
 
-using IdIndex = OrderIndex<IdKeyOps>;
 using ClientIndex = OrderIndex<ClientKeyOps>;
 
 }  // namespace lob

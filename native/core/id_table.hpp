@@ -1,0 +1,146 @@
+// Direct index from engine order id to pool slot. Engine ids are issued sequentially (1, 2, 3...),
+// so instead of hashing, the id itself addresses a table of u32 slots: an insert writes the next
+// entry of the newest chunk (sequential, cache-warm), a lookup is two dependent loads with no
+// probing, and an erase is one store.
+//
+// The table is a window of chunks of kChunkIds entries. A chunk is allocated when the first id of
+// it is inserted and freed when every id of it has been issued and its live count drops to zero.
+// Ids are inserted in increasing order (asserted), so "every id issued" holds for every chunk
+// below the newest one. Limitation: one long-lived order pins its whole chunk (16 KiB), and the
+// directory holds one 16-byte entry per kChunkIds ids from the oldest pinned chunk to the newest.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "assert.hpp"
+#include "order_pool.hpp"
+#include "protocol.hpp"
+
+namespace lob {
+
+class IdTable {
+ public:
+  static constexpr unsigned kChunkIdsShift = 12;
+  static constexpr std::uint64_t kChunkIds = std::uint64_t{1} << kChunkIdsShift;  // 16 KiB per chunk.
+
+  // kSlotNone when the id is not live (never issued, not resting, or gone).
+  std::uint32_t find(OrderId id) const {
+    const Chunk* chunk = chunk_of(id);
+    return chunk == nullptr ? kSlotNone : chunk->slots[id & (kChunkIds - 1)];
+  }
+
+  // The entry of a live id, to prefetch ahead of erase(); null when the id has no chunk.
+  const void* entry_address(OrderId id) const {
+    const Chunk* chunk = chunk_of(id);
+    return chunk == nullptr ? nullptr : &chunk->slots[id & (kChunkIds - 1)];
+  }
+
+  // Precondition: `id` is greater than every id inserted before.
+  void insert(OrderId id, std::uint32_t slot) {
+    LOB_ASSERT(id > id_last_, "engine ids are inserted in increasing order");
+    LOB_ASSERT(slot != kSlotNone, "inserting the empty slot");
+    const std::uint64_t number = id >> kChunkIdsShift;
+    if (chunks_.empty()) base_ = number;
+    release_newest_if_done(number);
+    LOB_ASSERT(number >= base_, "id below the table window");
+    while (chunks_.size() <= number - base_) chunks_.emplace_back();
+    Chunk& chunk = chunks_[number - base_];
+    if (!chunk.slots) allocate(chunk);
+    std::uint32_t& entry = chunk.slots[id & (kChunkIds - 1)];
+    LOB_ASSERT(entry == kSlotNone, "id inserted twice");
+    entry = slot;
+    chunk.live++;
+    live_++;
+    id_last_ = id;
+  }
+
+  // Precondition: `id` is live with `slot`.
+  void erase(OrderId id, std::uint32_t slot) {
+    LOB_ASSERT(live_ > 0, "erase from an empty id table");
+    Chunk* chunk = chunk_of(id);
+    LOB_ASSERT(chunk != nullptr && chunk->live > 0, "erase of an id whose chunk holds none");
+    std::uint32_t& entry = chunk->slots[id & (kChunkIds - 1)];
+    LOB_ASSERT(entry == slot, "erase of an id that is not indexed under this slot");
+    entry = kSlotNone;
+    chunk->live--;
+    live_--;
+    // Every id of a chunk below the newest one has been issued: an empty one is done for good.
+    if (chunk->live == 0 && (id >> kChunkIdsShift) < (id_last_ >> kChunkIdsShift)) release(id >> kChunkIdsShift);
+  }
+
+  std::size_t size() const { return live_; }
+
+  // Calls visit(id, slot) for every live id, in increasing id order (for validate()).
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (std::size_t index = 0; index < chunks_.size(); index++) {
+      if (!chunks_[index].slots) continue;
+      const OrderId first = (base_ + index) << kChunkIdsShift;
+      for (std::uint64_t offset = 0; offset < kChunkIds; offset++) {
+        const std::uint32_t slot = chunks_[index].slots[offset];
+        if (slot != kSlotNone) visit(first + offset, slot);
+      }
+    }
+  }
+
+  std::size_t memory_bytes() const {
+    return chunks_allocated_ * kChunkIds * sizeof(std::uint32_t) + chunks_.capacity() * sizeof(Chunk);
+  }
+
+ private:
+  struct Chunk {
+    std::unique_ptr<std::uint32_t[]> slots;  // Null once freed (or before its first id).
+    std::uint32_t live = 0;
+  };
+
+  const Chunk* chunk_of(OrderId id) const {
+    const std::uint64_t number = id >> kChunkIdsShift;
+    // Unsigned: an id below the window wraps to a huge index and fails the same test.
+    if (number - base_ >= chunks_.size()) return nullptr;
+    const Chunk& chunk = chunks_[number - base_];
+    return chunk.slots ? &chunk : nullptr;
+  }
+  Chunk* chunk_of(OrderId id) { return const_cast<Chunk*>(std::as_const(*this).chunk_of(id)); }
+
+  void allocate(Chunk& chunk) {
+    chunk.slots = std::make_unique_for_overwrite<std::uint32_t[]>(kChunkIds);
+    std::fill_n(chunk.slots.get(), kChunkIds, kSlotNone);
+    chunk.live = 0;
+    chunks_allocated_++;
+  }
+
+  // The newest chunk is not released when it empties (ids of it may still come); once an insert
+  // moves past it, it is done, and freed if nothing in it is live.
+  void release_newest_if_done(std::uint64_t number) {
+    const std::uint64_t newest = id_last_ >> kChunkIdsShift;
+    if (id_last_ == 0 || newest == number) return;
+    if (chunks_[newest - base_].slots && chunks_[newest - base_].live == 0) release(newest);
+  }
+
+  // Frees a done chunk, then drops the freed chunks at the front of the window so that the
+  // directory spans only the oldest pinned chunk to the newest.
+  void release(std::uint64_t number) {
+    Chunk& chunk = chunks_[number - base_];
+    LOB_ASSERT(chunk.live == 0 && chunk.slots, "release of a live or freed chunk");
+    chunk.slots.reset();
+    chunks_allocated_--;
+    std::size_t freed_front = 0;
+    while (freed_front + 1 < chunks_.size() && !chunks_[freed_front].slots) freed_front++;
+    if (freed_front == 0) return;
+    chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(freed_front));
+    base_ += freed_front;
+  }
+
+  std::vector<Chunk> chunks_;  // chunks_[i] holds the ids [(base_ + i) * kChunkIds, ...).
+  std::uint64_t base_ = 0;
+  std::uint64_t id_last_ = 0;
+  std::size_t live_ = 0;
+  std::size_t chunks_allocated_ = 0;
+};
+
+}  // namespace lob
