@@ -107,6 +107,7 @@ function buildResult(scenario: Scenario, run: DeterministicRun, checks: CheckRes
     metrics,
     histograms,
     timelines: { engine: exportTimeline(run.timeline.snapshot()) },
+    ...(run.pm ? { pm: { metrics: run.pm.metrics(), positions: run.pm.timeline() } } : {}),
     replayCommand: replayCommand(scenario, options),
   };
 }

@@ -63,6 +63,11 @@ export class OrderLedger {
     }
   }
 
+  /** The net position of `owner` in `symbol` from every fill so far. */
+  position(owner: number, symbol: number): number {
+    return this.positions.get(owner * this.symbols + symbol) ?? 0;
+  }
+
   /** Conservation per order and in total, given every resting order at the end. */
   conservation(resting: readonly RestingOrder[]): CheckResult {
     const restingLeaves = new Float64Array(this.orderIdMax + 1);

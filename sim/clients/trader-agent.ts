@@ -11,13 +11,14 @@ import { Action, ExecKind, OrderType, Side, type SideCode } from '../../engine/p
 import { priceBand } from '../../engine/options.js';
 import type { Command, InstrumentConfig } from '../../engine/types.js';
 import { CancelPolicy, LiveOrders, NEVER_NS } from '../flow/cancel-policy.js';
-import { LognormalSize, lognormalParams } from '../flow/lognormal-size.js';
+import { LognormalSize } from '../flow/lognormal-size.js';
 import { NO_QUOTE, NormalPrice } from '../flow/normal-price.js';
 import { OrderTypeMix } from '../flow/order-type-mix.js';
 import { PoissonArrivals, type RateSegment } from '../flow/poisson-arrivals.js';
 import { SideSampler } from '../flow/side.js';
 import type { RandomStream, RandomStreams } from '../random/streams.js';
 import type { ClientFlow } from '../scenario/types.js';
+import { NetworkDelay } from './network-delay.js';
 
 /** What a client sees of one symbol: prices in ticks, NO_QUOTE when a side is empty. */
 export interface Quote {
@@ -59,9 +60,7 @@ export class TraderAgent {
   private readonly types: OrderTypeMix;
   private readonly cancels: CancelPolicy;
   private readonly symbols: RandomStream;
-  private readonly latency: RandomStream;
-  private readonly latencyMu: number;
-  private readonly latencySigma: number;
+  private readonly delay: NetworkDelay;
   private readonly bands: { low: number; high: number }[];
   private nextOrderNs: number;
   private clientOrderIdLast = 0;
@@ -82,10 +81,7 @@ export class TraderAgent {
     this.types = new OrderTypeMix(stream('types'), flow.types);
     this.cancels = new CancelPolicy(stream('cancels'), { fractionPerMinute: flow.cancelFractionPerMinute });
     this.symbols = stream('symbols');
-    this.latency = stream('latency');
-    const params = lognormalParams(oneWayUs.mean * 1_000, oneWayUs.sd * 1_000);
-    this.latencyMu = params.mu;
-    this.latencySigma = params.sigma;
+    this.delay = new NetworkDelay(stream('latency'), oneWayUs);
     this.bands = instruments.map(tickBand);
     this.nextOrderNs = this.arrivals.next(0);
   }
@@ -101,7 +97,7 @@ export class TraderAgent {
 
   /** A one-way network delay drawn from the client's latency stream, integer ns >= 1. */
   drawOneWayNs(): number {
-    return Math.max(1, Math.round(Math.exp(this.latencyMu + this.latencySigma * this.latency.normal(0, 1))));
+    return this.delay.drawNs();
   }
 
   /**

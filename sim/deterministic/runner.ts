@@ -7,7 +7,8 @@
  * 2. every client whose next action falls in the quantum acts, on the quotes published at T; its
  *    command reaches the engine after a one-way delay drawn from the client's latency stream;
  * 3. the engine runs, in one batch, every command that reached it before T + Q, in (arrival time,
- *    client, seq) order; each report is delivered after the processing time plus a one-way delay;
+ *    client, seq) order; each report is delivered after the processing time plus a one-way delay,
+ *    and never before an earlier report to the same participant (one FIFO session each);
  * 4. quotes are refreshed for the symbols that traded or changed.
  * Clients thus act on what reached them by the start of the quantum: the quantum is the model's
  * decision granularity. Everything that can order events is a total order over integers, and every
@@ -16,11 +17,14 @@
  */
 import { Action, COMMAND_SLOTS, ExecKind, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
 import { decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
+import type { Bbo, ExecutionReport } from '../../engine/types.js';
 import type { Command } from '../../engine/types.js';
 import { OrderLedger } from '../checks/order-ledger.js';
 import { fail, pass, type CheckResult } from '../checks/check.js';
 import { NO_QUOTE, OrderFlag, TraderAgent, type Quote } from '../clients/trader-agent.js';
-import { LatencyRecorder } from '../metrics/latency-recorder.js';
+import { LATENCY_OPERATIONS, LatencyRecorder } from '../metrics/latency-recorder.js';
+import { NetworkDelay } from '../clients/network-delay.js';
+import { PmParticipant } from '../pm/pm-participant.js';
 import { ProcessingCostMeter } from '../metrics/processing-cost.js';
 import { Timeline, minIntervalNsFor } from '../metrics/timeline.js';
 import { RandomStreams } from '../random/streams.js';
@@ -44,7 +48,12 @@ interface Delivery extends QueuedEvent {
   kind: number;
   reason: number;
   clientOrderId: number;
+  /** The whole report, for the position manager only (clients need just the fields above). */
+  report: ExecutionReport | null;
 }
+
+/** Latency operations of a run with a position manager: target set to first order, report to PM updated. */
+export const PM_LATENCY_OPERATIONS = ['pm_target_to_order', 'pm_update'] as const;
 
 export interface DeterministicRunOptions {
   /** Keep the running event-log hash after every event (for --check-determinism). */
@@ -60,13 +69,15 @@ export interface DeterministicRunOptions {
 export interface DeterministicRun {
   eventHash: EventLogHash;
   checks: CheckResult[];
-  latency: LatencyRecorder;
+  latency: LatencyRecorder<string>;
   timeline: Timeline;
   cost: ReturnType<ProcessingCostMeter['summary']>;
   counts: { commands: number; reports: number; orders: number; cancels: number; trades: number; filledQuantity: number; restingOrders: number };
   durationNs: number;
   /** The event asked for with `captureEvent`, described, or null. */
   capturedEvent: string | null;
+  /** The position manager, when the scenario has one. */
+  pm: PmParticipant | null;
 }
 
 export function runDeterministic(scenario: Scenario, options: DeterministicRunOptions = {}): DeterministicRun {
@@ -81,7 +92,12 @@ class DeterministicRunner {
   private readonly inFlight = new EventQueue<InFlightCommand>();
   private readonly deliveries = new EventQueue<Delivery>();
   private readonly ledger: OrderLedger;
-  private readonly latency = new LatencyRecorder();
+  private readonly latency: LatencyRecorder<string>;
+  private readonly pm: PmParticipant | null;
+  /** The PM's key in the event queues: the index after the last client. */
+  private readonly pmKey: number;
+  private readonly pmDelay: NetworkDelay | null;
+  private readonly bbos: Bbo[];
   private readonly timeline: Timeline;
   private readonly eventHash: EventLogHash;
   private readonly cost = new ProcessingCostMeter();
@@ -102,6 +118,8 @@ class DeterministicRunner {
   private readonly dirtySymbols = new Set<number>();
   private readonly queuedSeq: Float64Array;
   private readonly queuedTimeNs: Float64Array;
+  /** Per participant, the delivery time of its last report (sessions are FIFO). */
+  private readonly lastDeliveryNs: Float64Array;
 
   constructor(
     private readonly scenario: Scenario,
@@ -121,6 +139,11 @@ class DeterministicRunner {
       const mid = Math.round(instrument.referencePrice / instrument.tickSize);
       return { midTicks: mid, bidTicks: NO_QUOTE, askTicks: NO_QUOTE };
     });
+    this.bbos = scenario.instruments.map(() => ({ bid: null, ask: null }));
+    this.pmKey = this.clients.length;
+    this.pm = scenario.pm ? new PmParticipant(this.pmKey + 1, scenario.pm, scenario.instruments, streams, this.bbos) : null;
+    this.pmDelay = scenario.pm ? new NetworkDelay(streams.stream('pm/latency'), scenario.latency.oneWayUs) : null;
+    this.latency = new LatencyRecorder<string>({ operations: this.pm ? [...LATENCY_OPERATIONS, ...PM_LATENCY_OPERATIONS] : [...LATENCY_OPERATIONS] });
     this.ledger = new OrderLedger(scenario.instruments.length);
     this.durationNs = scenario.durationMs * NS_PER_MS;
     this.quantumNs = Math.max(1, Math.round(scenario.latency.quantumUs * NS_PER_US));
@@ -128,9 +151,11 @@ class DeterministicRunner {
     this.sampleIntervalNs = Math.max(this.quantumNs, Math.ceil(this.durationNs / TIMELINE_POINTS_TARGET));
     this.timeline = new Timeline({ intervalNs: Math.max(minIntervalNsFor(this.durationNs * 2), Math.ceil(this.durationNs / TIMELINE_POINTS_TARGET)) });
     this.eventHash = new EventLogHash({ trace: options.trace ?? false });
-    this.queuedSeq = new Float64Array(this.clients.length);
-    this.queuedTimeNs = new Float64Array(this.clients.length);
+    this.queuedSeq = new Float64Array(this.clients.length + 1);
+    this.queuedTimeNs = new Float64Array(this.clients.length + 1);
+    this.lastDeliveryNs = new Float64Array(this.clients.length + 1);
     for (const client of this.clients) this.schedule(client);
+    if (this.pm) this.schedulePm();
   }
 
   run(): DeterministicRun {
@@ -172,6 +197,10 @@ class DeterministicRunner {
   private deliver(untilNs: number): void {
     for (let next = this.deliveries.peek(); next !== undefined && next.timeNs <= untilNs; next = this.deliveries.peek()) {
       this.deliveries.pop();
+      if (next.key === this.pmKey) {
+        this.deliverToPm(untilNs, next);
+        continue;
+      }
       const client = this.clients[next.key]!;
       const coid = next.clientOrderId;
       // The client takes note at the quantum boundary (its decision points), not in the past.
@@ -180,6 +209,36 @@ class DeterministicRunner {
       // A report can move the client's next action (a cancel falls due sooner or later).
       if (client.nextEventNs !== this.queuedTimeNs[client.clientIndex]) this.schedule(client);
     }
+  }
+
+  private deliverToPm(nowNs: number, delivery: Delivery): void {
+    const pm = this.pm!;
+    const started = process.hrtime.bigint();
+    pm.onReport(nowNs, delivery.report!);
+    // Real processing cost of the PM's update (a measurement; it never feeds back into the run).
+    this.latency.record('pm_update', 0, 0, Number(process.hrtime.bigint() - started));
+    this.flushPm(nowNs);
+  }
+
+  /** Puts what the PM sent on the wire and queues its next action. */
+  private flushPm(nowNs: number): void {
+    const pm = this.pm!;
+    for (const command of pm.outbox) {
+      this.timeline.count('sent', nowNs);
+      this.inFlight.push({ timeNs: nowNs + this.pmDelay!.drawNs(), key: this.pmKey, seq: this.seq++, command });
+    }
+    pm.outbox.length = 0;
+    for (const waited of pm.targetToOrderNs) this.latency.record('pm_target_to_order', 0, 0, waited);
+    pm.targetToOrderNs.length = 0;
+    if (pm.nextEventNs !== this.queuedTimeNs[this.pmKey]) this.schedulePm();
+  }
+
+  private schedulePm(): void {
+    const seq = this.seq++;
+    const timeNs = this.pm!.nextEventNs;
+    this.queuedSeq[this.pmKey] = seq;
+    this.queuedTimeNs[this.pmKey] = timeNs;
+    this.actions.push({ timeNs, key: this.pmKey, seq });
   }
 
   private recordLatency(client: TraderAgent, delivery: Delivery): void {
@@ -220,6 +279,12 @@ class DeterministicRunner {
     for (let next = this.actions.peek(); next !== undefined && next.timeNs < untilNs; next = this.actions.peek()) {
       this.actions.pop();
       if (next.seq !== this.queuedSeq[next.key]) continue;
+      if (next.key === this.pmKey) {
+        this.pm!.act(next.timeNs);
+        this.queuedTimeNs[this.pmKey] = Number.NaN;
+        this.flushPm(next.timeNs);
+        continue;
+      }
       const client = this.clients[next.key]!;
       const command = {} as Command;
       client.act(next.timeNs, this.quotes, command);
@@ -266,7 +331,7 @@ class DeterministicRunner {
       this.eventHash.addRecords(this.batchWords, index, 1, COMMAND_SLOTS);
       this.eventHash.addRecords(words, first, at - first, REPORT_SLOTS);
       const engineDoneNs = arrival.timeNs + this.processingNs;
-      const takerDelay = this.clients[arrival.key]!.drawOneWayNs();
+      const takerDelay = arrival.key === this.pmKey ? this.pmDelay!.drawNs() : this.clients[arrival.key]!.drawOneWayNs();
       for (let report = first; report < at; report++) this.onReport(records, report, arrival, engineDoneNs, takerDelay);
       if (arrival.command.action === Action.NEW) this.counts.orders++;
       else this.counts.cancels++;
@@ -298,18 +363,24 @@ class DeterministicRunner {
     );
     if (symbol >= 0) this.dirtySymbols.add(symbol);
     const clientIndex = owner - 1;
+    const toPm = clientIndex === this.pmKey && this.pm !== null;
     const client = this.clients[clientIndex];
-    if (client === undefined) return;
-    const delay = isTaker ? takerDelayNs : client.drawOneWayNs();
+    if (client === undefined && !toPm) return;
+    const delay = isTaker ? takerDelayNs : toPm ? this.pmDelay!.drawNs() : client!.drawOneWayNs();
+    // Each participant has one session: its reports arrive in the order the engine sent them.
+    const timeNs = Math.max(engineDoneNs + delay, this.lastDeliveryNs[clientIndex]!);
+    this.lastDeliveryNs[clientIndex] = timeNs;
     this.deliveries.push({
-      timeNs: engineDoneNs + delay, key: clientIndex, seq: this.seq++,
+      timeNs, key: clientIndex, seq: this.seq++,
       kind, reason: records[base + ReportSlot.reason]!, clientOrderId: records[base + ReportSlot.clientOrderId]!,
+      report: toPm ? decodeReport(records, report) : null,
     });
   }
 
   private refreshQuotes(): void {
     for (const symbol of this.dirtySymbols) {
       const bbo = this.engine.bbo(symbol);
+      this.bbos[symbol] = bbo;
       const tick = this.scenario.instruments[symbol]!.tickSize;
       const quote = this.quotes[symbol]!;
       quote.bidTicks = bbo.bid ? bbo.bid.price / tick : NO_QUOTE;
@@ -323,6 +394,7 @@ class DeterministicRunner {
   private sample(nowNs: number): void {
     this.timeline.sampleQueueDepth(nowNs, this.inFlight.size);
     this.timeline.sampleRss(nowNs, process.memoryUsage.rss());
+    this.pm?.sample(nowNs);
     this.options.onProgress?.(nowNs, this.durationNs);
   }
 
@@ -354,6 +426,7 @@ class DeterministicRunner {
     const resting = this.scenario.instruments.flatMap((_, symbol) => this.engine.snapshot(symbol));
     this.checks.push(this.ledger.conservation(resting));
     this.checks.push(this.ledger.tradeLedger());
+    if (this.pm) this.checks.push(...this.pm.checks(this.durationNs, (symbol) => this.ledger.position(this.pm!.owner, symbol), resting));
     return {
       eventHash: this.eventHash,
       checks: this.checks,
@@ -363,6 +436,7 @@ class DeterministicRunner {
       counts: { ...this.counts, trades: this.ledger.trades, filledQuantity: this.ledger.filledQuantity, restingOrders: resting.length },
       durationNs: this.durationNs,
       capturedEvent: this.capturedEvent,
+      pm: this.pm,
     };
   }
 }

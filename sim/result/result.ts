@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from '../checks/check.js';
 import type { LatencyHistogramsRecord, LatencySummary, ProcessingCostSummary, TimelineExport } from '../metrics/types.js';
+import type { PmRunMetrics, PmSeriesPoint } from '../pm/pm-participant.js';
 import type { RunMode, Scenario } from '../scenario/types.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
@@ -56,6 +57,8 @@ export interface RunResult {
   metrics: RunMetrics;
   histograms: LatencyHistogramsRecord;
   timelines: Record<string, TimelineExport>;
+  /** The position manager's figures and its position against target over time, when it ran. */
+  pm?: { metrics: PmRunMetrics; positions: Record<string, PmSeriesPoint[]> };
   /** The command that runs this exact scenario and seed again. */
   replayCommand: string;
 }

@@ -21,7 +21,10 @@ import { parseJson } from './json-text.js';
 import { applyOverrides } from './overrides.js';
 import { packageScenariosDir, SCHEMA_FILE_NAME, scenarioValidator, schemaAt } from './schema.js';
 import { isThreshold, parseThreshold } from './thresholds.js';
-import type { Scenario, Threshold } from './types.js';
+import type { PmScenario, Scenario, Threshold } from './types.js';
+import { validatePmOptions } from '../../engine/pm/options.js';
+import { TargetStrategy } from '../pm/target-strategy.js';
+import { RandomStreams } from '../random/streams.js';
 
 export interface LoadOptions {
   /** `key=value` overrides, applied in order (the CLI's repeated --set). */
@@ -99,6 +102,7 @@ export function validateScenario(raw: unknown, label: string, overrides: readonl
   const instruments = instrumentsTyped ? instrumentsOf(file, issues) : [];
   issues.push(...pricesIssues(file), ...typesIssues(file), ...spikesIssues(file));
   const thresholds = thresholdsOf(file, issues);
+  if (instrumentsTyped && file.pm !== undefined && !issues.some((issue) => issue.path.startsWith('pm'))) issues.push(...pmIssues(file.pm as PmScenario, instruments));
   if (issues.length > 0) throw new ScenarioError(label, issues);
   return toScenario(file, instruments, thresholds, source);
 }
@@ -119,8 +123,25 @@ function toScenario(file: Json, instruments: InstrumentConfig[], thresholds: Thr
     latency: scenario.latency,
     checks: scenario.checks,
     thresholds,
+    ...(scenario.pm ? { pm: scenario.pm } : {}),
     source,
   };
+}
+
+/** The PM's own option checks and the strategy's cross-field rules, as scenario issues. */
+function pmIssues(pm: PmScenario, instruments: InstrumentConfig[]): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const asIssue = (path: string, run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      issues.push({ path, message: error.message.replace(/^pm\.strategy[.:]\s*/, '').replace(/^pm\./, '') });
+    }
+  };
+  asIssue('pm.options', () => validatePmOptions({ ...pm.options, owner: 1, instruments }));
+  asIssue('pm.strategy', () => new TargetStrategy(pm.strategy, new RandomStreams(0).stream('validate'), instruments));
+  return issues;
 }
 
 function instrumentFormIssues(file: Json): ScenarioIssue[] {

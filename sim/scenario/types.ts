@@ -51,6 +51,24 @@ export interface Threshold {
   unit: string;
 }
 
+export interface PmStrategy {
+  kind: 'steps' | 'random-walk' | 'flips';
+  steps?: { atMs: number; symbol: number; target: number }[];
+  symbols?: number[];
+  ratePerSecond?: number;
+  stepQuantity?: number;
+  maxAbsQuantity?: number;
+  periodMs?: number;
+  quantity?: number;
+}
+
+/** A position manager beside the clients, driven by a target strategy. */
+export interface PmScenario {
+  options: Record<string, unknown>;
+  strategy: PmStrategy;
+  convergeWithinMs: number;
+}
+
 export interface Scenario {
   name: string;
   description: string;
@@ -65,6 +83,7 @@ export interface Scenario {
   latency: LatencyModel;
   checks: { invariantsEveryCommands: number };
   thresholds: Threshold[];
+  pm?: PmScenario;
   /** Where the file came from (a path), or the name of a built-in scenario. */
   source: string;
 }

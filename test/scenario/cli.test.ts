@@ -52,7 +52,7 @@ describe('lobsim list and validate', () => {
     expect(bad.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid JSON at line 4, column 1: unexpected "}"`));
     const unknown = runCli(['validate', 'nosuch']);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toBe("nosuch: no such scenario (names: baseline, smoke, spike; a file path needs a '/' or .json)\n");
+    expect(unknown.stderr).toBe("nosuch: no such scenario (names: baseline, large-liquidation, smoke, spike; a file path needs a '/' or .json)\n");
   });
 
   it('validate without a scenario is a usage error, exit 2', () => {

@@ -24,7 +24,7 @@ describe('scenario errors: each names the path, the value and what is allowed', 
     [
       'an unknown key',
       { colour: 'red' },
-      'colour: unknown key is not allowed (allowed: $schema, name, description, mode, seed, durationMs, workers, engine, instruments, symbols, clients, latency, checks, thresholds)',
+      'colour: unknown key is not allowed (allowed: $schema, name, description, mode, seed, durationMs, workers, engine, instruments, symbols, clients, latency, checks, thresholds, pm)',
     ],
     ['an unknown nested key', clients({ types: { GTC: 1 } }), 'clients.types.GTC: unknown key is not allowed (allowed: LIMIT, IOC, FOK, MARKET, POST_ONLY)'],
     ['a name that is not an identifier', { name: 'Big Name' }, 'name: "Big Name" is not allowed (must match ^[a-z0-9][a-z0-9._-]*$)'],
@@ -56,7 +56,9 @@ describe('scenario errors: each names the path, the value and what is allowed', 
       'clients.spikes[1].startMs: 200 is not allowed (must be >= 400, the end of the spikes before it: spikes in time order, not overlapping)',
     ],
     ['a threshold that is not a string', { thresholds: [7] }, 'thresholds[0]: 7 is not allowed (must be a string)'],
-    ['a pm section (not yet supported)', { pm: {} }, 'pm: unknown key is not allowed (allowed: $schema, name, description, mode, seed, durationMs, workers, engine, instruments, symbols, clients, latency, checks, thresholds)'],
+    ['a pm section without a strategy', { pm: {} }, 'pm.strategy: missing (required: an object)'],
+    ['a pm strategy missing a field of its kind', { pm: { strategy: { kind: 'flips', periodMs: 10 } } }, "pm.strategy: quantity: required for kind 'flips'"],
+    ['a pm option out of range', { pm: { options: { crossTicks: -1 }, strategy: { kind: 'flips', periodMs: 10, quantity: 5 } } }, 'pm.options: crossTicks: must be an integer in [0, 1000000], got -1'],
   ])('%s', (_, changes, expected) => {
     expect(issuesFor(scenarioWith(changes))).toEqual([`t.json: ${expected}`]);
   });
@@ -116,7 +118,7 @@ describe('scenario files: JSON syntax, names and paths', () => {
 
   it('names the shipped scenarios when a name is unknown', () => {
     expect(errorsOf(() => loadScenario('nosuch'))).toEqual([
-      "nosuch: no such scenario (names: baseline, smoke, spike; a file path needs a '/' or .json)",
+      "nosuch: no such scenario (names: baseline, large-liquidation, smoke, spike; a file path needs a '/' or .json)",
     ]);
   });
 

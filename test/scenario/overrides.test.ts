@@ -50,7 +50,7 @@ describe('--set key=value overrides', () => {
   it.each<[string, string]>([
     ['clients.colour=3', 'clients.colour is not a scenario key (allowed under clients: count, ratePerSecond, spikes, sizes, prices, buyProbability, types, cancelFractionPerMinute)'],
     ['latency.oneWayUs.median=3', 'latency.oneWayUs.median is not a scenario key (allowed under latency.oneWayUs: mean, sd)'],
-    ['colour=red', 'colour is not a scenario key (allowed: $schema, name, description, mode, seed, durationMs, workers, engine, instruments, symbols, clients, latency, checks, thresholds)'],
+    ['colour=red', 'colour is not a scenario key (allowed: $schema, name, description, mode, seed, durationMs, workers, engine, instruments, symbols, clients, latency, checks, thresholds, pm)'],
     ['noequals', 'must be key=value, e.g. clients.count=10'],
     ['=5', 'must be key=value, e.g. clients.count=10'],
     ['clients.count.x=1', 'clients.count is an integer in [1, 100000], so clients.count.x is not a scenario key'],
@@ -71,8 +71,8 @@ describe('--set key=value overrides', () => {
 
   it('lists every bad override together with the file errors', () => {
     expect(issuesFor(scenarioWith({ workers: 99 }), ['a=1', 'b=2'])).toEqual([
-      't.json: --set a=1: a is not a scenario key (allowed: $schema, name, description, mode, seed, durationMs, workers, engine, instruments, symbols, clients, latency, checks, thresholds)',
-      't.json: --set b=2: b is not a scenario key (allowed: $schema, name, description, mode, seed, durationMs, workers, engine, instruments, symbols, clients, latency, checks, thresholds)',
+      't.json: --set a=1: a is not a scenario key (allowed: $schema, name, description, mode, seed, durationMs, workers, engine, instruments, symbols, clients, latency, checks, thresholds, pm)',
+      't.json: --set b=2: b is not a scenario key (allowed: $schema, name, description, mode, seed, durationMs, workers, engine, instruments, symbols, clients, latency, checks, thresholds, pm)',
       't.json: workers: 99 is not allowed (must be <= 64)',
     ]);
   });
