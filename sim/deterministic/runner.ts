@@ -15,7 +15,7 @@
  * draw comes from a named stream, so the event log (commands in, reports out) and its hash depend
  * only on scenario, seed and code.
  */
-import { Action, COMMAND_SLOTS, ExecKind, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
+import { Action, COMMAND_SLOTS, ExecKind, Side, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
 import { decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
 import type { Bbo, ExecutionReport } from '../../engine/types.js';
 import type { Command } from '../../engine/types.js';
@@ -39,6 +39,8 @@ const NS_PER_MS = 1_000_000;
 const BATCH_COMMANDS_INITIAL = 1_024;
 /** Timeline points per run, at most (the interval is chosen from the duration). */
 const TIMELINE_POINTS_TARGET = 600;
+/** RSS is read every this many timeline samples (reading it costs a system call). */
+const RSS_SAMPLE_EVERY = 10;
 
 interface InFlightCommand extends QueuedEvent {
   command: Command;
@@ -115,7 +117,10 @@ class DeterministicRunner {
   private invariantFailure: string | null = null;
   private capturedEvent: string | null = null;
   private invariantChecks = 0;
-  private readonly dirtySymbols = new Set<number>();
+  private samples = 0;
+  /** Symbols whose best bid or offer may have moved since the last refresh (list and flags). */
+  private readonly dirtySymbols: number[] = [];
+  private readonly dirty: Uint8Array;
   private readonly queuedSeq: Float64Array;
   private readonly queuedTimeNs: Float64Array;
   /** Per participant, the delivery time of its last report (sessions are FIFO). */
@@ -140,6 +145,7 @@ class DeterministicRunner {
       return { midTicks: mid, bidTicks: NO_QUOTE, askTicks: NO_QUOTE };
     });
     this.bbos = scenario.instruments.map(() => ({ bid: null, ask: null }));
+    this.dirty = new Uint8Array(scenario.instruments.length);
     this.pmKey = this.clients.length;
     this.pm = scenario.pm ? new PmParticipant(this.pmKey + 1, scenario.pm, scenario.instruments, streams, this.bbos) : null;
     this.pmDelay = scenario.pm ? new NetworkDelay(streams.stream('pm/latency'), scenario.latency.oneWayUs) : null;
@@ -361,7 +367,10 @@ class DeterministicRunner {
       records[base + ReportSlot.quantity]!, records[base + ReportSlot.lastQuantity]!, records[base + ReportSlot.leavesQuantity]!,
       isTaker && (kind === ExecKind.FILLED || kind === ExecKind.PARTIALLY_FILLED),
     );
-    if (symbol >= 0) this.dirtySymbols.add(symbol);
+    if (symbol >= 0 && this.dirty[symbol] === 0 && this.mayMoveTop(kind, symbol, records[base + ReportSlot.side]!, records[base + ReportSlot.price]!)) {
+      this.dirty[symbol] = 1;
+      this.dirtySymbols.push(symbol);
+    }
     const clientIndex = owner - 1;
     const toPm = clientIndex === this.pmKey && this.pm !== null;
     const client = this.clients[clientIndex];
@@ -377,8 +386,24 @@ class DeterministicRunner {
     });
   }
 
+  /**
+   * Whether a report can change the best bid or offer, judged against the quotes of the last
+   * refresh: fills and replaces always can; an accepted or cancelled order only at or better than
+   * its side's best. (Until the top moves, the last refresh's best is the book's best; a report that
+   * moves it marks the symbol, so a stale comparison never hides a change.)
+   */
+  private mayMoveTop(kind: number, symbol: number, side: number, price: number): boolean {
+    if (kind === ExecKind.PARTIALLY_FILLED || kind === ExecKind.FILLED || kind === ExecKind.REPLACED) return true;
+    if (kind !== ExecKind.ACCEPTED && kind !== ExecKind.CANCELLED) return false;
+    const bbo = this.bbos[symbol]!;
+    const best = side === Side.BUY ? bbo.bid : bbo.ask;
+    if (best === null) return true;
+    return side === Side.BUY ? price >= best.price : price <= best.price;
+  }
+
   private refreshQuotes(): void {
     for (const symbol of this.dirtySymbols) {
+      this.dirty[symbol] = 0;
       const bbo = this.engine.bbo(symbol);
       this.bbos[symbol] = bbo;
       const tick = this.scenario.instruments[symbol]!.tickSize;
@@ -388,12 +413,12 @@ class DeterministicRunner {
       // The mid moves with the book; with one side empty it stays where it was.
       if (bbo.bid && bbo.ask) quote.midTicks = (quote.bidTicks + quote.askTicks) / 2;
     }
-    this.dirtySymbols.clear();
+    this.dirtySymbols.length = 0;
   }
 
   private sample(nowNs: number): void {
     this.timeline.sampleQueueDepth(nowNs, this.inFlight.size);
-    this.timeline.sampleRss(nowNs, process.memoryUsage.rss());
+    if (this.samples++ % RSS_SAMPLE_EVERY === 0) this.timeline.sampleRss(nowNs, process.memoryUsage.rss());
     this.pm?.sample(nowNs);
     this.options.onProgress?.(nowNs, this.durationNs);
   }
