@@ -5,8 +5,12 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LobsimError } from '../engine/errors.js';
+import { baselineCommand } from './baseline-command.js';
+import { compareCommand } from './compare-command.js';
+import { gateCommand } from './gate-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommand } from './replay-command.js';
+import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { validateCommand } from './validate-command.js';
@@ -25,6 +29,10 @@ export async function main(argv: string[]): Promise<number> {
     .command(replayCommand((code) => (exitCode = code)))
     .command(listCommand((code) => (exitCode = code)))
     .command(validateCommand((code) => (exitCode = code)))
+    .command(reportCommand((code) => (exitCode = code)))
+    .command(compareCommand((code) => (exitCode = code)))
+    .command(gateCommand((code) => (exitCode = code)))
+    .command(baselineCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command: lobsim --help lists them.')
     .strict()
     .help()

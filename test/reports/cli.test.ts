@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+import { BASELINE_DIR, editedBaselineCopy, smokeRunFile, tempDir } from './fixtures.js';
+
+describe('lobsim report / compare / gate exit codes', () => {
+  it('report: 0 and writes the file; 2 with the path named for a missing input', () => {
+    const out = path.join(tempDir('cli-report'), 'r.html');
+    const ok = runCli(['report', smokeRunFile(), '-o', out]);
+    expect(ok.status).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    const missing = runCli(['report', '/nonexistent/result.json']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('/nonexistent/result.json: no such file or folder');
+  });
+
+  it('compare: 0 with a table', () => {
+    const result = runCli(['compare', BASELINE_DIR, BASELINE_DIR]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('no regression');
+  });
+
+  it('gate: 0 on the baseline against itself, 1 on a changed hash, 1 on a slowdown, 2 on bad usage', () => {
+    const same = runCli(['gate', '--baseline', BASELINE_DIR, '--candidate', BASELINE_DIR]);
+    expect(same.status).toBe(0);
+    expect(same.stdout).toContain('GATE PASS');
+
+    const changed = editedBaselineCopy((result) => (result.eventHash = '0123456789abcdef'));
+    const fail = runCli(['gate', '--baseline', BASELINE_DIR, '--candidate', changed]);
+    expect(fail.status).toBe(1);
+    expect(fail.stdout).toMatch(/GATE FAIL[\s\S]*event hash: baseline [0-9a-f]{16}, candidate 0123456789abcdef/);
+
+    const slower = editedBaselineCopy((result) => (result.metrics.eventsPerWallS /= 2));
+    expect(runCli(['gate', '--baseline', BASELINE_DIR, '--candidate', slower]).status).toBe(1);
+    expect(runCli(['gate', '--baseline', BASELINE_DIR, '--candidate', slower, '--throughput-tolerance', '60']).status).toBe(0);
+
+    const neither = runCli(['gate', '--baseline', BASELINE_DIR]);
+    expect(neither.status).toBe(2);
+    expect(neither.stderr).toContain('exactly one of --candidate');
+    expect(runCli(['gate', '--baseline', BASELINE_DIR, '--candidate', BASELINE_DIR, '--alpha', '2']).status).toBe(2);
+  });
+});
