@@ -10,7 +10,8 @@
  * Each runs on a fresh book (construction outside the clock) R times (--reps, default 5); the figure
  * is the median ops/s, with the best beside it, because the machine is shared and noisy. A
  * TypeScript engine stops repeating once its runs took TS_BUDGET_SECONDS: a run that long averages
- * the noise itself (the reference book takes ~20 s for 2M commands). Every engine must report the
+ * the noise itself (the reference book takes ~20 s for 2M commands). (c), (d) and (e) each run in a
+ * child process of their own (runTypeScript). Every engine must report the
  * same trades, filled quantity and resting orders, or the run fails (exit 1) naming the disagreement.
  */
 import { execFileSync } from 'node:child_process';
@@ -36,7 +37,11 @@ interface Options {
   commands: number;
   seed: number;
   reps: number;
+  engine: TsEngine | undefined;
 }
+
+const TS_ENGINES = ['percall', 'batched', 'reference'] as const;
+type TsEngine = (typeof TS_ENGINES)[number];
 
 function parseOptions(): Options {
   const { values } = parseArgs({
@@ -45,6 +50,8 @@ function parseOptions(): Options {
       commands: { type: 'string', default: '2000000' },
       seed: { type: 'string', default: '1' },
       reps: { type: 'string', default: '5' },
+      // Internal: run one TypeScript engine alone and print its samples (see runTypeScript).
+      engine: { type: 'string' },
     },
   });
   const integer = (name: string, text: string, min: number): number => {
@@ -57,7 +64,14 @@ function parseOptions(): Options {
     commands: integer('commands', values.commands, 1),
     seed: integer('seed', values.seed, 0),
     reps: integer('reps', values.reps, 1),
+    engine: tsEngine(values.engine),
   };
+}
+
+function tsEngine(text: string | undefined): TsEngine | undefined {
+  if (text === undefined) return undefined;
+  if (!(TS_ENGINES as readonly string[]).includes(text)) throw new RangeError(`--engine: must be one of ${TS_ENGINES.join(', ')}, got ${text}`);
+  return text as TsEngine;
 }
 
 /** Compiles native/bench/book_bench.cpp with the addon's flags unless the binary is newer than every source. */
@@ -198,6 +212,24 @@ class Samples {
   get best(): number {
     return Math.max(...this.ops);
   }
+
+  toJson(): SamplesJson {
+    return { ops: this.ops, seconds: this.seconds, tally: { ...this.tally } };
+  }
+
+  static fromJson(json: SamplesJson): Samples {
+    const samples = new Samples();
+    samples.ops.push(...json.ops);
+    samples.seconds = json.seconds;
+    samples.tally = Object.assign(new Tally(), json.tally);
+    return samples;
+  }
+}
+
+interface SamplesJson {
+  ops: number[];
+  seconds: number;
+  tally: Pick<Tally, 'trades' | 'filledQty' | 'rejected' | 'resting' | 'seconds'>;
 }
 
 /** Lockstep replay through the native engine and the reference book: the first command whose reports differ. */
@@ -229,25 +261,48 @@ function runNativeBench(stream: BookStream, options: Options): NativeBenchResult
   }
 }
 
-/** (c), (d), (e), interleaved so that a burst of load on the shared machine does not land on one engine only. */
-function runTypeScript(stream: BookStream, reps: number): [Samples, Samples, Samples] {
-  process.stderr.write('bench:book: TypeScript per call, batched, reference book\n');
-  const perCall = new Samples();
-  const batched = new Samples();
-  const reference = new Samples();
-  while (perCall.wants(reps) || batched.wants(reps) || reference.wants(reps)) {
-    if (perCall.wants(reps)) perCall.add(runPerCall(new Engine(BENCH_ENGINE_OPTIONS), stream), stream.count);
-    if (batched.wants(reps)) batched.add(runBatched(stream), stream.count);
-    if (reference.wants(reps)) reference.add(runPerCall(new ReferenceBook(BENCH_ENGINE_OPTIONS), stream), stream.count);
-  }
+/** One TypeScript engine's runs, in this process: what a child started by runTypeScript does. */
+function measureTypeScript(engine: TsEngine, stream: BookStream, reps: number): Samples {
+  const samples = new Samples();
+  const run = (): Tally => {
+    if (engine === 'batched') return runBatched(stream);
+    const book = engine === 'percall' ? new Engine(BENCH_ENGINE_OPTIONS) : new ReferenceBook(BENCH_ENGINE_OPTIONS);
+    return runPerCall(book, stream);
+  };
+  while (samples.wants(reps)) samples.add(run(), stream.count);
+  return samples;
+}
+
+/**
+ * (c), (d), (e), each in its own child process on the same seeded stream, the reference book last:
+ * in one process the engines disturbed each other (the reference book's garbage collections and
+ * heap landed in the other engines' runs, and the JIT state of one shaped the next), so each
+ * figure is now that engine alone. All figures still come from this one invocation.
+ */
+function runTypeScript(options: Options): [Samples, Samples, Samples] {
+  process.stderr.write('bench:book: TypeScript per call, batched, reference book (one child process each)\n');
+  const script = fileURLToPath(import.meta.url);
+  const child = (engine: TsEngine): Samples => {
+    const args = [...process.execArgv, script, '--engine', engine, '--commands', String(options.commands),
+      '--seed', String(options.seed), '--reps', String(options.reps)];
+    const output = execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    return Samples.fromJson(JSON.parse(output) as SamplesJson);
+  };
+  const perCall = child('percall');
+  const batched = child('batched');
+  const reference = child('reference');
   return [perCall, batched, reference];
 }
 
 function main(): void {
   const options = parseOptions();
   const stream = generateBookStream(options.commands, options.seed);
+  if (options.engine !== undefined) {
+    console.log(JSON.stringify(measureTypeScript(options.engine, stream, options.reps).toJson()));
+    return;
+  }
   const native = runNativeBench(stream, options);
-  const result = summarize(options, stream, native, ...runTypeScript(stream, options.reps));
+  const result = summarize(options, stream, native, ...runTypeScript(options));
   console.log(options.json ? toJsonLine(result) : renderTable(result));
   const problems = disagreements(result);
   if (problems.length === 0) return;

@@ -14,6 +14,7 @@
 #include "matching_engine.hpp"
 #include "protocol.hpp"
 
+
 namespace {
 
 using lob::Command;
@@ -225,15 +226,32 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     const double* data = commands.Data();
     for (std::size_t i = 0; i < count; i++) batch_.push_back(decode_command(env, data + i * lob::command_slot::count, i));
 
+    // Each command's reports are encoded straight after it runs, while they are still in L1: a
+    // whole batch of reports (4096 commands make ~1.3 MB of them) would spill the cache before the
+    // copy. Reports beyond `out`'s capacity wait in reports_ for drain().
+    const std::size_t capacity = out.ElementLength() / lob::report_slot::count;
+    double* const records_out = out.Data();
     reports_.clear();
     pending_ = 0;
-    for (const Command& command : batch_) engine_->execute(command, reports_);
-    copy_reports(out, 0);
-    return Napi::Number::New(env, static_cast<double>(reports_.size()));
+    std::size_t total = 0;
+    for (const Command& command : batch_) {
+      command_reports_.clear();
+      engine_->execute(command, command_reports_);
+      for (const Report& report : command_reports_) {
+        if (total < capacity) {
+          encode_report(report, records_out + total * lob::report_slot::count);
+        } else {
+          reports_.push_back(report);
+        }
+        total++;
+      }
+    }
+    return Napi::Number::New(env, static_cast<double>(total));
   }
 
-  // drain(out: Float64Array, offset: number): number — copies reports that did not fit, starting
-  // at record `offset` of `out`; returns how many reports are still pending after this copy.
+  // drain(out: Float64Array, offset: number): number — copies reports that did not fit (the last
+  // execute's reports past its `out` capacity), starting at record `offset` of `out`; returns how
+  // many reports are still pending after this copy.
   Napi::Value Drain(const Napi::CallbackInfo& info) {
     Napi::Float64Array out = float64_array_arg(info, 0, "out");
     const std::size_t capacity = out.ElementLength() / lob::report_slot::count;
@@ -333,6 +351,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
   std::unique_ptr<lob::MatchingEngine> engine_;
   std::vector<Command> batch_;
+  std::vector<Report> command_reports_;  // One command's reports, reused across calls.
   std::vector<Report> reports_;
   std::size_t pending_ = 0;  // reports_[0, pending_) were copied out.
 };

@@ -105,12 +105,13 @@ std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queu
   });
   if (!id_entries_valid) return "id index entry not a queued order under its id";
   std::fill(seen.begin(), seen.end(), false);
-  for (std::size_t position = 0; position < books.client_index().capacity(); position++) {
-    const std::uint32_t slot = books.client_index().entry(position);
-    if (slot == kSlotNone) continue;
-    if (slot >= queued.size() || !queued[slot] || seen[slot]) return "client index entry not a queued order";
-    seen[slot] = true;
-  }
+  bool client_entries_valid = true;
+  books.client_index().for_each([&](std::uint32_t slot) {
+    const bool valid = slot < queued.size() && queued[slot] && !seen[slot];
+    client_entries_valid = client_entries_valid && valid;
+    if (valid) seen[slot] = true;
+  });
+  if (!client_entries_valid) return "client index entry not a queued order";
   return "";
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "assert.hpp"
+#include "client_index.hpp"
 #include "id_table.hpp"
 #include "level_pool.hpp"
 #include "order_index.hpp"
@@ -55,7 +56,7 @@ class OrderBooks {
 
   std::uint32_t find_by_id(OrderId id) const { return by_id_.find(id); }
   std::uint32_t find_by_client(Owner owner, std::uint64_t client_order_id) const {
-    return by_client_.find(ClientKey{owner, client_order_id});
+    return by_client_.find(owner, client_order_id);
   }
 
   // Live orders, queued or held by a modify. ENGINE_FULL compares this with orders_max.
@@ -91,7 +92,7 @@ class OrderBooks {
   void prefetch_forget(std::uint32_t slot) const {
     const Order& order = orders_.at(slot);
     __builtin_prefetch(by_id_.entry_address(order.id), 1);
-    __builtin_prefetch(by_client_.home_address(ClientKey{order.owner, order.client_order_id}), 1);
+    __builtin_prefetch(by_client_.entry_address(order.owner, order.client_order_id), 1);
   }
 
   // Starts loading the queue neighbours that unlink(slot) will update.

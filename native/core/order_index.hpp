@@ -5,7 +5,8 @@
 // Linear probing with backward-shift deletion (no tombstones), so a long-running book never
 // degrades; power-of-two capacity that doubles before the load exceeds kLoadPercentMax.
 //
-// Its key is (owner, client order id); the engine order id has a direct table (id_table.hpp).
+// Its key is (owner, client order id): it is the fallback of the per-owner windows of
+// client_index.hpp. The engine order id has a direct table (id_table.hpp).
 #pragma once
 
 #include <bit>
@@ -172,7 +173,5 @@ class OrderIndex {
   std::vector<std::uint32_t> entries_;
   std::size_t count_ = 0;
 };
-
-using ClientIndex = OrderIndex<ClientKeyOps>;
 
 }  // namespace lob

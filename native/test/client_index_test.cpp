@@ -1,0 +1,119 @@
+// The client index (client_index.hpp) against a std::map, on key patterns that exercise both of
+// its halves: increasing ids (the windows), sparse and huge ids, ids below a window's front, ids
+// far past its back that the window later reaches, chunks that thin out and are evicted, and more
+// owners than kWindowOwnersMax (the fallback hash).
+#include <cstdint>
+#include <map>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "client_index.hpp"
+#include "order_pool.hpp"
+#include "test_runner.hpp"
+
+using namespace lob;
+
+namespace {
+
+using Key = std::pair<Owner, std::uint64_t>;
+
+class Harness {
+ public:
+  explicit Harness(std::uint32_t orders_max) : pool_(orders_max), index_(pool_, orders_max) {}
+
+  bool insert(Owner owner, std::uint64_t client_order_id) {
+    if (model_.count({owner, client_order_id}) != 0) return true;
+    const std::uint32_t slot = pool_.acquire();
+    pool_.at(slot) = Order{slot + 1ull, client_order_id, owner, 1, 1, kSlotNone, kSlotNone, kSlotNone};
+    index_.insert(slot);
+    model_[{owner, client_order_id}] = slot;
+    return index_.find(owner, client_order_id) == slot;
+  }
+
+  bool erase(Key key) {  // By value: the caller's key often lives in the map node erased here.
+    const std::uint32_t slot = model_.at(key);
+    index_.erase(slot);
+    pool_.release(slot);
+    model_.erase(key);
+    return index_.find(key.first, key.second) == kSlotNone;
+  }
+
+  // Every model key is found, a few absent ones are not, sizes agree, for_each visits each slot once.
+  bool agrees(std::mt19937_64& rng) const {
+    if (index_.size() != model_.size()) return false;
+    for (const auto& [key, slot] : model_) {
+      if (index_.find(key.first, key.second) != slot) return false;
+    }
+    for (int probe = 0; probe < 100; probe++) {
+      const Key key{static_cast<Owner>(rng() % 8), rng() % 100'000};
+      const auto it = model_.find(key);
+      if (index_.find(key.first, key.second) != (it == model_.end() ? kSlotNone : it->second)) return false;
+    }
+    std::vector<int> visits(pool_.slots_used(), 0);
+    std::size_t visited = 0;
+    index_.for_each([&](std::uint32_t slot) {
+      visits.at(slot)++;
+      visited++;
+    });
+    for (const auto& [key, slot] : model_) {
+      if (visits[slot] != 1) return false;
+    }
+    return visited == model_.size();
+  }
+
+  const std::map<Key, std::uint32_t>& model() const { return model_; }
+  std::size_t memory_bytes() const { return index_.memory_bytes(); }
+
+ private:
+  OrderPool pool_;
+  ClientIndex index_;
+  std::map<Key, std::uint32_t> model_;
+};
+
+}  // namespace
+
+TEST(client_index_matches_a_map_on_mixed_id_patterns) {
+  std::mt19937_64 rng(11);
+  Harness harness(1u << 20);
+  std::uint64_t next_id[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+  for (int step = 0; step < 200'000; step++) {
+    const Owner owner = static_cast<Owner>(rng() % 8);
+    const int roll = static_cast<int>(rng() % 100);
+    bool ok = true;
+    if (roll < 45) {
+      ok = harness.insert(owner, next_id[owner]++);  // Increasing ids.
+    } else if (roll < 48) {
+      next_id[owner] += rng() % 20'000;  // A jump past the back, later reached step by step.
+      ok = harness.insert(owner, next_id[owner]++);
+    } else if (roll < 50) {
+      ok = harness.insert(owner, rng() % 100'000);  // Anywhere, often below the front.
+    } else if (roll < 51) {
+      ok = harness.insert(owner, (std::uint64_t{1} << 52) + rng() % 1000);  // Huge.
+    } else if (!harness.model().empty()) {
+      // Erase a random live key (by a random point in the map), thinning old chunks.
+      auto it = harness.model().lower_bound({owner, rng() % next_id[owner]});
+      if (it == harness.model().end()) it = harness.model().begin();
+      ok = harness.erase(it->first);
+    }
+    CHECK(ok);
+    if (!ok) return;
+    if (step % 20'000 == 0) CHECK(harness.agrees(rng));
+  }
+  CHECK(harness.agrees(rng));
+  while (!harness.model().empty()) harness.erase(harness.model().begin()->first);
+  CHECK(harness.agrees(rng));
+}
+
+TEST(client_index_beyond_the_window_owner_limit_uses_the_hash) {
+  std::mt19937_64 rng(5);
+  Harness harness(1u << 16);
+  const Owner owners = static_cast<Owner>(ClientIndex::kWindowOwnersMax + 200);
+  for (std::uint64_t round = 1; round <= 20; round++) {
+    for (Owner owner = 0; owner < owners; owner++) CHECK(harness.insert(owner, round));
+  }
+  CHECK(harness.agrees(rng));
+  // Ids with a stride far larger than a chunk: each chunk thins out as the back moves on.
+  for (std::uint64_t id = 1; id < 3'000'000; id += 3'000) CHECK(harness.insert(7, id));
+  CHECK(harness.agrees(rng));
+}
