@@ -14,6 +14,7 @@
 #include "matching_engine.hpp"
 #include "protocol.hpp"
 
+void register_threaded_engine(Napi::Env env, Napi::Object exports);  // threaded_addon.cpp
 
 namespace {
 
@@ -363,6 +364,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   layout.Set("reportSlots", lob::report_slot::count);
   layout.Set("batchCommandsMax", static_cast<double>(kBatchCommandsMax));
   exports.Set("layout", layout);
+  register_threaded_engine(env, exports);
   return exports;
 }
 

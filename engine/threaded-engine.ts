@@ -1,0 +1,286 @@
+/**
+ * The threaded engine (native/core/threaded_engine.hpp) as a TypeScript class: matching runs on
+ * shard threads, reports arrive in batches on the subscriber's own thread.
+ *
+ * Ordering invariant: each shard's reports reach a subscriber in seq order; shards are independent.
+ * Numbering (per shard, mapped to one global space; with one shard it equals the inline engine):
+ *   global = (local - 1) * shards + shard + 1, for order ids, trade ids and seq. A consumer checks
+ *   gaplessness per shard: shard = (seq - 1) % shards, local = floor((seq - 1) / shards) + 1.
+ * Symbols: global symbol g lives on shard g % shards.
+ * Routing: cancel and modify by orderId go to the id's shard. By clientOrderId (orderId 0) they
+ *   must name the order's `symbol`: client order ids are unique per owner per shard.
+ * BUSY: submit/cancel/modify/massCancel never block. They return null when the command was queued
+ *   (its reports follow through the subscription) or, when the shard's ingress queue is full, a
+ *   REJECTED (new order) or CANCEL_REJECTED record with reason BUSY and seq 0, returned and not
+ *   delivered: the command was not queued, not journalled, and changes nothing. A mass cancel of
+ *   every symbol that some shard refused is BUSY although other shards accepted it: it is
+ *   idempotent, so send it again.
+ * Threads: any thread may submit. A worker attaches with ThreadedEngine.attach(id) and subscribes
+ *   there; only the creator closes. close() resolves once every accepted command's reports were
+ *   delivered to their subscribers' handlers and every engine thread was joined.
+ * Faulty subscribers: a throwing handler is caught, counted (stats().handlerErrors) and passed to
+ *   onHandlerError; other handlers and later batches are unaffected.
+ */
+import { InvariantError, LobsimError } from './errors.js';
+import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, REPORT_SLOTS, Reason, SYMBOL_ALL, type SideCode } from './protocol.js';
+import { decodeReport } from './records.js';
+import { loadThreadedAddon, type NativeThreadedHandle, type NativeThreadedStats, type ThreadedLayout } from './threaded-native.js';
+import { validateThreadedOptions, type ResolvedThreadedOptions, type ThreadedEngineOptionsExtra } from './threaded-options.js';
+import { RingWriter, type RingSetDescriptor } from './threaded-ring.js';
+import type { Bbo, EngineOptions, ExecutionReport, Level, NewOrder, RestingOrder } from './types.js';
+
+export type ThreadedEngineOptions = EngineOptions & ThreadedEngineOptionsExtra;
+
+/** Report records (protocol.ts ReportSlot layout); valid only during the handler call. */
+export interface ReportBatch {
+  readonly records: Float64Array;
+  readonly count: number;
+}
+
+/** BBO records: symbol, bidPrice, bidQuantity, bidCount, askPrice, askQuantity, askCount, seq, tsMatchNs. */
+export const BboSlot = { symbol: 0, bidPrice: 1, bidQuantity: 2, bidCount: 3, askPrice: 4, askQuantity: 5, askCount: 6, seq: 7, tsMatchNs: 8 } as const;
+export const BBO_SLOTS = 9;
+
+/** Addresses a live order: by engine id, or by (owner, clientOrderId) with the order's symbol. */
+export type ThreadedOrderRef = { owner: number; orderId: number } | { owner: number; clientOrderId: number; symbol: number };
+export type ThreadedModify = ThreadedOrderRef & { price: number; quantity: number };
+
+export interface Subscription {
+  readonly id: number;
+  unsubscribe(): void;
+}
+
+export interface ThreadedSnapshot {
+  /** Global seq of the shard's last report before the snapshot. */
+  seq: number;
+  bbo: Bbo;
+  orders: RestingOrder[];
+}
+
+export interface ThreadedStats extends NativeThreadedStats {
+  /** Handler exceptions caught in this thread (the native count covers what escaped). */
+  handlerErrorsCaught: number;
+}
+
+/** Ring capacity default, records per (writer, shard) ring. */
+export const RING_CAPACITY_DEFAULT = 16_384;
+const SNAPSHOT_FIELDS = 7;
+
+export class ThreadedEngine {
+  readonly id: number;
+  readonly shards: number;
+  readonly owner: boolean;
+  readonly options: ResolvedThreadedOptions | null;
+  /** Called with each exception a report or market-data handler threw. */
+  onHandlerError: ((error: unknown) => void) | null = null;
+  private readonly native: NativeThreadedHandle;
+  private readonly layout: ThreadedLayout;
+  private readonly single = new Float64Array(COMMAND_SLOTS);
+  private handlerErrorsCaught = 0;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: ThreadedEngineOptions);
+  constructor(options: ThreadedEngineOptions | { attach: number }, attach?: true);
+  constructor(options: ThreadedEngineOptions | { attach: number }) {
+    const addon = loadThreadedAddon();
+    this.layout = addon.threadedLayout;
+    if ('attach' in options) {
+      this.native = new addon.NativeThreadedEngine({ attach: options.attach });
+      this.owner = false;
+      this.options = null;
+    } else {
+      this.options = validateThreadedOptions(options);
+      this.native = new addon.NativeThreadedEngine(this.options);
+      this.owner = true;
+    }
+    this.id = this.native.id;
+    this.shards = this.native.shards;
+  }
+
+  /** In a worker thread: a handle on the engine created elsewhere with this id. */
+  static attach(id: number): ThreadedEngine {
+    return new ThreadedEngine({ attach: id }, true);
+  }
+
+  submit(order: NewOrder): ExecutionReport | null {
+    return this.enqueueOne(Action.NEW, order.symbol, order.owner, order.clientOrderId, 0, order.side, order.type, order.price, order.quantity);
+  }
+
+  cancel(ref: ThreadedOrderRef): ExecutionReport | null {
+    const [orderId, clientOrderId, symbol] = addressOf(ref);
+    return this.enqueueOne(Action.CANCEL, symbol, ref.owner, clientOrderId, orderId, 0, 0, 0, 0);
+  }
+
+  modify(change: ThreadedModify): ExecutionReport | null {
+    const [orderId, clientOrderId, symbol] = addressOf(change);
+    return this.enqueueOne(Action.MODIFY, symbol, change.owner, clientOrderId, orderId, 0, 0, change.price, change.quantity);
+  }
+
+  massCancel(owner: number, symbol: number = SYMBOL_ALL): ExecutionReport | null {
+    return this.enqueueOne(Action.MASS_CANCEL, symbol, owner, 0, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * Enqueues `count` command records (protocol.ts layout, global terms) in order and stops at the
+   * first BUSY one: returns how many were accepted. All records are validated first (a bad one
+   * throws and nothing is queued).
+   */
+  enqueueBatch(records: Float64Array, count: number): number {
+    return this.native.enqueue(records, count);
+  }
+
+  /** Reports of `owners` (each owner may have one subscriber) or of everyone ('all'). */
+  onReports(owners: readonly number[] | 'all', handler: (batch: ReportBatch) => void): Subscription {
+    const list = owners === 'all' ? null : [...owners];
+    return this.subscribe('reports', list, handler);
+  }
+
+  /** Best bid/offer changes, conflated under load (only the latest per symbol is delivered). */
+  onMarketData(handler: (batch: ReportBatch) => void): Subscription {
+    return this.subscribe('market-data', null, handler);
+  }
+
+  /** The book of `symbol` between two commands of its shard (never half-applied). */
+  async snapshot(symbol: number): Promise<ThreadedSnapshot> {
+    const raw = await this.native.query('snapshot', symbol);
+    const level = (at: number): Level | null =>
+      raw.bbo[at + 2] === 0 ? null : { price: raw.bbo[at]!, quantity: raw.bbo[at + 1]!, count: raw.bbo[at + 2]! };
+    const orders: RestingOrder[] = [];
+    for (let at = 0; at < raw.orders.length; at += SNAPSHOT_FIELDS) {
+      const o = raw.orders;
+      orders.push({ side: o[at] as SideCode, price: o[at + 1]!, orderId: o[at + 2]!, owner: o[at + 3]!, clientOrderId: o[at + 4]!, quantity: o[at + 5]!, leaves: o[at + 6]! });
+    }
+    return { seq: raw.seq, bbo: { bid: level(0), ask: level(3) }, orders };
+  }
+
+  /** Per shard: FNV-1a 64 of the shard's books (same function as Engine.stateHash). */
+  stateHashes(): Promise<string[]> {
+    return Promise.all(Array.from({ length: this.shards }, (_, shard) => this.native.query('hash', shard)));
+  }
+
+  /** Shard `shard`'s journal: the commands it executed, in order, in its local terms. */
+  async journal(shard: number): Promise<{ records: Float64Array; count: number; truncated: boolean }> {
+    const raw = await this.native.query('journal', shard);
+    return { records: raw.records, count: raw.records.length / COMMAND_SLOTS, truncated: raw.truncated };
+  }
+
+  async validate(): Promise<void> {
+    for (let shard = 0; shard < this.shards; shard++) {
+      const problem = await this.native.query('validate', shard);
+      if (problem !== '') throw new InvariantError(`shard ${shard}: ${problem}`);
+    }
+  }
+
+  stats(): ThreadedStats {
+    return { ...this.native.stats(), handlerErrorsCaught: this.handlerErrorsCaught };
+  }
+
+  /** Owner only: one SharedArrayBuffer ring per shard for one writer thread (post it to the worker). */
+  createRings(capacity: number = RING_CAPACITY_DEFAULT): RingSetDescriptor {
+    const { ringHeaderBytes, ringCapacityMin, ringCapacityMax } = this.layout;
+    if (!Number.isInteger(capacity) || capacity < ringCapacityMin || capacity > ringCapacityMax || (capacity & (capacity - 1)) !== 0) {
+      throw new RangeError(`capacity: must be a power of two in [${ringCapacityMin}, ${ringCapacityMax}], got ${capacity}`);
+    }
+    const buffers: SharedArrayBuffer[] = [];
+    for (let shard = 0; shard < this.shards; shard++) {
+      const buffer = new SharedArrayBuffer(ringHeaderBytes + capacity * COMMAND_SLOTS * 8);
+      this.native.attachRing(shard, new Int32Array(buffer), capacity);
+      buffers.push(buffer);
+    }
+    const { ringHeadByte, ringTailByte, ringSleepingByte, ringClosedByte } = this.layout;
+    return { engineId: this.id, shards: this.shards, capacity, buffers, layout: { ringHeaderBytes, ringHeadByte, ringTailByte, ringSleepingByte, ringClosedByte } };
+  }
+
+  /** A writer for rings made by createRings (in this thread; one writer per ring set). */
+  ringWriter(descriptor: RingSetDescriptor, publishEvery?: number): RingWriter {
+    if (descriptor.engineId !== this.id) throw new RangeError(`descriptor.engineId: must be ${this.id}, got ${descriptor.engineId}`);
+    return new RingWriter(descriptor, (shard) => this.native.wake(shard), publishEvery);
+  }
+
+  /** Owner only. Stops accepting; resolves when every accepted command's reports were delivered. */
+  close(): Promise<void> {
+    if (!this.owner) throw new LobsimError('LOBSIM_ERR_USAGE', 'close: only the engine owner closes it; a worker calls detach()');
+    this.closing ??= this.native.close();
+    return this.closing;
+  }
+
+  /** Worker handles: stop using the engine here (unsubscribes). Also done when the thread exits. */
+  detach(): void {
+    this.native.detach();
+  }
+
+  /** Owner only: stop at once, dropping undelivered reports; joins every engine thread. */
+  shutdownNow(): void {
+    this.native.shutdownNow();
+  }
+
+  private enqueueOne(action: number, symbol: number, owner: number, clientOrderId: number, orderId: number, side: number, type: number, price: number, quantity: number): ExecutionReport | null {
+    const s = this.single;
+    s[CommandSlot.action] = action;
+    s[CommandSlot.symbol] = checkNumber(symbol, 'symbol');
+    s[CommandSlot.owner] = checkNumber(owner, 'owner');
+    s[CommandSlot.clientOrderId] = checkNumber(clientOrderId, 'clientOrderId');
+    s[CommandSlot.orderId] = checkNumber(orderId, 'orderId');
+    s[CommandSlot.side] = checkNumber(side, 'side');
+    s[CommandSlot.type] = checkNumber(type, 'type');
+    s[CommandSlot.price] = checkNumber(price, 'price');
+    s[CommandSlot.quantity] = checkNumber(quantity, 'quantity');
+    if (this.native.enqueue(s, 1) === 1) return null;
+    return busyReport(s);
+  }
+
+  private subscribe(kind: 'reports' | 'market-data', owners: number[] | null, handler: (batch: ReportBatch) => void): Subscription {
+    if (typeof handler !== 'function') throw new TypeError('handler: must be a function');
+    const id = this.native.subscribe(kind, owners, (records, count) => {
+      try {
+        handler({ records, count });
+      } catch (error) {
+        this.handlerErrorsCaught++;
+        try {
+          this.onHandlerError?.(error);
+        } catch {
+          // A throwing error hook must not stop delivery either; the count above records it.
+        }
+      }
+    });
+    const native = this.native;
+    return { id, unsubscribe: () => void native.unsubscribe(id) };
+  }
+}
+
+function checkNumber(value: unknown, field: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${field}: must be a number, got ${value === null ? 'null' : typeof value}`);
+  return value;
+}
+
+function addressOf(ref: ThreadedOrderRef): [orderId: number, clientOrderId: number, symbol: number] {
+  if (typeof ref !== 'object' || ref === null) throw new TypeError('ref: must be an object');
+  const r = ref as { orderId?: unknown; clientOrderId?: unknown; symbol?: unknown };
+  const orderId = r.orderId === undefined ? 0 : checkNumber(r.orderId, 'orderId');
+  if (orderId !== 0) return [orderId, 0, 0];
+  if (r.symbol === undefined) {
+    throw new TypeError('symbol: required to address an order by clientOrderId in the threaded engine (it names the shard)');
+  }
+  return [0, checkNumber(r.clientOrderId, 'clientOrderId'), checkNumber(r.symbol, 'symbol')];
+}
+
+/** The synchronous answer to a command that found its shard's queue full. */
+function busyReport(command: Float64Array): ExecutionReport {
+  const action = command[CommandSlot.action];
+  const isNew = action === Action.NEW;
+  const record = new Float64Array(REPORT_SLOTS);
+  const report = decodeReport(record, 0);
+  return {
+    ...report,
+    kind: isNew ? ExecKind.REJECTED : ExecKind.CANCEL_REJECTED,
+    reason: Reason.BUSY,
+    orderId: isNew ? 0 : command[CommandSlot.orderId]!,
+    owner: command[CommandSlot.owner]!,
+    clientOrderId: command[CommandSlot.clientOrderId]!,
+    symbol: command[CommandSlot.symbol]!,
+    side: command[CommandSlot.side] as SideCode,
+    price: isNew ? command[CommandSlot.price]! : 0,
+    quantity: isNew ? command[CommandSlot.quantity]! : 0,
+    tsReceiveNs: Number(process.hrtime.bigint()),
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The producer side of the zero-copy ingestion path: a JS thread (typically a worker) writes
+ * command records straight into SharedArrayBuffer rings that the shard threads consume; there is
+ * no Node-API call per command. One ring per (writer, shard): a writer routes each command to its
+ * shard itself (same rule as native/core/threaded_routing.hpp) and is that ring's only producer.
+ *
+ * Layout: native/core/shared_ring.hpp (int32 head/tail/sleeping/closed fields 64 bytes apart,
+ * then float64 records). The writer publishes its head every `publishEvery` records (and on
+ * flush()): publishing per record costs 5-20x (TOOLCHAIN.md). A shard that parks sets `sleeping`;
+ * the writer that publishes then calls wake() (one Node-API call, only when the shard sleeps).
+ *
+ * Contract: write() validates every field (RangeError naming it) and returns false, writing
+ * nothing, when the target ring is full: BUSY for this path. Records are accepted once written;
+ * the shard re-validates them (shared memory is hostile input) and counts what it drops.
+ */
+import { Action, COMMAND_SLOTS, CommandSlot, SYMBOL_ALL } from './protocol.js';
+import type { Command } from './types.js';
+
+/** Records between two publications of the head (amortizes the atomic store and the wake check). */
+export const RING_PUBLISH_EVERY_DEFAULT = 256;
+
+export interface RingLayout {
+  ringHeaderBytes: number;
+  ringHeadByte: number;
+  ringTailByte: number;
+  ringSleepingByte: number;
+  ringClosedByte: number;
+}
+
+/** Postable to a worker (structured clone shares the buffers). */
+export interface RingSetDescriptor {
+  readonly engineId: number;
+  readonly shards: number;
+  /** Records per ring (a power of two). */
+  readonly capacity: number;
+  readonly buffers: readonly SharedArrayBuffer[];
+  readonly layout: RingLayout;
+}
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+const UINT32_MAX = 4294967295;
+
+class Ring {
+  readonly control: Int32Array;
+  readonly records: Float64Array;
+  head = 0; // Written, not necessarily published (uint32 arithmetic).
+  published = 0;
+  tailSeen = 0;
+
+  constructor(buffer: SharedArrayBuffer, readonly capacity: number, private readonly layout: RingLayout) {
+    this.control = new Int32Array(buffer, 0, layout.ringHeaderBytes / 4);
+    this.records = new Float64Array(buffer, layout.ringHeaderBytes, capacity * COMMAND_SLOTS);
+    this.head = Atomics.load(this.control, layout.ringHeadByte / 4) >>> 0;
+    this.published = this.head;
+  }
+
+  free(): number {
+    let free = this.capacity - ((this.head - this.tailSeen) >>> 0);
+    if (free > 0) return free;
+    this.tailSeen = Atomics.load(this.control, this.layout.ringTailByte / 4) >>> 0;
+    free = this.capacity - ((this.head - this.tailSeen) >>> 0);
+    return free;
+  }
+
+  /** Publishes the head; true when the consumer sleeps and must be woken. */
+  publish(): boolean {
+    if (this.head === this.published) return false;
+    Atomics.store(this.control, this.layout.ringHeadByte / 4, this.head | 0);
+    this.published = this.head;
+    return Atomics.load(this.control, this.layout.ringSleepingByte / 4) !== 0;
+  }
+
+  closed(): boolean {
+    return Atomics.load(this.control, this.layout.ringClosedByte / 4) !== 0;
+  }
+}
+
+export class RingWriter {
+  readonly shards: number;
+  private readonly rings: Ring[];
+  private readonly publishEvery: number;
+  private unpublished = 0;
+  private readonly scratch = new Float64Array(COMMAND_SLOTS);
+
+  /** `wake(shard)` wakes a parked shard (ThreadedEngine.wake of an attached handle). */
+  constructor(descriptor: RingSetDescriptor, private readonly wake: (shard: number) => void, publishEvery = RING_PUBLISH_EVERY_DEFAULT) {
+    this.shards = descriptor.shards;
+    this.rings = descriptor.buffers.map((buffer) => new Ring(buffer, descriptor.capacity, descriptor.layout));
+    this.publishEvery = publishEvery;
+  }
+
+  writeCommand(command: Command): boolean {
+    return this.write(command.action, command.symbol, command.owner, command.clientOrderId, command.orderId, command.side, command.type, command.price, command.quantity);
+  }
+
+  /** Writes one command record (global terms); false when its ring is full (nothing written). */
+  write(action: number, symbol: number, owner: number, clientOrderId: number, orderId: number, side: number, type: number, price: number, quantity: number): boolean {
+    const s = this.scratch;
+    s[CommandSlot.action] = action;
+    s[CommandSlot.symbol] = symbol;
+    s[CommandSlot.owner] = owner;
+    s[CommandSlot.clientOrderId] = clientOrderId;
+    s[CommandSlot.orderId] = orderId;
+    s[CommandSlot.side] = side;
+    s[CommandSlot.type] = type;
+    s[CommandSlot.price] = price;
+    s[CommandSlot.quantity] = quantity;
+    checkRecord(s);
+    if (action === Action.MASS_CANCEL && symbol === SYMBOL_ALL) return this.writeEverywhere();
+    const byId = (action === Action.CANCEL || action === Action.MODIFY) && orderId !== 0;
+    const shard = byId ? (orderId - 1) % this.shards : (symbol >>> 0) % this.shards;
+    const ring = this.rings[shard]!;
+    if (ring.free() === 0) {
+      this.flush();
+      return false;
+    }
+    this.put(ring);
+    if (++this.unpublished >= this.publishEvery) this.flush();
+    return true;
+  }
+
+  /** Publishes every ring's head and wakes the shards that sleep. */
+  flush(): void {
+    this.unpublished = 0;
+    for (let shard = 0; shard < this.rings.length; shard++) {
+      if (this.rings[shard]!.publish()) this.wake(shard);
+    }
+  }
+
+  /** True once the engine stopped consuming (closed). */
+  closed(): boolean {
+    return this.rings[0]!.closed();
+  }
+
+  private writeEverywhere(): boolean {
+    for (const ring of this.rings) {
+      if (ring.free() === 0) {
+        this.flush();
+        return false;
+      }
+    }
+    for (const ring of this.rings) this.put(ring);
+    this.flush();
+    return true;
+  }
+
+  private put(ring: Ring): void {
+    ring.records.set(this.scratch, (ring.head & (ring.capacity - 1)) * COMMAND_SLOTS);
+    ring.head = (ring.head + 1) >>> 0;
+  }
+}
+
+const FIELDS: readonly [keyof typeof CommandSlot, number, number][] = [
+  ['action', 1, 4],
+  ['symbol', -1, UINT32_MAX - 1],
+  ['owner', 0, UINT32_MAX],
+  ['clientOrderId', 0, SAFE],
+  ['orderId', 0, SAFE],
+  ['side', 0, 1],
+  ['type', 0, 5],
+  ['price', -SAFE, SAFE],
+  ['quantity', -SAFE, SAFE],
+];
+
+/** Same ranges as the addon (threaded_records.hpp); the message names the field. */
+function checkRecord(record: Float64Array): void {
+  for (const [field, min, max] of FIELDS) {
+    const value = record[CommandSlot[field]]!;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new RangeError(`${field}: must be an integer in [${min}, ${max}], got ${value}`);
+    }
+  }
+  if (record[CommandSlot.action] === Action.NEW && record[CommandSlot.type] === 0) {
+    throw new RangeError('type: must be an integer in [1, 5], got 0');
+  }
+}
