@@ -70,11 +70,11 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         .option('check-determinism', { type: 'boolean', default: false, describe: 'run twice; fail on any difference in the event log' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result summary as JSON instead of a table' })
         .option('progress', { type: 'boolean', default: true, describe: 'show a progress bar on long runs (--no-progress to hide)' }) as unknown as Argv<RunArgs>,
-    handler: (args) => {
+    handler: async (args) => {
       const overrides = flagOverrides(args);
       const scenario = loadScenario(args.scenario, { overrides });
       const outDir = args.out ?? defaultOutDir(scenario.name, scenario.seed);
-      const result = withProgress(args.progress && !args.json, (onProgress) =>
+      const result = await withProgress(args.progress && !args.json, (onProgress) =>
         runScenario(scenario, {
           outDir,
           checkDeterminism: args.checkDeterminism,
@@ -92,7 +92,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
 }
 
 /** A progress bar that appears only once a run has taken a while and stderr is a terminal. */
-function withProgress<T>(enabled: boolean, run: (onProgress: (fraction: number) => void) => T): T {
+async function withProgress<T>(enabled: boolean, run: (onProgress: (fraction: number) => void) => Promise<T>): Promise<T> {
   if (!enabled || !process.stderr.isTTY) return run(() => {});
   const started = Date.now();
   const state: { bar: cliProgress.SingleBar | null } = { bar: null };
@@ -102,7 +102,7 @@ function withProgress<T>(enabled: boolean, run: (onProgress: (fraction: number) 
     state.bar.update(Math.round(fraction * 1_000));
   };
   try {
-    return run(onProgress);
+    return await run(onProgress);
   } finally {
     state.bar?.update(1_000);
     state.bar?.stop();

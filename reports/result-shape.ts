@@ -6,7 +6,7 @@
  *
  * Optional sections (rendered when present):
  * - `pm`: the position manager's metrics and its position against target per symbol over time.
- * - `book` (proposed, not yet written by sim/): the book's depth at the end, per symbol (BookDepth[]).
+ * - `book`: the book's depth at the end, per symbol (BookDepth[]).
  */
 
 export const RESULT_SCHEMA_VERSION = 1;
@@ -70,7 +70,7 @@ export interface PmSection {
   positions: Record<string, PmSeriesPoint[]>;
 }
 
-/** Proposed `book`: depth at the end of the run, prices in ticks, quantities in lots. */
+/** `book`: depth at the end of the run (top levels per side), price and quantity units. */
 export interface BookDepth {
   symbol: string;
   bids: { price: number; quantity: number }[];

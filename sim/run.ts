@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LobsimError } from '../engine/errors.js';
 import { fail, pass, type CheckResult } from './checks/check.js';
+import { runStress } from './stress/runner.js';
 import { firstDivergence } from './deterministic/event-log-hash.js';
 import { runDeterministic, type DeterministicRun } from './deterministic/runner.js';
 import { exportTimeline } from './metrics/timeline.js';
@@ -48,10 +50,8 @@ export function replayCommand(scenario: Scenario, options: Pick<RunOptions, 'sce
   return parts.join(' ');
 }
 
-export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
-  if (scenario.mode !== 'deterministic') {
-    throw new Error(`mode ${scenario.mode} is not available in this build`);
-  }
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
+  if (scenario.mode === 'stress') return runStressScenario(scenario, options);
   const startedAt = new Date().toISOString();
   const wallStart = performance.now();
   const onProgress = options.onProgress ? (ns: number, total: number) => options.onProgress!(ns / total) : undefined;
@@ -60,6 +60,49 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   if (options.checkDeterminism) checks.push(determinismCheck(scenario, run));
   const wallMs = performance.now() - wallStart;
   const result = buildResult(scenario, run, checks, startedAt, wallMs, options);
+  mkdirSync(options.outDir, { recursive: true });
+  writeFileSync(path.join(options.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+/** Stress mode: real time over the threaded engine, checked by replaying the shard journals. */
+async function runStressScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
+  if (options.checkDeterminism) {
+    throw new LobsimError('LOBSIM_ERR_USAGE', '--check-determinism: only deterministic mode has a reproducible event log (stress mode checks itself by journal replay)');
+  }
+  const startedAt = new Date().toISOString();
+  const run = await runStress(scenario);
+  const latency = summarizeRecord(run.histograms);
+  const { busy, ...counts } = run.counts;
+  const metrics = {
+    counts,
+    throughputOrdersPerS: Math.round((counts.orders / run.durationNs) * NS_PER_S * 1_000) / 1_000,
+    latency,
+    processingCost: null,
+    eventsPerWallS: Math.round(run.events / (run.wallMs / 1_000)),
+    wallMs: Math.round(run.wallMs),
+    stress: { workers: run.workers, shards: run.shards, busy },
+  };
+  const thresholds = evaluateThresholds(scenario.thresholds, metrics);
+  const result: RunResult = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    scenario,
+    seed: scenario.seed,
+    mode: scenario.mode,
+    version: codeVersion(),
+    startedAt,
+    eventHash: run.eventHash,
+    events: run.events,
+    passed: run.checks.every((check) => check.passed) && thresholds.every((threshold) => threshold.passed),
+    checks: run.checks,
+    thresholds,
+    metrics,
+    histograms: run.histograms,
+    timelines: { engine: exportTimeline(run.timeline) },
+    ...(run.pm ? { pm: { metrics: run.pm.metrics(), positions: run.pm.timeline() } } : {}),
+    book: run.book,
+    replayCommand: replayCommand(scenario, options),
+  };
   mkdirSync(options.outDir, { recursive: true });
   writeFileSync(path.join(options.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
@@ -108,6 +151,7 @@ function buildResult(scenario: Scenario, run: DeterministicRun, checks: CheckRes
     histograms,
     timelines: { engine: exportTimeline(run.timeline.snapshot()) },
     ...(run.pm ? { pm: { metrics: run.pm.metrics(), positions: run.pm.timeline() } } : {}),
+    book: run.book,
     replayCommand: replayCommand(scenario, options),
   };
 }

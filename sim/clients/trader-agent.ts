@@ -52,6 +52,8 @@ export class TraderAgent {
   cancelPlannedNs = new Float64Array(PLANNED_INITIAL_ORDERS);
   /** Per client order id: OrderFlag bits (resting type, first fill seen, finished). */
   flags = new Uint8Array(PLANNED_INITIAL_ORDERS);
+  /** Per client order id: its symbol (a cancel by client order id names it, for shard routing). */
+  symbolOf = new Uint16Array(PLANNED_INITIAL_ORDERS);
   private readonly live = new LiveOrders();
   private readonly arrivals: PoissonArrivals;
   private readonly sizes: LognormalSize;
@@ -125,6 +127,7 @@ export class TraderAgent {
     const clientOrderId = ++this.clientOrderIdLast;
     this.ensureCapacity(clientOrderId);
     this.plannedNs[clientOrderId] = nowNs;
+    this.symbolOf[clientOrderId] = symbol;
     this.flags[clientOrderId] = type === OrderType.LIMIT || type === OrderType.POST_ONLY ? OrderFlag.RESTING_TYPE : 0;
     command.action = Action.NEW;
     command.symbol = symbol;
@@ -145,7 +148,7 @@ export class TraderAgent {
     this.cancels.update(nowNs, this.live.size);
     this.cancelPlannedNs[clientOrderId] = nowNs;
     command.action = Action.CANCEL;
-    command.symbol = 0;
+    command.symbol = this.symbolOf[clientOrderId]!;
     command.owner = this.owner;
     command.clientOrderId = clientOrderId;
     command.orderId = 0;
@@ -177,7 +180,7 @@ export class TraderAgent {
 
   private ensureCapacity(clientOrderId: number): void {
     if (clientOrderId < this.plannedNs.length) return;
-    const grow = <T extends Float64Array | Uint8Array>(array: T, make: (n: number) => T): T => {
+    const grow = <T extends Float64Array | Uint8Array | Uint16Array>(array: T, make: (n: number) => T): T => {
       const grown = make(array.length * 2);
       grown.set(array);
       return grown;
@@ -185,6 +188,7 @@ export class TraderAgent {
     this.plannedNs = grow(this.plannedNs, (n) => new Float64Array(n));
     this.cancelPlannedNs = grow(this.cancelPlannedNs, (n) => new Float64Array(n));
     this.flags = grow(this.flags, (n) => new Uint8Array(n));
+    this.symbolOf = grow(this.symbolOf, (n) => new Uint16Array(n));
   }
 }
 

@@ -20,6 +20,7 @@ import { decodeCommand, decodeReport, encodeCommand } from '../../engine/records
 import type { Bbo, ExecutionReport } from '../../engine/types.js';
 import type { Command } from '../../engine/types.js';
 import { OrderLedger } from '../checks/order-ledger.js';
+import { bookDepth, type BookDepth } from '../result/book-depth.js';
 import { fail, pass, type CheckResult } from '../checks/check.js';
 import { NO_QUOTE, OrderFlag, TraderAgent, type Quote } from '../clients/trader-agent.js';
 import { LATENCY_OPERATIONS, LatencyRecorder } from '../metrics/latency-recorder.js';
@@ -80,6 +81,8 @@ export interface DeterministicRun {
   capturedEvent: string | null;
   /** The position manager, when the scenario has one. */
   pm: PmParticipant | null;
+  /** Depth at the end, per symbol. */
+  book: BookDepth[];
 }
 
 export function runDeterministic(scenario: Scenario, options: DeterministicRunOptions = {}): DeterministicRun {
@@ -448,7 +451,8 @@ class DeterministicRunner {
         ? pass('engine-invariants', `validate() passed ${this.invariantChecks} times (every ${this.scenario.checks.invariantsEveryCommands} commands and at the end)`)
         : fail('engine-invariants', this.invariantFailure),
     );
-    const resting = this.scenario.instruments.flatMap((_, symbol) => this.engine.snapshot(symbol));
+    const books = this.scenario.instruments.map((_, symbol) => this.engine.snapshot(symbol));
+    const resting = books.flat();
     this.checks.push(this.ledger.conservation(resting));
     this.checks.push(this.ledger.tradeLedger());
     if (this.pm) this.checks.push(...this.pm.checks(this.durationNs, (symbol) => this.ledger.position(this.pm!.owner, symbol), resting));
@@ -462,6 +466,7 @@ class DeterministicRunner {
       durationNs: this.durationNs,
       capturedEvent: this.capturedEvent,
       pm: this.pm,
+      book: books.map((orders, symbol) => bookDepth(this.scenario.instruments[symbol]!.symbol, orders)),
     };
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from '../checks/check.js';
 import type { LatencyHistogramsRecord, LatencySummary, ProcessingCostSummary, TimelineExport } from '../metrics/types.js';
+import type { BookDepth } from './book-depth.js';
 import type { PmRunMetrics, PmSeriesPoint } from '../pm/pm-participant.js';
 import type { RunMode, Scenario } from '../scenario/types.js';
 
@@ -39,6 +40,8 @@ export interface RunMetrics {
   /** Simulated events (commands + reports) per wall second. */
   eventsPerWallS: number;
   wallMs: number;
+  /** Stress mode: worker threads, engine shards, commands refused BUSY. */
+  stress?: { workers: number; shards: number; busy: number };
 }
 
 export interface RunResult {
@@ -48,7 +51,10 @@ export interface RunResult {
   mode: RunMode;
   version: { package: string; commit: string; node: string };
   startedAt: string;
-  /** Hash of the event log (every command in, every report out, in order); 16 hex digits. */
+  /**
+   * Deterministic mode: hash of the event log (every command in, every report out, in order).
+   * Stress mode: hash of the shards' journals (what each shard processed, in order). 16 hex digits.
+   */
   eventHash: string;
   events: number;
   passed: boolean;
@@ -59,6 +65,8 @@ export interface RunResult {
   timelines: Record<string, TimelineExport>;
   /** The position manager's figures and its position against target over time, when it ran. */
   pm?: { metrics: PmRunMetrics; positions: Record<string, PmSeriesPoint[]> };
+  /** The book's depth at the end (top 20 levels per side), per symbol. */
+  book: BookDepth[];
   /** The command that runs this exact scenario and seed again. */
   replayCommand: string;
 }

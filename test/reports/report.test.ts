@@ -17,7 +17,7 @@ describe('run report', () => {
   it('shows identity, replay command, verdicts, spectra and timelines, self-contained', () => {
     const result = readResult(smokeRunFile());
     const html = runReportHtml(result);
-    for (const text of [result.eventHash, result.replayCommand, `seed ${result.seed}`, result.version.commit, 'ack.p99 &lt;= 1ms', 'engine-invariants', 'no PM in this run', 'no book depth in this result']) {
+    for (const text of [result.eventHash, result.replayCommand, `seed ${result.seed}`, result.version.commit, 'ack.p99 &lt;= 1ms', 'engine-invariants', 'no PM in this run']) {
       expect(html).toContain(text);
     }
     const titles = chartTitles(html);
@@ -26,6 +26,8 @@ describe('run report', () => {
     expect(titles).toContain('engine: latency per interval');
     expect(titles).toContain('engine: queue depth (max per interval)');
     expect(titles).toContain('engine: RSS (max per interval)');
+    for (const book of result.book ?? []) expect(titles).toContain(`${book.symbol}: cumulative depth at the end`);
+    expect(result.book?.length).toBe(2);
     expect(html).toContain('"label":"threshold ack.p99 <= 1ms"'.replace('<', '\\u003c'));
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/i);
     expect(html).toContain("default-src 'none'");
