@@ -1,0 +1,165 @@
+/**
+ * bench:engine — the threaded engine end to end, every report delivered to and decoded in JS.
+ *
+ * 1. Maximum sustained throughput from 1, 2 and 4 worker threads, through SharedArrayBuffer rings
+ *    and through per-call submits. Each worker owns one symbol and one owner and sends limit orders
+ *    that alternate buy/sell at one price (every second order fills: 2 reports per order on
+ *    average); the clock stops when each worker has received the ACCEPTED report of all its orders.
+ * 2. Open-loop latency at the seed's example load: 100 agents x 100 orders/s (Poisson) in one
+ *    worker, measured in that worker from each order's planned send time to its ACCEPTED report and
+ *    to its first fill (orders that fill on arrival), HDR histograms.
+ *
+ * Usage: npm run bench:engine [-- --json] [--orders N] [--seconds S] [--shards N] [--only throughput|latency]
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { decodeHistogram } from '../sim/metrics/hdr.js';
+import { ThreadedEngine } from '../engine/threaded-engine.js';
+import type { InstrumentConfig } from '../engine/types.js';
+import { alignedTable, formatCount } from './format.js';
+
+const SEED_ORDERS_PER_S = '5,000-8,000';
+const SEED_LATENCY_US = '100-500';
+const TARGET_ORDERS_PER_S = 2_000_000;
+const TARGET_ACK_P99_US = 100;
+const TARGET_FILL_P999_US = 500;
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(`--${name}`);
+const option = (name: string, fallback: number): number => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+const json = flag('json');
+const ordersPerWorker = option('orders', 1_000_000);
+const latencySeconds = option('seconds', 5);
+const shardsOption = option('shards', 0);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const instruments = (count: number): InstrumentConfig[] =>
+  Array.from({ length: count }, (_, i) => ({ symbol: `B${i}`, tickSize: 1, lotSize: 1, maxOrderQuantity: 1_000_000, referencePrice: 1000, bandBps: 5000 }));
+
+function spawn(data: Record<string, unknown>): Worker {
+  return new Worker(path.join(here, 'engine-bench-bootstrap.mjs'), { workerData: { entry: path.join(here, 'engine-bench-worker.ts'), ...data } });
+}
+
+function nextMessage<T>(worker: Worker): Promise<T> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+function engineFor(symbols: number): ThreadedEngine {
+  const options = { instruments: instruments(symbols), ...(shardsOption > 0 ? { shards: Math.min(shardsOption, symbols) } : {}) };
+  return new ThreadedEngine(options);
+}
+
+async function throughput(mode: 'sab' | 'calls', workers: number): Promise<{ ordersPerS: number; reportsPerS: number }> {
+  const engine = engineFor(workers);
+  // No catch-all subscriber: each worker's owner is its own symbol's only trader (a fill's maker is
+  // the same owner), so every report goes to exactly one worker.
+  const threads = Array.from({ length: workers }, (_, i) =>
+    spawn({ role: 'throughput', engineId: engine.id, mode, owner: i + 1, symbol: i, orders: ordersPerWorker, ...(mode === 'sab' ? { rings: engine.createRings(1 << 16) } : {}) }),
+  );
+  // Listen for exits now: a worker may exit before its result has been awaited.
+  const exits = threads.map((worker) => new Promise((resolve) => worker.once('exit', resolve)));
+  await Promise.all(threads.map((worker) => nextMessage(worker)));
+  const results = threads.map((worker) => nextMessage<{ orders: number; reports: number; elapsedNs: number }>(worker));
+  for (const worker of threads) worker.postMessage('go');
+  const done = await Promise.all(results);
+  await Promise.all(exits);
+  await engine.close();
+  const elapsedS = Math.max(...done.map((r) => r.elapsedNs)) / 1e9;
+  const orders = done.reduce((sum, r) => sum + r.orders, 0);
+  const reports = done.reduce((sum, r) => sum + r.reports, 0);
+  return { ordersPerS: orders / elapsedS, reportsPerS: reports / elapsedS };
+}
+
+async function latency(): Promise<Record<string, number>> {
+  const engine = engineFor(4);
+  const worker = spawn({ role: 'latency', engineId: engine.id, agents: 100, ratePerAgent: 100, seconds: latencySeconds, symbols: 4, seed: 20240601 });
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  await nextMessage(worker);
+  const result = nextMessage<{ sent: number; busy: number; acked: number; ack: string; fill: string; stagesUs: Record<string, number> }>(worker);
+  worker.postMessage('go');
+  const r = await result;
+  await exited;
+  await engine.close();
+  const ack = decodeHistogram(r.ack);
+  const fill = decodeHistogram(r.fill);
+  const us = (ns: number): number => ns / 1000;
+  return {
+    latency_orders: r.sent,
+    latency_busy: r.busy,
+    latency_fills: fill.totalCount,
+    ack_p50_us: us(ack.getValueAtPercentile(50)),
+    ack_p99_us: us(ack.getValueAtPercentile(99)),
+    ack_p999_us: us(ack.getValueAtPercentile(99.9)),
+    ack_max_us: us(ack.maxValue),
+    fill_p50_us: us(fill.getValueAtPercentile(50)),
+    fill_p99_us: us(fill.getValueAtPercentile(99)),
+    fill_p999_us: us(fill.getValueAtPercentile(99.9)),
+    fill_max_us: us(fill.maxValue),
+    ack_mean_send_us: r.stagesUs.send!,
+    ack_mean_match_us: r.stagesUs.match!,
+    ack_mean_dispatch_us: r.stagesUs.dispatch!,
+    ack_mean_deliver_us: r.stagesUs.deliver!,
+  };
+}
+
+const result: Record<string, number | string> = {};
+const rows: string[][] = [];
+for (const mode of only === 'latency' ? [] : (['sab', 'calls'] as const)) {
+  for (const workers of [1, 2, 4]) {
+    const { ordersPerS, reportsPerS } = await throughput(mode, workers);
+    result[`${mode}_${workers}w_orders_per_s`] = Math.round(ordersPerS);
+    rows.push([`${mode === 'sab' ? 'SharedArrayBuffer ring' : 'per-call submit'}, ${workers} worker${workers > 1 ? 's' : ''}`, formatCount(ordersPerS), formatCount(reportsPerS)]);
+  }
+}
+if (rows.length > 0) result.max_orders_per_s = Math.max(...Object.values(result).filter((v): v is number => typeof v === 'number'));
+if (only !== 'throughput') Object.assign(result, await latency());
+result.shards = engineShards();
+result.orders_per_worker = ordersPerWorker;
+
+function engineShards(): number {
+  const engine = engineFor(4);
+  const shards = engine.shards;
+  engine.shutdownNow();
+  return shards;
+}
+
+if (json) {
+  console.log(JSON.stringify(result));
+} else {
+  if (rows.length > 0) printThroughput();
+  if (only !== 'throughput') printLatency();
+}
+
+function printThroughput(): void {
+  console.log(`Throughput (every report delivered to and decoded in JS; ${formatCount(ordersPerWorker)} orders per worker, ${result.shards} shard(s))`);
+  console.log(alignedTable(['configuration', 'orders/s', 'reports/s'], rows));
+  console.log(`max_orders_per_s ${formatCount(result.max_orders_per_s as number)} (target >= ${formatCount(TARGET_ORDERS_PER_S)}; seed: ${SEED_ORDERS_PER_S} orders/s)\n`);
+}
+
+function printLatency(): void {
+  const f = (key: string): string => (result[key] as number).toFixed(1);
+  console.log(`Open-loop latency, 100 agents x 100 orders/s Poisson, ${latencySeconds} s, from planned send time, in JS (us)`);
+  console.log(
+    alignedTable(
+      ['measure', 'p50', 'p99', 'p99.9', 'max', 'target', 'seed'],
+      [
+        ['to ack', f('ack_p50_us'), f('ack_p99_us'), f('ack_p999_us'), f('ack_max_us'), `p99 <= ${TARGET_ACK_P99_US}`, SEED_LATENCY_US],
+        ['to first fill', f('fill_p50_us'), f('fill_p99_us'), f('fill_p999_us'), f('fill_max_us'), `p99.9 <= ${TARGET_FILL_P999_US}`, SEED_LATENCY_US],
+      ],
+    ),
+  );
+  console.log(`${result.latency_orders} orders, ${result.latency_busy} BUSY, ${result.latency_fills} filled on arrival`);
+  console.log(
+    `mean ack time by stage (us): planned->receipt ${f('ack_mean_send_us')}, receipt->match ${f('ack_mean_match_us')}, ` +
+      `match->dispatch ${f('ack_mean_dispatch_us')}, dispatch->JS ${f('ack_mean_deliver_us')}`,
+  );
+}
