@@ -56,7 +56,7 @@ class ClientIndex {
     if (window_index != kNoWindow) {
       const Window& window = windows_[window_index];
       const std::uint32_t* entry = entry_of(window, client_order_id);
-      if (entry != nullptr && *entry != kSlotNone) return *entry;
+      if (entry != nullptr && holds(*entry, owner, client_order_id)) return *entry;
       if (window.fallback_live == 0) return kSlotNone;
       // An allocated chunk can only miss a key that the fallback took while it lay past the back.
       if (entry != nullptr && client_order_id > window.far_id_max) return kSlotNone;
@@ -77,7 +77,12 @@ class ClientIndex {
   // Precondition: no live order has the key of `slot`.
   void insert(std::uint32_t slot) {
     const Order& order = pool_.at(slot);
-    if constexpr (kVerify) LOB_ASSERT(find(order.owner, order.client_order_id) == kSlotNone, "duplicate client key");
+    // A stale entry may already name `slot` (the slot's previous order had the same key): the
+    // order is written before it is indexed, so that entry now reads as live.
+    if constexpr (kVerify) {
+      const std::uint32_t found = find(order.owner, order.client_order_id);
+      LOB_ASSERT(found == kSlotNone || found == slot, "duplicate client key");
+    }
     const std::uint32_t window_index = window_for_insert(order.owner);
     if (window_index != kNoWindow) {
       Window& window = windows_[window_index];
@@ -97,8 +102,11 @@ class ClientIndex {
     if (window_index != kNoWindow) {
       Window& window = windows_[window_index];
       std::uint32_t* entry = entry_of(window, order.client_order_id);
-      if (entry != nullptr && *entry == slot) {
-        remove(window, order.client_order_id, *entry);
+      // In an allocated chunk the key is in the window unless the fallback may hold it (see
+      // far_id_max); only then is the entry itself read. The window entry is left stale.
+      if (entry != nullptr && (window.fallback_live == 0 || order.client_order_id > window.far_id_max || *entry == slot)) {
+        if constexpr (kVerify) LOB_ASSERT(*entry == slot, "erase of a client key the window does not hold");
+        remove(window, order.client_order_id, slot);
         return;
       }
       LOB_ASSERT(window.fallback_live > 0, "erase of a client key held nowhere");
@@ -110,20 +118,29 @@ class ClientIndex {
 
   std::size_t size() const { return window_live_ + fallback_.size(); }
 
-  // Calls visit(slot) for every indexed slot (for validate()).
+  // Calls visit(slot) for every indexed slot (a window entry find() would return, or a fallback
+  // entry), for validate(). Returns false if a chunk's live count differs from its live entries.
   template <class Visit>
-  void for_each(Visit visit) const {
+  bool for_each(Visit visit) const {
+    bool counts_exact = true;
     for (const Window& window : windows_) {
-      for (const Chunk& chunk : window.chunks) {
+      for (std::size_t index = 0; index < window.chunks.size(); index++) {
+        const Chunk& chunk = window.chunks[index];
         if (!chunk.slots) continue;
+        const std::uint64_t first = (window.base + index) << kChunkIdsShift;
+        std::uint32_t live = 0;
         for (std::uint64_t offset = 0; offset < kChunkIds; offset++) {
-          if (chunk.slots[offset] != kSlotNone) visit(chunk.slots[offset]);
+          if (!holds(chunk.slots[offset], window.owner, first + offset)) continue;
+          live++;
+          visit(chunk.slots[offset]);
         }
+        counts_exact = counts_exact && live == chunk.live;
       }
     }
     for (std::size_t position = 0; position < fallback_.capacity(); position++) {
       if (fallback_.entry(position) != kSlotNone) visit(fallback_.entry(position));
     }
+    return counts_exact;
   }
 
   std::size_t memory_bytes() const {
@@ -151,6 +168,15 @@ class ClientIndex {
     // sit in an allocated chunk's range.
     std::uint64_t far_id_max = 0;
   };
+
+  // Whether a window entry names the live order of the key. An entry is stale after a lazy erase:
+  // the slot is then free (id 0) or reused by another key. Slots are below the pool's high-water
+  // mark, so dereferencing a stale one is safe.
+  bool holds(std::uint32_t slot, Owner owner, std::uint64_t client_order_id) const {
+    if (slot == kSlotNone) return false;
+    const Order& order = pool_.at(slot);
+    return order.id != 0 && order.client_order_id == client_order_id && order.owner == owner;
+  }
 
   static bool past_back(const Window& window, std::uint64_t client_order_id) {
     return (client_order_id >> kChunkIdsShift) >= window.base + window.chunks.size();
@@ -207,23 +233,25 @@ class ClientIndex {
     Chunk& chunk = window.chunks[number - window.base];
     if (!chunk.slots) return false;
     std::uint32_t& entry = chunk.slots[client_order_id & (kChunkIds - 1)];
-    LOB_ASSERT(entry == kSlotNone, "client key inserted twice");
+    // The entry may be stale (erase is lazy), never live: the caller checked the key is new.
+    LOB_ASSERT(entry == slot || !holds(entry, window.owner, client_order_id), "client key inserted twice");
     entry = slot;
     chunk.live++;
     window_live_++;
     return true;
   }
 
-  void remove(Window& window, std::uint64_t client_order_id, std::uint32_t& entry) {
+  // Lazy: only the counts change; the entry goes stale when the pool releases the slot.
+  // `slot` is the erased order's, still live in the pool until the caller releases it.
+  void remove(Window& window, std::uint64_t client_order_id, std::uint32_t slot) {
     const std::size_t index = (client_order_id >> kChunkIdsShift) - window.base;
     Chunk& chunk = window.chunks[index];
     LOB_ASSERT(chunk.live > 0 && window_live_ > 0, "erase from an empty chunk");
-    entry = kSlotNone;
     chunk.live--;
     window_live_--;
     const bool is_back = index + 1 == window.chunks.size();
     if (!is_back && chunk.live < kChunkLiveMin) {
-      evict(window, chunk);
+      evict(window, chunk, slot);
       chunk.slots.reset();
       chunks_allocated_--;
       trim_front(window);
@@ -249,12 +277,16 @@ class ClientIndex {
     trim_front(window);
   }
 
-  // Moves every key of `chunk` to the fallback and leaves the chunk's entries empty.
-  void evict(Window& window, Chunk& chunk) {
-    for (std::uint64_t offset = 0; offset < kChunkIds && chunk.live > 0; offset++) {
+  // Moves every live key of `chunk` to the fallback and leaves all the chunk's entries empty (stale
+  // ones too: the buffer may be reused as the back, whose entries must be empty or stale for
+  // ids of this owner at their own offsets, which a moved buffer no longer guarantees). `erased` is
+  // the slot being erased, still live in the pool: it is not moved.
+  void evict(Window& window, Chunk& chunk, std::uint32_t erased = kSlotNone) {
+    const std::uint64_t first = (window.base + static_cast<std::uint64_t>(&chunk - window.chunks.data())) << kChunkIdsShift;
+    for (std::uint64_t offset = 0; offset < kChunkIds; offset++) {
       const std::uint32_t slot = chunk.slots[offset];
-      if (slot == kSlotNone) continue;
       chunk.slots[offset] = kSlotNone;
+      if (slot == erased || !holds(slot, window.owner, first + offset)) continue;
       chunk.live--;
       window_live_--;
       fallback_.insert(slot);

@@ -98,20 +98,24 @@ std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queu
   }
   std::vector<bool> seen(queued.size(), false);
   bool id_entries_valid = true;
-  books.id_index().for_each([&](OrderId id, std::uint32_t slot) {
+  // The indexes erase lazily: for_each visits only the entries a lookup would return, and checks
+  // that each chunk's live count equals its number of such entries.
+  const bool id_counts_exact = books.id_index().for_each([&](OrderId id, std::uint32_t slot) {
     const bool valid = slot < queued.size() && queued[slot] && !seen[slot] && books.order(slot).id == id;
     id_entries_valid = id_entries_valid && valid;
     if (valid) seen[slot] = true;
   });
   if (!id_entries_valid) return "id index entry not a queued order under its id";
+  if (!id_counts_exact) return "id index chunk live count differs from its live entries";
   std::fill(seen.begin(), seen.end(), false);
   bool client_entries_valid = true;
-  books.client_index().for_each([&](std::uint32_t slot) {
+  const bool client_counts_exact = books.client_index().for_each([&](std::uint32_t slot) {
     const bool valid = slot < queued.size() && queued[slot] && !seen[slot];
     client_entries_valid = client_entries_valid && valid;
     if (valid) seen[slot] = true;
   });
   if (!client_entries_valid) return "client index entry not a queued order";
+  if (!client_counts_exact) return "client index chunk live count differs from its live entries";
   return "";
 }
 

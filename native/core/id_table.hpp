@@ -1,7 +1,12 @@
 // Direct index from engine order id to pool slot. Engine ids are issued sequentially (1, 2, 3...),
 // so instead of hashing, the id itself addresses a table of u32 slots: an insert writes the next
-// entry of the newest chunk (sequential, cache-warm), a lookup is two dependent loads with no
-// probing, and an erase is one store.
+// entry of the newest chunk (sequential, cache-warm) and a lookup is two dependent loads with no
+// probing.
+//
+// Erase is lazy: it only decrements the chunk's live count and leaves the entry in place, because
+// the entry of an old id is a likely cache miss and nothing needs it cleared. A lookup validates
+// the entry instead: it names a live order only while that slot's order still holds the id (the
+// pool zeroes the id of a released slot, and a reused slot gets a fresh, larger id).
 //
 // The table is a window of chunks of kChunkIds entries. A chunk is allocated when the first id of
 // it is inserted and freed when every id of it has been issued and its live count drops to zero.
@@ -28,13 +33,17 @@ class IdTable {
   static constexpr unsigned kChunkIdsShift = 12;
   static constexpr std::uint64_t kChunkIds = std::uint64_t{1} << kChunkIdsShift;  // 16 KiB per chunk.
 
+  explicit IdTable(const OrderPool& pool) : pool_(pool) {}
+
   // kSlotNone when the id is not live (never issued, not resting, or gone).
   std::uint32_t find(OrderId id) const {
     const Chunk* chunk = chunk_of(id);
-    return chunk == nullptr ? kSlotNone : chunk->slots[id & (kChunkIds - 1)];
+    if (chunk == nullptr) return kSlotNone;
+    const std::uint32_t slot = chunk->slots[id & (kChunkIds - 1)];
+    return holds(slot, id) ? slot : kSlotNone;
   }
 
-  // The entry of a live id, to prefetch ahead of erase(); null when the id has no chunk.
+  // The entry of an id, to prefetch ahead of find(); null when the id has no chunk.
   const void* entry_address(OrderId id) const {
     const Chunk* chunk = chunk_of(id);
     return chunk == nullptr ? nullptr : &chunk->slots[id & (kChunkIds - 1)];
@@ -52,21 +61,21 @@ class IdTable {
     Chunk& chunk = chunks_[number - base_];
     if (!chunk.slots) allocate(chunk);
     std::uint32_t& entry = chunk.slots[id & (kChunkIds - 1)];
-    LOB_ASSERT(entry == kSlotNone, "id inserted twice");
+    LOB_ASSERT(entry == kSlotNone, "id inserted twice");  // Ids are never reused: the entry is fresh.
+    LOB_ASSERT(pool_.at(slot).id == id, "the slot's order holds the id");
     entry = slot;
     chunk.live++;
     live_++;
     id_last_ = id;
   }
 
-  // Precondition: `id` is live with `slot`.
-  void erase(OrderId id, std::uint32_t slot) {
+  // Precondition: `id` is live with `slot`, and the caller releases the slot (zeroing its id) before
+  // the next find(): the entry stays, stale, until its chunk is freed.
+  void erase(OrderId id, [[maybe_unused]] std::uint32_t slot) {
     LOB_ASSERT(live_ > 0, "erase from an empty id table");
     Chunk* chunk = chunk_of(id);
     LOB_ASSERT(chunk != nullptr && chunk->live > 0, "erase of an id whose chunk holds none");
-    std::uint32_t& entry = chunk->slots[id & (kChunkIds - 1)];
-    LOB_ASSERT(entry == slot, "erase of an id that is not indexed under this slot");
-    entry = kSlotNone;
+    if constexpr (kVerify) LOB_ASSERT(find(id) == slot, "erase of an id that is not indexed under this slot");
     chunk->live--;
     live_--;
     // Every id of a chunk below the newest one has been issued: an empty one is done for good.
@@ -75,17 +84,24 @@ class IdTable {
 
   std::size_t size() const { return live_; }
 
-  // Calls visit(id, slot) for every live id, in increasing id order (for validate()).
+  // Calls visit(id, slot) for every live id (an entry that find() would return), in increasing id
+  // order, for validate(). Returns false if a chunk's live count differs from its live entries.
   template <class Visit>
-  void for_each(Visit visit) const {
+  bool for_each(Visit visit) const {
+    bool counts_exact = true;
     for (std::size_t index = 0; index < chunks_.size(); index++) {
       if (!chunks_[index].slots) continue;
       const OrderId first = (base_ + index) << kChunkIdsShift;
+      std::uint32_t live = 0;
       for (std::uint64_t offset = 0; offset < kChunkIds; offset++) {
         const std::uint32_t slot = chunks_[index].slots[offset];
-        if (slot != kSlotNone) visit(first + offset, slot);
+        if (!holds(slot, first + offset)) continue;
+        live++;
+        visit(first + offset, slot);
       }
+      counts_exact = counts_exact && live == chunks_[index].live;
     }
+    return counts_exact;
   }
 
   std::size_t memory_bytes() const {
@@ -97,6 +113,10 @@ class IdTable {
     std::unique_ptr<std::uint32_t[]> slots;  // Null once freed (or before its first id).
     std::uint32_t live = 0;
   };
+
+  // Whether an entry names the live order of `id`. A stale entry's slot is below the pool's
+  // high-water mark (slots are never returned to the system), so dereferencing it is safe.
+  bool holds(std::uint32_t slot, OrderId id) const { return slot != kSlotNone && pool_.at(slot).id == id; }
 
   const Chunk* chunk_of(OrderId id) const {
     const std::uint64_t number = id >> kChunkIdsShift;
@@ -136,6 +156,7 @@ class IdTable {
     base_ += freed_front;
   }
 
+  const OrderPool& pool_;
   std::vector<Chunk> chunks_;  // chunks_[i] holds the ids [(base_ + i) * kChunkIds, ...).
   std::uint64_t base_ = 0;
   std::uint64_t id_last_ = 0;

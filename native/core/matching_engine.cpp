@@ -209,7 +209,6 @@ void MatchingEngine::Impl::fill(Taker& taker, std::uint32_t maker_slot, std::vec
   Level& level = books.level(maker.level);
   const Quantity quantity = std::min<Quantity>(taker.leaves, maker.leaves);
   LOB_ASSERT(quantity > 0, "a fill moves a positive quantity");
-  if (quantity == maker.leaves) books.prefetch_forget(maker_slot);  // Overlaps the reports below.
   LOB_ASSERT(level.quantity >= static_cast<std::uint64_t>(quantity), "level below its order");
   taker.leaves -= quantity;
   taker.cum += quantity;
@@ -276,7 +275,6 @@ void MatchingEngine::Impl::on_cancel(const Command& command, std::vector<Report>
     return;
   }
   books.prefetch_unlink(slot);
-  books.prefetch_forget(slot);
   const std::uint32_t level_index = books.order(slot).level;
   cancel_resting(slot, Reason::CancelRequested, out);
   books.remove_level_if_empty(level_index);

@@ -3,7 +3,7 @@
 // in matching_engine.cpp; this file only keeps the structures consistent with each other.
 //
 // Invariants between commands (checked by validate()): an order slot is indexed under both keys iff
-// it is live; a live order is queued in exactly one level (except the one order a MODIFY holds
+// it is live (the indexes erase lazily and validate entries on lookup: see id_table.hpp); a live order is queued in exactly one level (except the one order a MODIFY holds
 // detached while it re-matches); a level is in its ladder iff it is live and non-empty; a level's
 // quantity and count are the sum of its orders' leaves and its queue length.
 #pragma once
@@ -28,7 +28,7 @@ inline Side opposite(Side side) { return side == Side::Buy ? Side::Sell : Side::
 class OrderBooks {
  public:
   OrderBooks(std::size_t symbols, std::uint32_t orders_max)
-      : orders_(orders_max), by_client_(orders_, orders_max) {
+      : orders_(orders_max), by_id_(orders_), by_client_(orders_, orders_max) {
     ladders_.reserve(symbols * 2);
     for (std::size_t symbol = 0; symbol < symbols; symbol++) {
       ladders_.emplace_back(Side::Buy);
@@ -82,17 +82,9 @@ class OrderBooks {
     LOB_ASSERT(orders_.at(slot).level == kSlotNone, "forget of a queued order");
     by_id_.erase(orders_.at(slot).id, slot);
     by_client_.erase(slot);
-    orders_.release(slot);
+    orders_.release(slot);  // Zeroes the order's id: the lazily erased entries go stale here.
     LOB_ASSERT(by_id_.size() == orders_.live(), "id index out of step with the pool");
     LOB_ASSERT(by_client_.size() == orders_.live(), "client index out of step with the pool");
-  }
-
-  // Starts loading what forget(slot) will touch (both index entries) while the caller does other
-  // work: in a deep book each is a likely cache miss, and they are independent of each other.
-  void prefetch_forget(std::uint32_t slot) const {
-    const Order& order = orders_.at(slot);
-    __builtin_prefetch(by_id_.entry_address(order.id), 1);
-    __builtin_prefetch(by_client_.entry_address(order.owner, order.client_order_id), 1);
   }
 
   // Starts loading the queue neighbours that unlink(slot) will update.

@@ -1,7 +1,8 @@
 // The client index (client_index.hpp) against a std::map, on key patterns that exercise both of
 // its halves: increasing ids (the windows), sparse and huge ids, ids below a window's front, ids
 // far past its back that the window later reaches, chunks that thin out and are evicted, and more
-// owners than kWindowOwnersMax (the fallback hash).
+// owners than kWindowOwnersMax (the fallback hash), and reused keys and slots over the stale
+// entries that lazy erase leaves behind.
 #include <cstdint>
 #include <map>
 #include <random>
@@ -39,6 +40,8 @@ class Harness {
     return index_.find(key.first, key.second) == kSlotNone;
   }
 
+  bool contains(Key key) const { return model_.count(key) != 0; }
+
   // Every model key is found, a few absent ones are not, sizes agree, for_each visits each slot once.
   bool agrees(std::mt19937_64& rng) const {
     if (index_.size() != model_.size()) return false;
@@ -52,10 +55,11 @@ class Harness {
     }
     std::vector<int> visits(pool_.slots_used(), 0);
     std::size_t visited = 0;
-    index_.for_each([&](std::uint32_t slot) {
+    const bool counts_exact = index_.for_each([&](std::uint32_t slot) {
       visits.at(slot)++;
       visited++;
     });
+    if (!counts_exact) return false;
     for (const auto& [key, slot] : model_) {
       if (visits[slot] != 1) return false;
     }
@@ -115,5 +119,26 @@ TEST(client_index_beyond_the_window_owner_limit_uses_the_hash) {
   CHECK(harness.agrees(rng));
   // Ids with a stride far larger than a chunk: each chunk thins out as the back moves on.
   for (std::uint64_t id = 1; id < 3'000'000; id += 3'000) CHECK(harness.insert(7, id));
+  CHECK(harness.agrees(rng));
+}
+
+// Erase is lazy: the window entry keeps the old slot. A key reused at once takes the same slot
+// (the pool's free list is LIFO), so its stale entry already names it; a slot reused by another
+// key must not make the old key findable.
+TEST(client_index_reuses_keys_and_slots_over_stale_entries) {
+  std::mt19937_64 rng(7);
+  Harness harness(1 << 16);
+  for (std::uint64_t id = 1; id <= 3000; id++) CHECK(harness.insert(1, id));
+  for (int round = 0; round < 20000; round++) {
+    const std::uint64_t id = 1 + rng() % 3000;
+    const Owner owner = static_cast<Owner>(1 + rng() % 2);
+    if (harness.contains({owner, id})) {
+      CHECK(harness.erase({owner, id}));
+      if (rng() % 2 == 0) CHECK(harness.insert(owner, id));  // Same key, same slot.
+    } else {
+      CHECK(harness.insert(owner, id));  // Likely a slot whose stale entry names another key.
+    }
+    if (round % 1000 == 0) CHECK(harness.agrees(rng));
+  }
   CHECK(harness.agrees(rng));
 }
