@@ -10,6 +10,7 @@
 // Limits: capacity is a power of two in [2, kMpscCapacityMax].
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -66,11 +67,13 @@ class MpscQueue {
     return true;
   }
 
-  // Any thread; approximate while producers or the consumer run (for stats and idle checks).
+  // Any thread; approximate while producers or the consumer run (for stats and idle checks). The
+  // two positions are read at different moments, so a stale head can make the difference exceed
+  // what the queue can hold: clamp it to the capacity.
   std::size_t size_approx() const {
     const std::size_t head = dequeue_.value.load(std::memory_order_relaxed);
     const std::size_t tail = enqueue_.value.load(std::memory_order_relaxed);
-    return tail > head ? tail - head : 0;
+    return tail > head ? std::min(tail - head, capacity()) : 0;
   }
 
   // Consumer thread: true when the next cell is published (a push finished).
