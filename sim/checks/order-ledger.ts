@@ -21,8 +21,10 @@ export class OrderLedger {
   private orderIdMax = 0;
   private readonly bought: Float64Array;
   private readonly sold: Float64Array;
-  /** Net position per owner per symbol: key owner * symbols + symbol. */
-  private readonly positions = new Map<number, number>();
+  /** Net position per owner per symbol: index owner * symbols + symbol (owners are small integers). */
+  private positions = new Float64Array(0);
+  /** Per index of `positions`: 1 once the owner had a fill in the symbol. */
+  private touched = new Uint8Array(0);
   acceptedQuantity = 0;
   filledQuantity = 0;
   trades = 0;
@@ -50,7 +52,12 @@ export class OrderLedger {
         this.filled[orderId]! += lastQuantity;
         if (side === Side.BUY) this.bought[symbol]! += lastQuantity;
         else this.sold[symbol]! += lastQuantity;
-        this.positions.set(owner * this.symbols + symbol, (this.positions.get(owner * this.symbols + symbol) ?? 0) + (side === Side.BUY ? lastQuantity : -lastQuantity));
+        {
+          const key = owner * this.symbols + symbol;
+          if (key >= this.positions.length) this.growPositions(key);
+          this.positions[key]! += side === Side.BUY ? lastQuantity : -lastQuantity;
+          this.touched[key] = 1;
+        }
         if (takerFill) {
           this.trades++;
           this.filledQuantity += lastQuantity;
@@ -65,7 +72,8 @@ export class OrderLedger {
 
   /** The net position of `owner` in `symbol` from every fill so far. */
   position(owner: number, symbol: number): number {
-    return this.positions.get(owner * this.symbols + symbol) ?? 0;
+    const key = owner * this.symbols + symbol;
+    return key < this.positions.length ? this.positions[key]! : 0;
   }
 
   /** Conservation per order and in total, given every resting order at the end. */
@@ -98,14 +106,30 @@ export class OrderLedger {
   tradeLedger(): CheckResult {
     const failures: string[] = [];
     const net = new Float64Array(this.symbols);
-    for (const [key, position] of this.positions) net[key % this.symbols]! += position;
+    const owners = new Set<number>();
+    for (let key = 0; key < this.positions.length; key++) {
+      if (this.touched[key] === 0) continue;
+      net[key % this.symbols]! += this.positions[key]!;
+      owners.add(Math.floor(key / this.symbols));
+    }
     for (let symbol = 0; symbol < this.symbols; symbol++) {
       if (this.bought[symbol] !== this.sold[symbol]) failures.push(`symbol ${symbol}: bought ${this.bought[symbol]} != sold ${this.sold[symbol]}`);
       if (net[symbol] !== 0) failures.push(`symbol ${symbol}: positions sum to ${net[symbol]}`);
     }
     if (failures.length > 0) return fail('trade-ledger', failures.slice(0, FAILURES_SHOWN_MAX).join('; '));
     const volume = this.bought.reduce((sum, value) => sum + value, 0);
-    return pass('trade-ledger', `${this.trades} trades, ${volume} bought = ${volume} sold over ${this.symbols} symbols; positions of ${new Set([...this.positions.keys()].map((key) => Math.floor(key / this.symbols))).size} owners sum to 0`);
+    return pass('trade-ledger', `${this.trades} trades, ${volume} bought = ${volume} sold over ${this.symbols} symbols; positions of ${owners.size} owners sum to 0`);
+  }
+
+  private growPositions(key: number): void {
+    if (!Number.isSafeInteger(key) || key < 0 || key > 1 << 26) throw new RangeError(`order ledger: owner * symbols + symbol = ${key} out of range`);
+    const size = Math.max(key + 1, this.positions.length * 2, 64);
+    const positions = new Float64Array(size);
+    positions.set(this.positions);
+    this.positions = positions;
+    const touched = new Uint8Array(size);
+    touched.set(this.touched);
+    this.touched = touched;
   }
 
   private ensure(orderId: number): void {

@@ -45,6 +45,8 @@ const RSS_SAMPLE_EVERY = 10;
 
 interface InFlightCommand extends QueuedEvent {
   command: Command;
+  /** The command object this entry owns (reused with the entry); `command` is it, or the PM's. */
+  own: Command;
 }
 
 interface Delivery extends QueuedEvent {
@@ -114,6 +116,17 @@ class DeterministicRunner {
   private batch = new Float64Array(BATCH_COMMANDS_INITIAL * COMMAND_SLOTS);
   private batchWords = wordsOf(this.batch);
   private batchArrivals: InFlightCommand[] = [];
+  /** Recycled queue entries: every event is popped once and then reused (no allocation per event). */
+  private readonly actionPool: QueuedEvent[] = [];
+  private readonly inFlightPool: InFlightCommand[] = [];
+  private readonly deliveryPool: Delivery[] = [];
+  /** The Uint32Array view over the last report buffer the engine returned (made once per buffer). */
+  private reportWords: Uint32Array | null = null;
+  private reportRecords: Float64Array | null = null;
+  private readonly recordAck: (plannedNs: number, sentNs: number, receivedNs: number) => void;
+  private readonly recordFill: (plannedNs: number, sentNs: number, receivedNs: number) => void;
+  private readonly recordCancel: (plannedNs: number, sentNs: number, receivedNs: number) => void;
+  private readonly tracking: boolean;
   private seq = 0;
   private commandsSinceValidate = 0;
   private counts = { commands: 0, reports: 0, orders: 0, cancels: 0 };
@@ -153,6 +166,10 @@ class DeterministicRunner {
     this.pm = scenario.pm ? new PmParticipant(this.pmKey + 1, scenario.pm, scenario.instruments, streams, this.bbos) : null;
     this.pmDelay = scenario.pm ? new NetworkDelay(streams.stream('pm/latency'), scenario.latency.oneWayUs) : null;
     this.latency = new LatencyRecorder<string>({ operations: this.pm ? [...LATENCY_OPERATIONS, ...PM_LATENCY_OPERATIONS] : [...LATENCY_OPERATIONS] });
+    this.recordAck = this.latency.recorder('ack');
+    this.recordFill = this.latency.recorder('fill');
+    this.recordCancel = this.latency.recorder('cancel');
+    this.tracking = options.captureEvent !== undefined;
     this.ledger = new OrderLedger(scenario.instruments.length);
     this.durationNs = scenario.durationMs * NS_PER_MS;
     this.quantumNs = Math.max(1, Math.round(scenario.latency.quantumUs * NS_PER_US));
@@ -208,6 +225,8 @@ class DeterministicRunner {
       this.deliveries.pop();
       if (next.key === this.pmKey) {
         this.deliverToPm(untilNs, next);
+        next.report = null;
+        this.deliveryPool.push(next);
         continue;
       }
       const client = this.clients[next.key]!;
@@ -215,6 +234,7 @@ class DeterministicRunner {
       // The client takes note at the quantum boundary (its decision points), not in the past.
       client.onReport(untilNs, next.kind, coid);
       this.recordLatency(client, next);
+      this.deliveryPool.push(next);
       // A report can move the client's next action (a cancel falls due sooner or later).
       if (client.nextEventNs !== this.queuedTimeNs[client.clientIndex]) this.schedule(client);
     }
@@ -234,7 +254,12 @@ class DeterministicRunner {
     const pm = this.pm!;
     for (const command of pm.outbox) {
       this.timeline.count('sent', nowNs);
-      this.inFlight.push({ timeNs: nowNs + this.pmDelay!.drawNs(), key: this.pmKey, seq: this.seq++, command });
+      const flight = this.takeInFlight();
+      flight.timeNs = nowNs + this.pmDelay!.drawNs();
+      flight.key = this.pmKey;
+      flight.seq = this.seq++;
+      flight.command = command;
+      this.inFlight.push(flight);
     }
     pm.outbox.length = 0;
     for (const waited of pm.targetToOrderNs) this.latency.record('pm_target_to_order', 0, 0, waited);
@@ -247,7 +272,7 @@ class DeterministicRunner {
     const timeNs = this.pm!.nextEventNs;
     this.queuedSeq[this.pmKey] = seq;
     this.queuedTimeNs[this.pmKey] = timeNs;
-    this.actions.push({ timeNs, key: this.pmKey, seq });
+    this.pushAction(timeNs, this.pmKey, seq);
   }
 
   private recordLatency(client: TraderAgent, delivery: Delivery): void {
@@ -255,19 +280,19 @@ class DeterministicRunner {
     const now = delivery.timeNs;
     if (delivery.kind === ExecKind.ACCEPTED || delivery.kind === ExecKind.REJECTED) {
       const planned = client.plannedNs[coid]!;
-      this.latency.record('ack', planned, planned, now);
+      this.recordAck(planned, planned, now);
       this.timeline.count('ack', now);
       this.timeline.recordLatency(now, now - planned);
     } else if (delivery.kind === ExecKind.FILLED || delivery.kind === ExecKind.PARTIALLY_FILLED) {
       if ((client.flags[coid]! & OrderFlag.FILL_SEEN) === 0) {
         client.flags[coid] = client.flags[coid]! | OrderFlag.FILL_SEEN;
         const planned = client.plannedNs[coid]!;
-        this.latency.record('fill', planned, planned, now);
+        this.recordFill(planned, planned, now);
       }
       this.timeline.count('fill', now);
     } else if (delivery.kind === ExecKind.CANCELLED && delivery.reason === Reason.CANCEL_REQUESTED) {
       const planned = client.cancelPlannedNs[coid]!;
-      this.latency.record('cancel', planned, planned, now);
+      this.recordCancel(planned, planned, now);
       this.timeline.count('cancel', now);
     }
   }
@@ -280,25 +305,48 @@ class DeterministicRunner {
     const seq = this.seq++;
     this.queuedSeq[client.clientIndex] = seq;
     this.queuedTimeNs[client.clientIndex] = client.nextEventNs;
-    this.actions.push({ timeNs: client.nextEventNs, key: client.clientIndex, seq });
+    this.pushAction(client.nextEventNs, client.clientIndex, seq);
+  }
+
+  private pushAction(timeNs: number, key: number, seq: number): void {
+    const entry = this.actionPool.pop() ?? { timeNs: 0, key: 0, seq: 0 };
+    entry.timeNs = timeNs;
+    entry.key = key;
+    entry.seq = seq;
+    this.actions.push(entry);
+  }
+
+  private takeInFlight(): InFlightCommand {
+    const entry = this.inFlightPool.pop();
+    if (entry !== undefined) return entry;
+    const own = {} as Command;
+    return { timeNs: 0, key: 0, seq: 0, command: own, own };
   }
 
   /** Every client whose next action is due before `untilNs` acts. */
   private act(untilNs: number): void {
     for (let next = this.actions.peek(); next !== undefined && next.timeNs < untilNs; next = this.actions.peek()) {
       this.actions.pop();
-      if (next.seq !== this.queuedSeq[next.key]) continue;
-      if (next.key === this.pmKey) {
-        this.pm!.act(next.timeNs);
+      const timeNs = next.timeNs;
+      const key = next.key;
+      const seq = next.seq;
+      this.actionPool.push(next);
+      if (seq !== this.queuedSeq[key]) continue;
+      if (key === this.pmKey) {
+        this.pm!.act(timeNs);
         this.queuedTimeNs[this.pmKey] = Number.NaN;
-        this.flushPm(next.timeNs);
+        this.flushPm(timeNs);
         continue;
       }
-      const client = this.clients[next.key]!;
-      const command = {} as Command;
-      client.act(next.timeNs, this.quotes, command);
-      this.timeline.count('sent', next.timeNs);
-      this.inFlight.push({ timeNs: next.timeNs + client.drawOneWayNs(), key: client.clientIndex, seq: this.seq++, command });
+      const client = this.clients[key]!;
+      const flight = this.takeInFlight();
+      client.act(timeNs, this.quotes, flight.own);
+      this.timeline.count('sent', timeNs);
+      flight.timeNs = timeNs + client.drawOneWayNs();
+      flight.key = key;
+      flight.seq = this.seq++;
+      flight.command = flight.own;
+      this.inFlight.push(flight);
       this.schedule(client);
     }
   }
@@ -316,6 +364,11 @@ class DeterministicRunner {
     if (arrivals.length === 0) return;
     const result = this.engine.executeBatch(this.batch, arrivals.length);
     this.route(arrivals, result.records, result.count);
+    for (let index = 0; index < arrivals.length; index++) {
+      const arrival = arrivals[index]!;
+      arrival.command = arrival.own;
+      this.inFlightPool.push(arrival);
+    }
     this.counts.commands += arrivals.length;
     this.counts.reports += result.count;
     this.commandsSinceValidate += arrivals.length;
@@ -328,7 +381,14 @@ class DeterministicRunner {
    * schedules each report's delivery to its owner.
    */
   private route(arrivals: InFlightCommand[], records: Float64Array, count: number): void {
-    const words = wordsOf(records);
+    if (records.buffer !== this.reportRecords?.buffer || records.byteOffset !== this.reportRecords.byteOffset) {
+      // Over the rest of the buffer, not just this batch: later batches in it may be longer.
+      this.reportWords = new Uint32Array(records.buffer, records.byteOffset, (records.buffer.byteLength - records.byteOffset) >>> 2);
+      this.reportRecords = records;
+    }
+    const words = this.reportWords!;
+    const batchWords = this.batchWords;
+    const pmKey = this.pmKey;
     let at = 0;
     for (let index = 0; index < arrivals.length; index++) {
       const arrival = arrivals[index]!;
@@ -336,11 +396,11 @@ class DeterministicRunner {
       at++;
       while (at < count && !startsCommand(records, at)) at++;
       if (first >= count) throw new Error(`command ${index} of the batch produced no report`);
-      if (this.options.captureEvent !== undefined) this.capture(records, index, first, at, arrival.timeNs);
-      this.eventHash.addRecords(this.batchWords, index, 1, COMMAND_SLOTS);
+      if (this.tracking) this.capture(records, index, first, at, arrival.timeNs);
+      this.eventHash.addRecords(batchWords, index, 1, COMMAND_SLOTS);
       this.eventHash.addRecords(words, first, at - first, REPORT_SLOTS);
       const engineDoneNs = arrival.timeNs + this.processingNs;
-      const takerDelay = arrival.key === this.pmKey ? this.pmDelay!.drawNs() : this.clients[arrival.key]!.drawOneWayNs();
+      const takerDelay = arrival.key === pmKey ? this.pmDelay!.drawNs() : this.clients[arrival.key]!.drawOneWayNs();
       for (let report = first; report < at; report++) this.onReport(records, report, arrival, engineDoneNs, takerDelay);
       if (arrival.command.action === Action.NEW) this.counts.orders++;
       else this.counts.cancels++;
@@ -382,11 +442,15 @@ class DeterministicRunner {
     // Each participant has one session: its reports arrive in the order the engine sent them.
     const timeNs = Math.max(engineDoneNs + delay, this.lastDeliveryNs[clientIndex]!);
     this.lastDeliveryNs[clientIndex] = timeNs;
-    this.deliveries.push({
-      timeNs, key: clientIndex, seq: this.seq++,
-      kind, reason: records[base + ReportSlot.reason]!, clientOrderId: records[base + ReportSlot.clientOrderId]!,
-      report: toPm ? decodeReport(records, report) : null,
-    });
+    const delivery = this.deliveryPool.pop() ?? { timeNs: 0, key: 0, seq: 0, kind: 0, reason: 0, clientOrderId: 0, report: null };
+    delivery.timeNs = timeNs;
+    delivery.key = clientIndex;
+    delivery.seq = this.seq++;
+    delivery.kind = kind;
+    delivery.reason = records[base + ReportSlot.reason]!;
+    delivery.clientOrderId = records[base + ReportSlot.clientOrderId]!;
+    delivery.report = toPm ? decodeReport(records, report) : null;
+    this.deliveries.push(delivery);
   }
 
   /**

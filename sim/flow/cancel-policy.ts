@@ -107,43 +107,81 @@ export class CancelPolicy {
 }
 
 /**
- * A client's live orders in a deterministic order: an array with swap-remove plus an id -> index map.
+ * A client's live orders in a deterministic order: an array with swap-remove plus an id -> index
+ * table (a typed array for small integer ids, the client order ids of a run; a Map for any other).
  * The order of `at(i)` depends only on the sequence of adds and removes.
  */
 export class LiveOrders {
-  private readonly ids: number[] = [];
-  private readonly indexById = new Map<number, number>();
+  private ids = new Float64Array(64);
+  private count = 0;
+  /** Per order id (a small non-negative integer): its index + 1 in `ids`, 0 when not live. */
+  private indexById = new Int32Array(256);
+  /** Ids that are not small non-negative integers (rare): id -> index. */
+  private readonly other = new Map<number, number>();
 
   get size(): number {
-    return this.ids.length;
+    return this.count;
   }
 
   has(orderId: number): boolean {
-    return this.indexById.has(orderId);
+    return this.indexOf(orderId) >= 0;
   }
 
   at(index: number): number {
-    const id = this.ids[index];
-    if (id === undefined) throw new RangeError(`at: index must be in [0, ${this.ids.length - 1}], got ${index}`);
-    return id;
+    if (!(index >= 0 && index < this.count) || !Number.isInteger(index)) {
+      throw new RangeError(`at: index must be in [0, ${this.count - 1}], got ${index}`);
+    }
+    return this.ids[index]!;
   }
 
   add(orderId: number): void {
-    if (this.indexById.has(orderId)) throw new RangeError(`add: order ${orderId} is already live`);
-    this.indexById.set(orderId, this.ids.length);
-    this.ids.push(orderId);
+    if (this.indexOf(orderId) >= 0) throw new RangeError(`add: order ${orderId} is already live`);
+    if (this.count === this.ids.length) {
+      const grown = new Float64Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.setIndex(orderId, this.count);
+    this.ids[this.count++] = orderId;
   }
 
   /** Removes the order (moving the last one into its slot); false if it was not live. */
   remove(orderId: number): boolean {
-    const index = this.indexById.get(orderId);
-    if (index === undefined) return false;
-    const last = this.ids.pop() as number;
+    const index = this.indexOf(orderId);
+    if (index < 0) return false;
+    const last = this.ids[--this.count]!;
     if (last !== orderId) {
       this.ids[index] = last;
-      this.indexById.set(last, index);
+      this.setIndex(last, index);
     }
-    this.indexById.delete(orderId);
+    this.clearIndex(orderId);
     return true;
+  }
+
+  private indexOf(orderId: number): number {
+    if (orderId >= 0 && orderId <= 0x3fffffff && (orderId | 0) === orderId) {
+      return orderId < this.indexById.length ? this.indexById[orderId]! - 1 : -1;
+    }
+    return this.other.get(orderId) ?? -1;
+  }
+
+  private setIndex(orderId: number, index: number): void {
+    if (orderId >= 0 && orderId <= 0x3fffffff && (orderId | 0) === orderId) {
+      if (orderId >= this.indexById.length) {
+        let length = this.indexById.length * 2;
+        while (length <= orderId) length *= 2;
+        const grown = new Int32Array(length);
+        grown.set(this.indexById);
+        this.indexById = grown;
+      }
+      this.indexById[orderId] = index + 1;
+    } else {
+      this.other.set(orderId, index);
+    }
+  }
+
+  private clearIndex(orderId: number): void {
+    if (orderId >= 0 && orderId <= 0x3fffffff && (orderId | 0) === orderId) this.indexById[orderId] = 0;
+    else this.other.delete(orderId);
   }
 }

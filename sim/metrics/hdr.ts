@@ -144,3 +144,76 @@ export function percentileSpectrum(
   }
   return points;
 }
+
+/** The internals of the plain-JS histogram that recordInto uses (public in the JS build). */
+interface JsHistogramInternals {
+  subBucketHalfCountMagnitude: number;
+  subBucketHalfCount: number;
+  unitMagnitude: number;
+  countsArrayLength: number;
+  maxValue: number;
+  minNonZeroValue: number;
+  incrementCountAtIndex(index: number): void;
+  incrementTotalCount(): void;
+  updateMinAndMax(value: number): void;
+  recordValue(value: number): void;
+}
+
+const TWO_POW_32 = 2 ** 32;
+
+/**
+ * histogram.recordValue(value) for an integer value in [0, latencyNsMax] (clampLatencyNs output),
+ * with the same effect, faster: the bucket index comes from Math.clz32 instead of a floating-point
+ * log2 for values below 2^32 (floor(log2(v)) = 31 - clz32(v) exactly for integers in [1, 2^32)),
+ * and the sub-bucket from a shift. Anything else goes through recordValue.
+ */
+export function recordInto(histogram: Histogram, value: number): void {
+  const index = fastIndex(histogram, value);
+  if (index >= 0) bump(histogram as unknown as JsHistogramInternals, index, value);
+  else histogram.recordValue(value);
+}
+
+/**
+ * recordInto(first, value) and recordInto(second, value), computing the counts index once when the
+ * two histograms share their layout (the corrected and raw histograms of one operation).
+ */
+export function recordIntoBoth(first: Histogram, second: Histogram, value: number): void {
+  const index = fastIndex(first, value);
+  if (index < 0 || !sameLayout(first, second)) {
+    recordInto(first, value);
+    recordInto(second, value);
+    return;
+  }
+  bump(first as unknown as JsHistogramInternals, index, value);
+  bump(second as unknown as JsHistogramInternals, index, value);
+}
+
+function sameLayout(a: Histogram, b: Histogram): boolean {
+  const x = a as unknown as JsHistogramInternals;
+  const y = b as unknown as JsHistogramInternals;
+  return (
+    b instanceof JsHistogram &&
+    x.unitMagnitude === y.unitMagnitude &&
+    x.subBucketHalfCountMagnitude === y.subBucketHalfCountMagnitude &&
+    x.subBucketHalfCount === y.subBucketHalfCount &&
+    x.countsArrayLength === y.countsArrayLength
+  );
+}
+
+/** The counts index of value (as recordValue computes it), or -1 when the fast path does not apply. */
+function fastIndex(histogram: Histogram, value: number): number {
+  const h = histogram as unknown as JsHistogramInternals;
+  if (!(value < TWO_POW_32 && h.unitMagnitude === 0 && histogram instanceof JsHistogram)) return -1;
+  const magnitude = h.subBucketHalfCountMagnitude;
+  const log2 = 31 - Math.clz32(value);
+  const bucketIndex = log2 - magnitude > 0 ? log2 - magnitude : 0;
+  const subBucketIndex = Math.floor(value / 2 ** bucketIndex);
+  const index = (bucketIndex + 1) * 2 ** magnitude + (subBucketIndex - h.subBucketHalfCount);
+  return index < h.countsArrayLength ? index : -1;
+}
+
+function bump(h: JsHistogramInternals, index: number, value: number): void {
+  h.incrementCountAtIndex(index);
+  h.updateMinAndMax(value);
+  h.incrementTotalCount();
+}

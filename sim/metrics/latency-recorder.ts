@@ -29,6 +29,8 @@ import {
   latencyNsMax,
   latencySignificantDigits,
   mergeEncoded,
+  recordInto,
+  recordIntoBoth,
   summarize,
 } from './hdr.js';
 import type { EncodedHistogram, EncodedOperationHistograms, LatencyHistogramsRecord, LatencySummary } from './types.js';
@@ -53,7 +55,7 @@ class TrackedHistogram {
   record(valueNs: number): void {
     if (valueNs > latencyNsMax) this.clampedCount += 1;
     else if (!(valueNs >= 0)) this.invalidCount += 1;
-    this.histogram.recordValue(clampLatencyNs(valueNs));
+    recordInto(this.histogram, clampLatencyNs(valueNs));
   }
 
   encode(): EncodedHistogram {
@@ -90,6 +92,8 @@ function validateOperations(operations: readonly string[]): void {
 export class LatencyRecorder<Op extends string = LatencyOperation> {
   readonly operations: readonly Op[];
   private readonly byOperation = new Map<string, OperationHistograms>();
+  /** The same histograms by operation index (for recorder()). */
+  private readonly slots: OperationHistograms[] = [];
 
   constructor(options: LatencyRecorderOptions<Op> = {}) {
     for (const key of Object.keys(options)) {
@@ -98,7 +102,7 @@ export class LatencyRecorder<Op extends string = LatencyOperation> {
     const operations = options.operations ?? (LATENCY_OPERATIONS as readonly string[] as readonly Op[]);
     validateOperations(operations);
     this.operations = [...operations];
-    for (const name of this.operations) this.byOperation.set(name, new OperationHistograms());
+    this.reset();
   }
 
   /** Records one completed operation. Times in ns since the run start; see the module header. */
@@ -107,6 +111,28 @@ export class LatencyRecorder<Op extends string = LatencyOperation> {
     if (histograms === undefined) throw new InvariantError(`LatencyRecorder.record: unknown operation '${operation}'`);
     histograms.corrected.record(receivedNs - plannedNs);
     histograms.raw.record(receivedNs - sentNs);
+  }
+
+  /**
+   * A recording function bound to one operation: the same as record(operation, ...), without the
+   * lookup by name (for hot paths). Throws on an unknown operation, here rather than per call.
+   */
+  recorder(operation: Op): (plannedNs: number, sentNs: number, receivedNs: number) => void {
+    if (!this.byOperation.has(operation)) throw new InvariantError(`LatencyRecorder.recorder: unknown operation '${operation}'`);
+    const index = this.operations.indexOf(operation);
+    const slots = this.slots;
+    return (plannedNs, sentNs, receivedNs) => {
+      // Read through `slots` per call so that reset() (which replaces the histograms) is honoured.
+      const histograms = slots[index]!;
+      const corrected = receivedNs - plannedNs;
+      if (corrected === receivedNs - sentNs && corrected >= 0 && corrected <= latencyNsMax) {
+        // The usual case in deterministic mode (planned = sent): one index for both histograms.
+        recordIntoBoth(histograms.corrected.histogram, histograms.raw.histogram, Math.round(corrected));
+      } else {
+        histograms.corrected.record(corrected);
+        histograms.raw.record(receivedNs - sentNs);
+      }
+    };
   }
 
   /** The live histogram (ns); read it, do not record into it directly. */
@@ -137,7 +163,11 @@ export class LatencyRecorder<Op extends string = LatencyOperation> {
   }
 
   reset(): void {
-    for (const name of this.operations) this.byOperation.set(name, new OperationHistograms());
+    this.operations.forEach((name, index) => {
+      const histograms = new OperationHistograms();
+      this.byOperation.set(name, histograms);
+      this.slots[index] = histograms;
+    });
   }
 
   private tracked(operation: Op, kind: LatencyKind): TrackedHistogram {

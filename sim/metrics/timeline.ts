@@ -23,7 +23,7 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { ConfigError, InvariantError } from '../../engine/errors.js';
-import { clampLatencyNs, createLatencyHistogram, decodeHistogram, encodeHistogram, latencyNsMax, mergeEncoded } from './hdr.js';
+import { clampLatencyNs, createLatencyHistogram, decodeHistogram, encodeHistogram, latencyNsMax, mergeEncoded, recordInto } from './hdr.js';
 import type { TimelineBucketSnapshot, TimelineExport, TimelinePoint, TimelineSnapshot } from './types.js';
 
 /** The built-in event kinds counted per interval; pass a longer list to extend. */
@@ -131,7 +131,7 @@ export class Timeline<Kind extends string = TimelineEventKind> {
     const bucket = this.bucketAt(tNs, 1);
     if (bucket === null) return;
     if (!(latencyNs >= 0 && latencyNs <= latencyNsMax)) this.latencyAdjustedCount += 1;
-    this.liveHistogram(bucket).recordValue(clampLatencyNs(latencyNs));
+    recordInto(this.liveHistogram(bucket), clampLatencyNs(latencyNs));
   }
 
   sampleQueueDepth(tNs: number, depth: number): void {
