@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "js_values.hpp"
 #include "matching_engine.hpp"
 #include "protocol.hpp"
 
@@ -18,42 +19,13 @@ void register_threaded_engine(Napi::Env env, Napi::Object exports);  // threaded
 
 namespace {
 
+using namespace lob::js;
 using lob::Command;
 using lob::Report;
 
 // One crossing carries at most this many commands; larger batches are a RangeError, not a stall.
 constexpr std::size_t kBatchCommandsMax = 1u << 20;
-constexpr double kSafeIntegerMaxDouble = static_cast<double>(lob::kSafeIntegerMax);
-constexpr double kOwnerMax = 4294967295.0;
-
-std::string describe(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  char text[64];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
-}
-
-bool is_safe_integer(double value) {
-  return std::isfinite(value) && value == std::trunc(value) && std::fabs(value) <= kSafeIntegerMaxDouble;
-}
-
-[[noreturn]] void throw_range(Napi::Env env, const std::string& message) {
-  throw Napi::RangeError::New(env, message);
-}
-
-[[noreturn]] void throw_type(Napi::Env env, const std::string& message) {
-  throw Napi::TypeError::New(env, message);
-}
-
-// Reads a safe integer in [min, max]; `field` names it in the error message.
-std::int64_t checked_integer(Napi::Env env, double value, const std::string& field, double min, double max) {
-  if (!is_safe_integer(value) || value < min || value > max) {
-    throw_range(env, field + ": must be an integer in [" + describe(min) + ", " + describe(max) + "], got " +
-                         describe(value));
-  }
-  return static_cast<std::int64_t>(value);
-}
+constexpr double kOwnerMax = kUint32MaxDouble;
 
 // Reads slot `slot` of command record `index`. The field name is built only on failure: this runs
 // once per slot of every command of every batch.
@@ -127,44 +99,6 @@ Napi::Float64Array float64_array_arg(const Napi::CallbackInfo& info, std::size_t
     throw_type(info.Env(), std::string(field) + ": must be a Float64Array");
   }
   return info[index].As<Napi::Float64Array>();
-}
-
-std::int64_t integer_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field, double min, double max) {
-  if (info.Length() <= index || !info[index].IsNumber()) {
-    throw_type(info.Env(), std::string(field) + ": must be a number");
-  }
-  return checked_integer(info.Env(), info[index].As<Napi::Number>().DoubleValue(), field, min, max);
-}
-
-// Reads an integer property of a config object; the message names the JS path.
-std::int64_t config_integer(Napi::Object object, const char* key, const std::string& path, double min, double max) {
-  Napi::Env env = object.Env();
-  Napi::Value value = object.Get(key);
-  if (!value.IsNumber()) throw_type(env, path + key + ": must be a number");
-  return checked_integer(env, value.As<Napi::Number>().DoubleValue(), path + key, min, max);
-}
-
-lob::InstrumentConfig decode_instrument(Napi::Object object, std::size_t index) {
-  const std::string path = "instruments[" + std::to_string(index) + "].";
-  Napi::Value symbol = object.Get("symbol");
-  if (!symbol.IsString()) throw_type(object.Env(), path + "symbol: must be a string");
-  lob::InstrumentConfig instrument;
-  instrument.symbol = symbol.As<Napi::String>().Utf8Value();
-  instrument.tick_size = config_integer(object, "tickSize", path, 1, kSafeIntegerMaxDouble);
-  instrument.lot_size = config_integer(object, "lotSize", path, 1, kOwnerMax);
-  instrument.max_order_quantity = config_integer(object, "maxOrderQuantity", path, 1, kOwnerMax);
-  instrument.reference_price = config_integer(object, "referencePrice", path, 1, kSafeIntegerMaxDouble);
-  instrument.band_bps = config_integer(object, "bandBps", path, 1, static_cast<double>(lob::kBandBpsMax));
-  return instrument;
-}
-
-lob::StpMode decode_stp(Napi::Env env, Napi::Value value) {
-  if (value.IsUndefined()) return lob::StpMode::Off;
-  const std::string name = value.IsString() ? value.As<Napi::String>().Utf8Value() : "";
-  if (name == "off") return lob::StpMode::Off;
-  if (name == "cancel-incoming") return lob::StpMode::CancelIncoming;
-  if (name == "cancel-resting") return lob::StpMode::CancelResting;
-  throw_range(env, "stp: must be one of off, cancel-incoming, cancel-resting");
 }
 
 class EngineWrap : public Napi::ObjectWrap<EngineWrap> {

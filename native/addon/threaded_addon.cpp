@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "js_values.hpp"
 #include "shared_ring.hpp"
 #include "threaded_engine.hpp"
 #include "threaded_records.hpp"
@@ -29,21 +30,11 @@
 namespace {
 
 namespace th = lob::threaded;
+using namespace lob::js;
 
 // One crossing carries at most this many commands (as the inline addon's execute()).
 constexpr std::size_t kEnqueueCommandsMax = 1u << 20;
 constexpr std::size_t kSnapshotFields = 7;
-
-std::string describe(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  char text[64];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
-}
-
-[[noreturn]] void throw_range(Napi::Env env, const std::string& message) { throw Napi::RangeError::New(env, message); }
-[[noreturn]] void throw_type(Napi::Env env, const std::string& message) { throw Napi::TypeError::New(env, message); }
 
 [[noreturn]] void throw_coded(Napi::Env env, const char* code, const std::string& message) {
   Napi::Error error = Napi::Error::New(env, message);
@@ -51,50 +42,9 @@ std::string describe(double value) {
   throw error;
 }
 
-std::int64_t checked_integer(Napi::Env env, double value, const std::string& field, double min, double max) {
-  if (!th::slot_in(value, min, max)) {
-    throw_range(env, field + ": must be an integer in [" + describe(min) + ", " + describe(max) + "], got " + describe(value));
-  }
-  return static_cast<std::int64_t>(value);
-}
-
-std::int64_t integer_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field, double min, double max) {
-  if (info.Length() <= index || !info[index].IsNumber()) throw_type(info.Env(), std::string(field) + ": must be a number");
-  return checked_integer(info.Env(), info[index].As<Napi::Number>().DoubleValue(), field, min, max);
-}
-
-std::int64_t config_integer(Napi::Object object, const char* key, const std::string& path, double min, double max) {
-  Napi::Value value = object.Get(key);
-  if (!value.IsNumber()) throw_type(object.Env(), path + key + ": must be a number");
-  return checked_integer(object.Env(), value.As<Napi::Number>().DoubleValue(), path + key, min, max);
-}
-
 std::int64_t optional_integer(Napi::Object object, const char* key, std::int64_t fallback, double min, double max) {
   if (object.Get(key).IsUndefined()) return fallback;
   return config_integer(object, key, "", min, max);
-}
-
-lob::InstrumentConfig decode_instrument(Napi::Object object, std::size_t index) {
-  const std::string path = "instruments[" + std::to_string(index) + "].";
-  Napi::Value symbol = object.Get("symbol");
-  if (!symbol.IsString()) throw_type(object.Env(), path + "symbol: must be a string");
-  lob::InstrumentConfig instrument;
-  instrument.symbol = symbol.As<Napi::String>().Utf8Value();
-  instrument.tick_size = config_integer(object, "tickSize", path, 1, th::kSafeIntegerMaxDouble);
-  instrument.lot_size = config_integer(object, "lotSize", path, 1, th::kUint32MaxDouble);
-  instrument.max_order_quantity = config_integer(object, "maxOrderQuantity", path, 1, th::kUint32MaxDouble);
-  instrument.reference_price = config_integer(object, "referencePrice", path, 1, th::kSafeIntegerMaxDouble);
-  instrument.band_bps = config_integer(object, "bandBps", path, 1, static_cast<double>(lob::kBandBpsMax));
-  return instrument;
-}
-
-lob::StpMode decode_stp(Napi::Env env, Napi::Value value) {
-  if (value.IsUndefined()) return lob::StpMode::Off;
-  const std::string name = value.IsString() ? value.As<Napi::String>().Utf8Value() : "";
-  if (name == "off") return lob::StpMode::Off;
-  if (name == "cancel-incoming") return lob::StpMode::CancelIncoming;
-  if (name == "cancel-resting") return lob::StpMode::CancelResting;
-  throw_range(env, "stp: must be one of off, cancel-incoming, cancel-resting");
 }
 
 th::ThreadedConfig decode_config(Napi::Env env, Napi::Object options) {

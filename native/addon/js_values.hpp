@@ -1,0 +1,79 @@
+// Reading JS values at the Node-API boundary, shared by the inline and threaded addons: every
+// value is checked before the core sees it, and a bad one throws a TypeError or RangeError whose
+// message names the field and the allowed range. Field names are built only on failure.
+#pragma once
+
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "matching_engine.hpp"
+#include "protocol.hpp"
+
+namespace lob::js {
+
+constexpr double kSafeIntegerMaxDouble = static_cast<double>(kSafeIntegerMax);
+constexpr double kUint32MaxDouble = 4294967295.0;
+
+inline std::string describe(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+inline bool is_safe_integer(double value) {
+  return std::isfinite(value) && value == std::trunc(value) && std::fabs(value) <= kSafeIntegerMaxDouble;
+}
+
+[[noreturn]] inline void throw_range(Napi::Env env, const std::string& message) { throw Napi::RangeError::New(env, message); }
+[[noreturn]] inline void throw_type(Napi::Env env, const std::string& message) { throw Napi::TypeError::New(env, message); }
+
+// A safe integer in [min, max]; `field` names it in the error message.
+inline std::int64_t checked_integer(Napi::Env env, double value, const std::string& field, double min, double max) {
+  if (!is_safe_integer(value) || value < min || value > max) {
+    throw_range(env, field + ": must be an integer in [" + describe(min) + ", " + describe(max) + "], got " + describe(value));
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+inline std::int64_t integer_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field, double min, double max) {
+  if (info.Length() <= index || !info[index].IsNumber()) throw_type(info.Env(), std::string(field) + ": must be a number");
+  return checked_integer(info.Env(), info[index].As<Napi::Number>().DoubleValue(), field, min, max);
+}
+
+// An integer property of a config object; the message names the JS path.
+inline std::int64_t config_integer(Napi::Object object, const char* key, const std::string& path, double min, double max) {
+  Napi::Value value = object.Get(key);
+  if (!value.IsNumber()) throw_type(object.Env(), path + key + ": must be a number");
+  return checked_integer(object.Env(), value.As<Napi::Number>().DoubleValue(), path + key, min, max);
+}
+
+inline InstrumentConfig decode_instrument(Napi::Object object, std::size_t index) {
+  const std::string path = "instruments[" + std::to_string(index) + "].";
+  Napi::Value symbol = object.Get("symbol");
+  if (!symbol.IsString()) throw_type(object.Env(), path + "symbol: must be a string");
+  InstrumentConfig instrument;
+  instrument.symbol = symbol.As<Napi::String>().Utf8Value();
+  instrument.tick_size = config_integer(object, "tickSize", path, 1, kSafeIntegerMaxDouble);
+  instrument.lot_size = config_integer(object, "lotSize", path, 1, kUint32MaxDouble);
+  instrument.max_order_quantity = config_integer(object, "maxOrderQuantity", path, 1, kUint32MaxDouble);
+  instrument.reference_price = config_integer(object, "referencePrice", path, 1, kSafeIntegerMaxDouble);
+  instrument.band_bps = config_integer(object, "bandBps", path, 1, static_cast<double>(kBandBpsMax));
+  return instrument;
+}
+
+inline StpMode decode_stp(Napi::Env env, Napi::Value value) {
+  if (value.IsUndefined()) return StpMode::Off;
+  const std::string name = value.IsString() ? value.As<Napi::String>().Utf8Value() : "";
+  if (name == "off") return StpMode::Off;
+  if (name == "cancel-incoming") return StpMode::CancelIncoming;
+  if (name == "cancel-resting") return StpMode::CancelResting;
+  throw_range(env, "stp: must be one of off, cancel-incoming, cancel-resting");
+}
+
+}  // namespace lob::js
