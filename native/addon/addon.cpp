@@ -121,25 +121,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsObject()) throw_type(env, "options: must be an object");
     Napi::Object options = info[0].As<Napi::Object>();
-    Napi::Value list = options.Get("instruments");
-    if (!list.IsArray()) throw_type(env, "instruments: must be an array");
-    Napi::Array array = list.As<Napi::Array>();
-    if (array.Length() < 1 || array.Length() > lob::kInstrumentsMax) {
-      throw_range(env, "instruments: must hold 1 to " + std::to_string(lob::kInstrumentsMax) + " instruments, got " +
-                           std::to_string(array.Length()));
-    }
-    std::vector<lob::InstrumentConfig> instruments;
-    instruments.reserve(array.Length());
-    for (std::uint32_t i = 0; i < array.Length(); i++) {
-      Napi::Value item = array.Get(i);
-      if (!item.IsObject()) throw_type(env, "instruments[" + std::to_string(i) + "]: must be an object");
-      instruments.push_back(decode_instrument(item.As<Napi::Object>(), i));
-    }
-    lob::EngineConfig config;
-    config.stp = decode_stp(env, options.Get("stp"));
-    if (!options.Get("ordersMax").IsUndefined()) {
-      config.orders_max = static_cast<std::uint32_t>(config_integer(options, "ordersMax", "", 1, lob::kOrdersMaxLimit));
-    }
+    std::vector<lob::InstrumentConfig> instruments = decode_instruments(env, options);
+    const lob::EngineConfig config = decode_engine_config(env, options);
     const std::string problem = lob::validate_config(config, instruments);
     if (!problem.empty()) throw_range(env, problem);
     engine_ = std::make_unique<lob::MatchingEngine>(config, std::move(instruments));

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "matching_engine.hpp"
 #include "protocol.hpp"
@@ -53,6 +54,11 @@ inline std::int64_t config_integer(Napi::Object object, const char* key, const s
   return checked_integer(object.Env(), value.As<Napi::Number>().DoubleValue(), path + key, min, max);
 }
 
+inline std::int64_t optional_integer(Napi::Object object, const char* key, std::int64_t fallback, double min, double max) {
+  if (object.Get(key).IsUndefined()) return fallback;
+  return config_integer(object, key, "", min, max);
+}
+
 inline InstrumentConfig decode_instrument(Napi::Object object, std::size_t index) {
   const std::string path = "instruments[" + std::to_string(index) + "].";
   Napi::Value symbol = object.Get("symbol");
@@ -74,6 +80,33 @@ inline StpMode decode_stp(Napi::Env env, Napi::Value value) {
   if (name == "cancel-incoming") return StpMode::CancelIncoming;
   if (name == "cancel-resting") return StpMode::CancelResting;
   throw_range(env, "stp: must be one of off, cancel-incoming, cancel-resting");
+}
+
+// options.instruments: 1 to kInstrumentsMax instrument objects.
+inline std::vector<InstrumentConfig> decode_instruments(Napi::Env env, Napi::Object options) {
+  Napi::Value list = options.Get("instruments");
+  if (!list.IsArray()) throw_type(env, "instruments: must be an array");
+  Napi::Array array = list.As<Napi::Array>();
+  if (array.Length() < 1 || array.Length() > kInstrumentsMax) {
+    throw_range(env, "instruments: must hold 1 to " + std::to_string(kInstrumentsMax) + " instruments, got " +
+                         std::to_string(array.Length()));
+  }
+  std::vector<InstrumentConfig> instruments;
+  instruments.reserve(array.Length());
+  for (std::uint32_t i = 0; i < array.Length(); i++) {
+    Napi::Value item = array.Get(i);
+    if (!item.IsObject()) throw_type(env, "instruments[" + std::to_string(i) + "]: must be an object");
+    instruments.push_back(decode_instrument(item.As<Napi::Object>(), i));
+  }
+  return instruments;
+}
+
+// options.stp and options.ordersMax (the engine options both engines share).
+inline EngineConfig decode_engine_config(Napi::Env env, Napi::Object options) {
+  EngineConfig config;
+  config.stp = decode_stp(env, options.Get("stp"));
+  config.orders_max = static_cast<std::uint32_t>(optional_integer(options, "ordersMax", kOrdersMaxDefault, 1, kOrdersMaxLimit));
+  return config;
 }
 
 }  // namespace lob::js

@@ -42,28 +42,10 @@ constexpr std::size_t kSnapshotFields = 7;
   throw error;
 }
 
-std::int64_t optional_integer(Napi::Object object, const char* key, std::int64_t fallback, double min, double max) {
-  if (object.Get(key).IsUndefined()) return fallback;
-  return config_integer(object, key, "", min, max);
-}
-
 th::ThreadedConfig decode_config(Napi::Env env, Napi::Object options) {
   th::ThreadedConfig config;
-  Napi::Value list = options.Get("instruments");
-  if (!list.IsArray()) throw_type(env, "instruments: must be an array");
-  Napi::Array array = list.As<Napi::Array>();
-  if (array.Length() < 1 || array.Length() > lob::kInstrumentsMax) {
-    throw_range(env, "instruments: must hold 1 to " + std::to_string(lob::kInstrumentsMax) + " instruments, got " +
-                         std::to_string(array.Length()));
-  }
-  for (std::uint32_t i = 0; i < array.Length(); i++) {
-    Napi::Value item = array.Get(i);
-    if (!item.IsObject()) throw_type(env, "instruments[" + std::to_string(i) + "]: must be an object");
-    config.instruments.push_back(decode_instrument(item.As<Napi::Object>(), i));
-  }
-  config.engine.stp = decode_stp(env, options.Get("stp"));
-  config.engine.orders_max = static_cast<std::uint32_t>(
-      optional_integer(options, "ordersMax", lob::kOrdersMaxDefault, 1, lob::kOrdersMaxLimit));
+  config.instruments = decode_instruments(env, options);
+  config.engine = decode_engine_config(env, options);
   config.shards = static_cast<std::uint32_t>(optional_integer(options, "shards", 1, 1, th::kShardsMax));
   config.ingress_commands_max = static_cast<std::uint32_t>(
       optional_integer(options, "ingressCommandsMax", th::kIngressCommandsMaxDefault, 2, th::kQueueCapacityMax));
