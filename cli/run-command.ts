@@ -48,9 +48,10 @@ export function flagOverrides(args: Pick<RunArgs, 'seed' | 'mode' | 'duration' |
   return [...overrides, ...args.set];
 }
 
-export function defaultOutDir(name: string, seed: number): string {
+/** A folder under lobsim-out/ named after what ran and when (UTC, to the second). */
+export function defaultOutDir(label: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-  return path.join('lobsim-out', `${name}-seed${seed}-${stamp}`);
+  return path.join('lobsim-out', `${label}-${stamp}`);
 }
 
 export function runCommand(setExit: (code: number) => void): CommandModule<object, RunArgs> {
@@ -73,7 +74,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
     handler: async (args) => {
       const overrides = flagOverrides(args);
       const scenario = loadScenario(args.scenario, { overrides });
-      const outDir = args.out ?? defaultOutDir(scenario.name, scenario.seed);
+      const outDir = args.out ?? defaultOutDir(`${scenario.name}-seed${scenario.seed}`);
       const result = await withProgress(args.progress && !args.json, (onProgress) =>
         runScenario(scenario, {
           outDir,

@@ -11,7 +11,7 @@ import { LobsimError } from '../engine/errors.js';
 import { loadScenario } from '../sim/scenario/load.js';
 import { runSweep } from '../sim/sweep/sweep.js';
 import { formatSweepSummary } from './format-sweep.js';
-import { flagOverrides } from './run-command.js';
+import { defaultOutDir, flagOverrides } from './run-command.js';
 
 interface SweepArgs {
   scenario: string;
@@ -70,8 +70,7 @@ export function sweepCommand(setExit: (code: number) => void): CommandModule<obj
       if (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > 256) {
         throw new LobsimError('LOBSIM_ERR_USAGE', `--parallel: must be an integer in [1, 256], got ${parallel}`);
       }
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-      const outDir = args.out ?? path.join('lobsim-out', `${scenario.name}-sweep-${stamp}`);
+      const outDir = args.out ?? defaultOutDir(`${scenario.name}-sweep`);
       const cli = cliInvocation();
       const { summary, broken } = await runSweep({
         seeds,

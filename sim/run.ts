@@ -14,7 +14,10 @@ import { firstDivergence } from './deterministic/event-log-hash.js';
 import { runDeterministic, type DeterministicRun } from './deterministic/runner.js';
 import { exportTimeline } from './metrics/timeline.js';
 import { summarizeRecord } from './metrics/latency-recorder.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from './result/result.js';
+import type { LatencyHistogramsRecord, TimelineSnapshot } from './metrics/types.js';
+import type { PmParticipant } from './pm/pm-participant.js';
+import type { BookDepth } from './result/book-depth.js';
+import { RESULT_SCHEMA_VERSION, type RunMetrics, type RunResult } from './result/result.js';
 import { evaluateThresholds } from './result/thresholds.js';
 import type { Scenario } from './scenario/types.js';
 
@@ -58,11 +61,25 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const run = runDeterministic(scenario, { trace: options.checkDeterminism ?? false, ...(onProgress ? { onProgress } : {}) });
   const checks = [...run.checks];
   if (options.checkDeterminism) checks.push(determinismCheck(scenario, run));
-  const wallMs = performance.now() - wallStart;
-  const result = buildResult(scenario, run, checks, startedAt, wallMs, options);
-  mkdirSync(options.outDir, { recursive: true });
-  writeFileSync(path.join(options.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  return result;
+  const histograms = run.latency.encode();
+  return writeResult(scenario, options, {
+    startedAt,
+    eventHash: run.eventHash.digest(),
+    events: run.eventHash.eventCount,
+    checks,
+    metrics: {
+      counts: run.counts,
+      throughputOrdersPerS: ordersPerS(run.counts.orders, run.durationNs),
+      latency: summarizeRecord(histograms),
+      processingCost: run.cost,
+      eventsPerWallS: Math.round(run.eventHash.eventCount / (run.cost.totalMs / 1_000)),
+      wallMs: Math.round(performance.now() - wallStart),
+    },
+    histograms,
+    timeline: run.timeline.snapshot(),
+    pm: run.pm,
+    book: run.book,
+  });
 }
 
 /** Stress mode: real time over the threaded engine, checked by replaying the shard journals. */
@@ -72,40 +89,26 @@ async function runStressScenario(scenario: Scenario, options: RunOptions): Promi
   }
   const startedAt = new Date().toISOString();
   const run = await runStress(scenario);
-  const latency = summarizeRecord(run.histograms);
   const { busy, ...counts } = run.counts;
-  const metrics = {
-    counts,
-    throughputOrdersPerS: Math.round((counts.orders / run.durationNs) * NS_PER_S * 1_000) / 1_000,
-    latency,
-    processingCost: null,
-    eventsPerWallS: Math.round(run.events / (run.wallMs / 1_000)),
-    wallMs: Math.round(run.wallMs),
-    stress: { workers: run.workers, shards: run.shards, busy },
-  };
-  const thresholds = evaluateThresholds(scenario.thresholds, metrics);
-  const result: RunResult = {
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    scenario,
-    seed: scenario.seed,
-    mode: scenario.mode,
-    version: codeVersion(),
+  return writeResult(scenario, options, {
     startedAt,
     eventHash: run.eventHash,
     events: run.events,
-    passed: run.checks.every((check) => check.passed) && thresholds.every((threshold) => threshold.passed),
     checks: run.checks,
-    thresholds,
-    metrics,
+    metrics: {
+      counts,
+      throughputOrdersPerS: ordersPerS(counts.orders, run.durationNs),
+      latency: summarizeRecord(run.histograms),
+      processingCost: null,
+      eventsPerWallS: Math.round(run.events / (run.wallMs / 1_000)),
+      wallMs: Math.round(run.wallMs),
+      stress: { workers: run.workers, shards: run.shards, busy },
+    },
     histograms: run.histograms,
-    timelines: { engine: exportTimeline(run.timeline) },
-    ...(run.pm ? { pm: { metrics: run.pm.metrics(), positions: run.pm.timeline() } } : {}),
+    timeline: run.timeline,
+    pm: run.pm,
     book: run.book,
-    replayCommand: replayCommand(scenario, options),
-  };
-  mkdirSync(options.outDir, { recursive: true });
-  writeFileSync(path.join(options.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  return result;
+  });
 }
 
 /** Runs the scenario again and compares event logs event by event. */
@@ -122,36 +125,44 @@ function determinismCheck(scenario: Scenario, first: DeterministicRun): CheckRes
   );
 }
 
-function buildResult(scenario: Scenario, run: DeterministicRun, checks: CheckResult[], startedAt: string, wallMs: number, options: RunOptions): RunResult {
-  const histograms = run.latency.encode();
-  const latency = summarizeRecord(histograms);
-  const metrics = {
-    counts: run.counts,
-    throughputOrdersPerS: Math.round((run.counts.orders / run.durationNs) * NS_PER_S * 1_000) / 1_000,
-    latency,
-    processingCost: run.cost,
-    eventsPerWallS: Math.round(run.eventHash.eventCount / (run.cost.totalMs / 1_000)),
-    wallMs: Math.round(wallMs),
-  };
-  const thresholds = evaluateThresholds(scenario.thresholds, metrics);
-  const passed = checks.every((check) => check.passed) && thresholds.every((threshold) => threshold.passed);
-  return {
+/** What a run in either mode contributes to its result. */
+interface RunParts {
+  startedAt: string;
+  eventHash: string;
+  events: number;
+  checks: CheckResult[];
+  metrics: RunMetrics;
+  histograms: LatencyHistogramsRecord;
+  timeline: TimelineSnapshot;
+  pm: PmParticipant | null;
+  book: BookDepth[];
+}
+
+const ordersPerS = (orders: number, durationNs: number): number => Math.round((orders / durationNs) * NS_PER_S * 1_000) / 1_000;
+
+/** Evaluates the thresholds, assembles the result and writes `<outDir>/result.json`. */
+function writeResult(scenario: Scenario, options: RunOptions, parts: RunParts): RunResult {
+  const thresholds = evaluateThresholds(scenario.thresholds, parts.metrics);
+  const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     scenario,
     seed: scenario.seed,
     mode: scenario.mode,
     version: codeVersion(),
-    startedAt,
-    eventHash: run.eventHash.digest(),
-    events: run.eventHash.eventCount,
-    passed,
-    checks,
+    startedAt: parts.startedAt,
+    eventHash: parts.eventHash,
+    events: parts.events,
+    passed: parts.checks.every((check) => check.passed) && thresholds.every((threshold) => threshold.passed),
+    checks: parts.checks,
     thresholds,
-    metrics,
-    histograms,
-    timelines: { engine: exportTimeline(run.timeline.snapshot()) },
-    ...(run.pm ? { pm: { metrics: run.pm.metrics(), positions: run.pm.timeline() } } : {}),
-    book: run.book,
+    metrics: parts.metrics,
+    histograms: parts.histograms,
+    timelines: { engine: exportTimeline(parts.timeline) },
+    ...(parts.pm ? { pm: { metrics: parts.pm.metrics(), positions: parts.pm.timeline() } } : {}),
+    book: parts.book,
     replayCommand: replayCommand(scenario, options),
   };
+  mkdirSync(options.outDir, { recursive: true });
+  writeFileSync(path.join(options.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
 }
