@@ -5,6 +5,8 @@
  *    and through per-call submits. Each worker owns one symbol and one owner and sends limit orders
  *    that alternate buy/sell at one price (every second order fills: 2 reports per order on
  *    average); the clock stops when each worker has received the ACCEPTED report of all its orders.
+ *    Comparator, measured in the same run: the same flow through the inline engine's batched API
+ *    on one thread (batches of 2,048, every report decoded), and the ratio threaded / inline.
  * 2. Open-loop latency at the seed's example load: 100 agents x 100 orders/s (Poisson) in one
  *    worker, measured in that worker from each order's planned send time to its ACCEPTED report and
  *    to its first fill (orders that fill on arrival), HDR histograms.
@@ -15,6 +17,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { decodeHistogram } from '../sim/metrics/hdr.js';
+import { Engine } from '../engine/engine.js';
+import { Action, COMMAND_SLOTS, ExecKind, OrderType, REPORT_SLOTS, ReportSlot } from '../engine/protocol.js';
 import { ThreadedEngine } from '../engine/threaded-engine.js';
 import type { InstrumentConfig } from '../engine/types.js';
 import { alignedTable, formatCount } from './format.js';
@@ -111,6 +115,29 @@ async function latency(): Promise<Record<string, number>> {
   };
 }
 
+/** The throughput flow of one worker through the inline engine, batched, on this thread. */
+function inlineThroughput(): number {
+  const engine = new Engine({ instruments: instruments(1) });
+  const batchCommands = 2_048;
+  const records = new Float64Array(batchCommands * COMMAND_SLOTS);
+  let acks = 0;
+  const started = process.hrtime.bigint();
+  for (let sent = 0; sent < ordersPerWorker; ) {
+    const count = Math.min(batchCommands, ordersPerWorker - sent);
+    for (let i = 0; i < count; i++) {
+      records.set([Action.NEW, 0, 1, sent + i + 1, 0, (sent + i) & 1, OrderType.LIMIT, 1000, 1], i * COMMAND_SLOTS);
+    }
+    const batch = engine.executeBatch(records, count);
+    for (let at = 0; at < batch.count * REPORT_SLOTS; at += REPORT_SLOTS) {
+      const kind = batch.records[at + ReportSlot.kind];
+      if (kind === ExecKind.ACCEPTED || kind === ExecKind.REJECTED) acks++;
+    }
+    sent += count;
+  }
+  if (acks !== ordersPerWorker) throw new Error(`inline comparator: ${acks} acks for ${ordersPerWorker} orders`);
+  return ordersPerWorker / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
 const result: Record<string, number | string> = {};
 const rows: string[][] = [];
 for (const mode of only === 'latency' ? [] : (['sab', 'calls'] as const)) {
@@ -120,7 +147,11 @@ for (const mode of only === 'latency' ? [] : (['sab', 'calls'] as const)) {
     rows.push([`${mode === 'sab' ? 'SharedArrayBuffer ring' : 'per-call submit'}, ${workers} worker${workers > 1 ? 's' : ''}`, formatCount(ordersPerS), formatCount(reportsPerS)]);
   }
 }
-if (rows.length > 0) result.max_orders_per_s = Math.max(...Object.values(result).filter((v): v is number => typeof v === 'number'));
+if (rows.length > 0) {
+  result.max_orders_per_s = Math.max(...Object.values(result).filter((v): v is number => typeof v === 'number'));
+  result.inline_batched_orders_per_s = Math.round(inlineThroughput());
+  result.threaded_vs_inline = Math.round(((result.max_orders_per_s as number) / result.inline_batched_orders_per_s) * 1_000) / 1_000;
+}
 if (only !== 'throughput') Object.assign(result, await latency());
 result.shards = engineShards();
 result.orders_per_worker = ordersPerWorker;
@@ -142,7 +173,8 @@ if (json) {
 function printThroughput(): void {
   console.log(`Throughput (every report delivered to and decoded in JS; ${formatCount(ordersPerWorker)} orders per worker, ${result.shards} shard(s))`);
   console.log(alignedTable(['configuration', 'orders/s', 'reports/s'], rows));
-  console.log(`max_orders_per_s ${formatCount(result.max_orders_per_s as number)} (target >= ${formatCount(TARGET_ORDERS_PER_S)}; seed: ${SEED_ORDERS_PER_S} orders/s)\n`);
+  console.log(`max_orders_per_s ${formatCount(result.max_orders_per_s as number)} (target >= ${formatCount(TARGET_ORDERS_PER_S)}; seed: ${SEED_ORDERS_PER_S} orders/s)`);
+  console.log(`comparator, same run: the inline engine batched on one thread ${formatCount(result.inline_batched_orders_per_s as number)} orders/s; threaded / inline ${result.threaded_vs_inline}\n`);
 }
 
 function printLatency(): void {
