@@ -65,7 +65,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         .option('mode', { type: 'string', choices: ['deterministic', 'stress'], describe: 'run mode' })
         .option('duration', { type: 'string', describe: 'run length: 500ms, 30s, 2m (a bare number is ms)' })
         .option('clients', { type: 'number', describe: 'client agents' })
-        .option('workers', { type: 'number', describe: 'worker threads for client flow (0 = auto)' })
+        .option('workers', { type: 'number', describe: 'stress mode: client worker threads (0 = cores minus one)' })
         .option('out', { type: 'string', describe: 'output folder (default lobsim-out/<scenario>-seed<N>-<time>)' })
         .option('set', { type: 'string', array: true, default: [], describe: 'override any scenario field: --set clients.ratePerSecond=50' })
         .option('check-determinism', { type: 'boolean', default: false, describe: 'run twice; fail on any difference in the event log' })
