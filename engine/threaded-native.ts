@@ -28,6 +28,8 @@ export interface NativeThreadedStats {
   marketDataDelivered: number;
   handlerErrors: number;
   batchesInFlight: number;
+  /** Dispatch passes run by shard threads instead of the dispatcher thread. */
+  helpedPasses: number;
   subscribers: number;
   accepting: boolean;
 }

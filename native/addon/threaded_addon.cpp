@@ -521,6 +521,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
     result.Set("marketDataDelivered", static_cast<double>(stats.market_data_delivered));
     result.Set("handlerErrors", static_cast<double>(stats.handler_errors));
     result.Set("batchesInFlight", static_cast<double>(stats.batches_in_flight));
+    result.Set("helpedPasses", static_cast<double>(stats.helped_passes));
     result.Set("subscribers", static_cast<double>(stats.subscribers));
     result.Set("accepting", engine_->accepting());
     return result;

@@ -1,4 +1,5 @@
-// Delivery of report and market-data batches from the dispatcher thread to subscribers.
+// Delivery of report and market-data batches from the dispatching thread (the dispatcher, or a
+// shard helping it, under the engine's dispatch lock: threaded_engine.hpp) to subscribers.
 //
 // A subscriber is a Sink (the addon's is a ThreadSafeFunction into one JS environment; the C++
 // tests use plain callbacks). Its SinkSlot is the dispatcher's bookkeeping for it: a pool of
@@ -54,9 +55,9 @@ class BatchLease {
 class Sink {
  public:
   virtual ~Sink() = default;
-  // Dispatcher thread. Must not block; owns the lease from here on.
+  // The dispatching thread. Must not block; owns the lease from here on.
   virtual void deliver(BatchLease lease) = 0;
-  // Dispatcher thread, after the last delivery of a closed engine: the stream ended.
+  // The dispatching thread, after the last delivery of a closed engine: the stream ended.
   virtual void end() {}
 };
 
@@ -81,7 +82,7 @@ class SinkSlot {
   StreamKind kind() const { return kind_; }
   std::uint32_t in_flight() const { return in_flight_.load(std::memory_order_acquire); }
 
-  // Dispatcher thread: the batch being filled (taken from the pool on first use).
+  // The dispatching thread: the batch being filled (taken from the pool on first use).
   DeliveryBatch& building(std::uint32_t record_slots) {
     if (building_ == nullptr) {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -99,7 +100,7 @@ class SinkSlot {
 
   bool has_building() const { return building_ != nullptr && building_->count > 0; }
 
-  // Dispatcher thread: hands the batch being built to the sink.
+  // The dispatching thread: hands the batch being built to the sink.
   void flush(const std::shared_ptr<SinkSlot>& self) {
     LOB_ASSERT(self.get() == this, "flush: self must be this slot");
     LOB_ASSERT(building_ != nullptr && building_->count > 0, "flush: nothing to deliver");
@@ -132,7 +133,7 @@ class SinkSlot {
   std::shared_ptr<Parker> dispatcher_;
   std::shared_ptr<DeliveryCounters> counters_;
   std::atomic<std::uint32_t> in_flight_{0};
-  DeliveryBatch* building_ = nullptr;  // Dispatcher thread only.
+  DeliveryBatch* building_ = nullptr;  // The dispatching thread only.
   std::mutex mutex_;                   // Guards free_.
   std::vector<DeliveryBatch*> free_;
 };

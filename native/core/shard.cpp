@@ -89,6 +89,7 @@ void Shard::run() {
     const std::uint32_t commands = drain_ingress() + drain_rings();
     if (commands > 0) {
       publish_market_data();
+      hand_off_events();
       worked = true;
     }
     if (worked) {
@@ -219,10 +220,8 @@ void Shard::execute(const Command& command, std::uint64_t ts_receive_ns) {
   }
   commands_.fetch_add(1, std::memory_order_relaxed);
   reports_.fetch_add(out_.size(), std::memory_order_relaxed);
-  if (!out_.empty()) {
-    raise_high_water(events_high_water_, events_.size_approx());
-    signals_.dispatcher->unpark();
-  }
+  // The dispatcher is not woken per command: hand_off_events() does it once per pass.
+  if (!out_.empty()) raise_high_water(events_high_water_, events_.size_approx());
   if (signals_.market_data.load(std::memory_order_relaxed)) note_market_data();
 }
 
@@ -265,8 +264,16 @@ void Shard::publish_market_data() {
         bbo_pending_.push_back(symbol);
       }
     }
+    market_pending_.store(true, std::memory_order_release);
   }
   bbo_changed_.clear();
+}
+
+// After a pass: dispatch on this thread if the dispatcher is free (one hand-off and one thread
+// fewer on the report's path, which is most of the ack latency on a machine with few cores),
+// otherwise wake the dispatcher.
+void Shard::hand_off_events() {
+  if (signals_.helper != nullptr && signals_.helper->help_dispatch()) return;
   signals_.dispatcher->unpark();
 }
 
@@ -277,6 +284,7 @@ void Shard::take_market_data(std::vector<BboUpdate>& out) {
     bbo_pending_flag_[symbol] = 0;
   }
   bbo_pending_.clear();
+  market_pending_.store(false, std::memory_order_release);
 }
 
 ShardStats Shard::stats() const {

@@ -40,6 +40,16 @@ struct Ingress {
   std::uint64_t ts_receive_ns;
 };
 
+// The dispatcher's work, offered to shard threads (threaded_engine.hpp, "Dispatch").
+class DispatchHelper {
+ public:
+  virtual ~DispatchHelper() = default;
+  // A shard thread with nothing left to match: runs one dispatch pass if no other thread is
+  // dispatching and no subscriber would make the pass wait. Never blocks. True when the pass left
+  // nothing behind for the dispatcher thread (so it need not be woken).
+  virtual bool help_dispatch() = 0;
+};
+
 // Engine-wide flags every shard and the dispatcher read.
 struct EngineSignals {
   std::atomic<bool> accepting{true};
@@ -48,6 +58,7 @@ struct EngineSignals {
   std::atomic<std::int64_t> producers_active{0};
   std::atomic<bool> market_data{false};
   std::shared_ptr<Parker> dispatcher = std::make_shared<Parker>();
+  DispatchHelper* helper = nullptr;  // Set before any thread starts.
   std::uint32_t spin_ns = 0;
   std::uint32_t shards = 1;
 };
@@ -91,11 +102,12 @@ class Shard {
   void wake() { parker_.unpark(); }
   void query(ShardTask task);
 
-  // Dispatcher thread.
+  // The dispatching thread (the dispatcher, or a shard helping it, under the dispatch lock).
   bool pop_event(Report& out) { return events_.try_pop(out); }
   bool events_empty() const { return events_.size_approx() == 0; }
   void events_consumed() { parker_.unpark(); }
   void take_market_data(std::vector<BboUpdate>& out);
+  bool has_market_data() const { return market_pending_.load(std::memory_order_acquire); }
   bool done() const { return done_.load(std::memory_order_acquire); }
 
   ShardStats stats() const;
@@ -110,6 +122,7 @@ class Shard {
   void push_event(const Report& report);
   void note_market_data();
   void publish_market_data();
+  void hand_off_events();
   bool has_input();
   bool drained();
   void idle(std::uint64_t& idle_since_ns);
@@ -146,6 +159,7 @@ class Shard {
   std::vector<BboUpdate> bbo_latest_;          // Guarded by market_mutex_, indexed by local symbol.
   std::vector<std::uint8_t> bbo_pending_flag_; // Guarded by market_mutex_.
   std::vector<std::uint32_t> bbo_pending_;     // Guarded by market_mutex_.
+  std::atomic<bool> market_pending_{false};    // !bbo_pending_.empty(), readable without the lock.
 
   std::atomic<bool> done_{false};
   std::atomic<std::uint64_t> ingress_high_water_{0}, events_high_water_{0};

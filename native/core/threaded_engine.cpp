@@ -12,6 +12,7 @@ namespace {
 
 // Reports the dispatcher takes from one shard per pass before it looks at the next shard.
 constexpr std::size_t kDispatchPassReportsMax = 4096;
+constexpr std::size_t kUnlimited = ~std::size_t{0};
 
 // The report of a shard in global terms: ids, trade ids and seq through the shard map, the symbol
 // back to its global index. An UNKNOWN_ORDER reject names no symbol (0), as in the inline engine.
@@ -30,7 +31,9 @@ ThreadedEngine::ThreadedEngine(ThreadedConfig config) : config_(std::move(config
   signals_.spin_ns = config_.spin_ns;
   signals_.shards = config_.shards;
   routes_ = std::make_shared<Routes>();
+  dispatch_routes_ = routes_;
   report_scratch_.reserve(kDispatchPassReportsMax);
+  signals_.helper = this;
   for (std::uint32_t shard = 0; shard < config_.shards; shard++) {
     shards_.push_back(std::make_unique<Shard>(shard, config_, signals_));
   }
@@ -152,6 +155,7 @@ ThreadedStats ThreadedEngine::stats() const {
   stats.market_data_delivered = market_data_delivered_.load(std::memory_order_relaxed);
   stats.handler_errors = counters_->handler_errors.load(std::memory_order_relaxed);
   stats.batches_in_flight = counters_->in_flight.load(std::memory_order_relaxed);
+  stats.helped_passes = helped_passes_.load(std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(routes_mutex_);
   stats.subscribers = routes_->slots.size();
   return stats;
@@ -188,31 +192,24 @@ void ThreadedEngine::shutdown_now() {
 // ---- dispatcher thread ----
 
 void ThreadedEngine::dispatch_loop() {
-  std::shared_ptr<const Routes> routes;
-  std::uint64_t version = ~std::uint64_t{0};
   std::uint64_t idle_since_ns = 0;
   while (!signals_.stop.load(std::memory_order_acquire)) {
-    if (routes_version_.load(std::memory_order_acquire) != version) {
-      std::lock_guard<std::mutex> lock(routes_mutex_);
-      routes = routes_;
-      version = routes_version_.load(std::memory_order_relaxed);
-    }
-    std::size_t moved = dispatch_reports(*routes);
-    if (signals_.market_data.load(std::memory_order_acquire)) moved += dispatch_market_data(*routes);
-    flush_all(*routes);
-    if (moved > 0) {
-      idle_since_ns = 0;
-      continue;
-    }
-    if (signals_.closing.load(std::memory_order_seq_cst) && finished_closing()) {
-      end_streams();
-      std::function<void()> on_closed;
-      {
-        std::lock_guard<std::mutex> lock(close_mutex_);
-        on_closed.swap(on_closed_);
+    {
+      std::lock_guard<std::mutex> lock(dispatch_mutex_);
+      if (dispatch_pass(false) > 0) {
+        idle_since_ns = 0;
+        continue;
       }
-      if (on_closed) on_closed();
-      return;
+      if (signals_.closing.load(std::memory_order_seq_cst) && finished_closing()) {
+        end_streams();
+        std::function<void()> on_closed;
+        {
+          std::lock_guard<std::mutex> close_lock(close_mutex_);
+          on_closed.swap(on_closed_);
+        }
+        if (on_closed) on_closed();
+        return;
+      }
     }
     const std::uint64_t now = steady_now_ns();
     if (idle_since_ns == 0) idle_since_ns = now;
@@ -222,11 +219,63 @@ void ThreadedEngine::dispatch_loop() {
     }
     signals_.dispatcher->park([this] {
       for (auto& shard : shards_) {
-        if (!shard->events_empty()) return true;
+        if (!shard->events_empty() || shard->has_market_data()) return true;
       }
       return signals_.closing.load(std::memory_order_acquire) || signals_.stop.load(std::memory_order_acquire);
     });
   }
+}
+
+// Shard threads. try_lock: a shard never waits for the dispatcher thread, it wakes it instead.
+bool ThreadedEngine::help_dispatch() {
+  std::unique_lock<std::mutex> lock(dispatch_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  refresh_routes();
+  if (!room_to_help()) return false;
+  helping_ = true;
+  dispatch_pass(true);
+  helping_ = false;
+  helped_passes_.fetch_add(1, std::memory_order_relaxed);
+  return nothing_left();
+}
+
+// One pass of the dispatcher's work: reports and market data into batches, and every batch out.
+// Returns how many records it moved.
+std::size_t ThreadedEngine::dispatch_pass(bool helping) {
+  refresh_routes();
+  const Routes& routes = *dispatch_routes_;
+  // A helper moves at most one batch's worth of reports, so it flushes at most kHelpInFlightRoom
+  // batches to each subscriber (room_to_help() checked there is room for them). Market data, whose
+  // count per pass has no such bound, is left to the dispatcher thread.
+  std::size_t moved = dispatch_reports(routes, helping ? config_.batch_reports_max : kUnlimited);
+  if (!helping && signals_.market_data.load(std::memory_order_acquire)) moved += dispatch_market_data(routes);
+  flush_all(routes);
+  return moved;
+}
+
+void ThreadedEngine::refresh_routes() {
+  if (routes_version_.load(std::memory_order_acquire) == dispatch_routes_version_) return;
+  std::lock_guard<std::mutex> lock(routes_mutex_);
+  dispatch_routes_ = routes_;
+  dispatch_routes_version_ = routes_version_.load(std::memory_order_relaxed);
+}
+
+bool ThreadedEngine::room_to_help() const {
+  for (const auto& slot : dispatch_routes_->slots) {
+    if (slot->in_flight() + kHelpInFlightRoom > config_.batches_in_flight_max) return false;
+  }
+  return true;
+}
+
+// Nothing waits in an event queue or a batch, so the dispatcher thread has nothing to do.
+bool ThreadedEngine::nothing_left() const {
+  for (const auto& shard : shards_) {
+    if (!shard->events_empty() || shard->has_market_data()) return false;
+  }
+  for (const auto& slot : dispatch_routes_->slots) {
+    if (slot->has_building()) return false;
+  }
+  return true;
 }
 
 // Every shard stopped after executing all it accepted, every report left the event queues, and
@@ -242,13 +291,16 @@ bool ThreadedEngine::finished_closing() {
 
 // Pops a run of reports from each shard first and stamps the run after the pops, so that the
 // dispatch time of a report is never earlier than its match time.
-std::size_t ThreadedEngine::dispatch_reports(const Routes& routes) {
+std::size_t ThreadedEngine::dispatch_reports(const Routes& routes, std::size_t pass_reports_max) {
   std::size_t moved = 0;
   double record[report_slot::count];
   for (auto& shard : shards_) {
     report_scratch_.clear();
     Report report;
-    while (report_scratch_.size() < kDispatchPassReportsMax && shard->pop_event(report)) report_scratch_.push_back(report);
+    while (report_scratch_.size() < kDispatchPassReportsMax && moved + report_scratch_.size() < pass_reports_max &&
+           shard->pop_event(report)) {
+      report_scratch_.push_back(report);
+    }
     if (report_scratch_.empty()) continue;
     shard->events_consumed();
     const std::uint64_t ts_dispatch_ns = steady_now_ns();
@@ -316,6 +368,7 @@ void ThreadedEngine::append(const std::shared_ptr<SinkSlot>& slot, const double*
 
 // Waits while the subscriber holds batches_in_flight_max batches (bounded memory, nothing dropped).
 void ThreadedEngine::flush(const std::shared_ptr<SinkSlot>& slot) {
+  LOB_ASSERT(!helping_ || slot->in_flight() < config_.batches_in_flight_max, "a helping shard never waits");
   while (slot->in_flight() >= config_.batches_in_flight_max) {
     if (signals_.stop.load(std::memory_order_acquire)) return;
     signals_.dispatcher->park([&] {

@@ -4,6 +4,15 @@
 //   MatchingEngine each, single writer) --> [event SPSC per shard] --> dispatcher thread -->
 //   subscribers (Sinks: per owner, all reports, or market data), in batches.
 //
+// Dispatch: the dispatcher's state (routes, batches being built, the consumer side of the event
+// queues) belongs to whoever holds dispatch_mutex_. That is the dispatcher thread, or a shard
+// thread that finished a pass and found the lock free (help_dispatch): then the shard delivers its
+// own reports at once, without waking another thread. On a machine with few cores that hand-off,
+// and a third thread competing for a core, are most of the ack latency. A helping shard never
+// waits: it helps only when every subscriber has room for the batches one pass can flush (so with
+// batches_in_flight_max < kHelpInFlightRoom it never helps); otherwise it wakes the dispatcher,
+// which may wait for a subscriber, as before.
+//
 // Ordering invariant: the reports of one shard reach every subscriber in the shard's execution
 // order (seq order). Reports of different shards are independent.
 // Numbering: order ids, trade ids and seq are per shard, mapped to a global space (threaded_ids.hpp).
@@ -36,9 +45,13 @@ struct ThreadedStats {
   std::vector<ShardStats> shards;
   std::uint64_t reports_delivered, reports_unrouted, batches_delivered, market_data_delivered;
   std::uint64_t handler_errors, batches_in_flight, subscribers;
+  std::uint64_t helped_passes;  // Dispatch passes run by shard threads (help_dispatch).
 };
 
-class ThreadedEngine {
+// Batches a helping shard's pass may flush per subscriber: one when a batch fills, one at the end.
+constexpr std::uint32_t kHelpInFlightRoom = 2;
+
+class ThreadedEngine final : private DispatchHelper {
  public:
   // Precondition: validate_threaded_config(config) == "" (asserted). Starts every thread.
   explicit ThreadedEngine(ThreadedConfig config);
@@ -87,7 +100,13 @@ class ThreadedEngine {
   bool push(std::uint32_t shard, const Command& local, std::uint64_t ts_receive_ns);
   EnqueueStatus enqueue_one(const Command& command, std::uint64_t ts_receive_ns);
   void dispatch_loop();
-  std::size_t dispatch_reports(const Routes& routes);
+  bool help_dispatch() override;
+  // The dispatch functions below run under dispatch_mutex_.
+  std::size_t dispatch_pass(bool helping);
+  void refresh_routes();
+  bool room_to_help() const;
+  bool nothing_left() const;
+  std::size_t dispatch_reports(const Routes& routes, std::size_t reports_max);
   std::size_t dispatch_market_data(const Routes& routes);
   void append(const std::shared_ptr<SinkSlot>& slot, const double* record, std::uint32_t record_slots);
   void flush(const std::shared_ptr<SinkSlot>& slot);
@@ -113,9 +132,13 @@ class ThreadedEngine {
   std::mutex join_mutex_;
 
   std::atomic<std::uint64_t> reports_delivered_{0}, reports_unrouted_{0}, batches_delivered_{0};
-  std::atomic<std::uint64_t> market_data_delivered_{0};
-  std::vector<BboUpdate> bbo_scratch_;             // Dispatcher thread.
-  std::vector<Report> report_scratch_;             // Dispatcher thread.
+  std::atomic<std::uint64_t> market_data_delivered_{0}, helped_passes_{0};
+  std::mutex dispatch_mutex_;
+  std::shared_ptr<const Routes> dispatch_routes_;  // Guarded by dispatch_mutex_ (a copy of routes_).
+  std::uint64_t dispatch_routes_version_ = ~std::uint64_t{0};  // Guarded by dispatch_mutex_.
+  bool helping_ = false;                           // Guarded by dispatch_mutex_: a shard's pass.
+  std::vector<BboUpdate> bbo_scratch_;             // Guarded by dispatch_mutex_.
+  std::vector<Report> report_scratch_;             // Guarded by dispatch_mutex_.
 };
 
 }  // namespace lob::threaded

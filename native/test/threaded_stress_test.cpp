@@ -192,10 +192,14 @@ void check_journal_replay(ThreadedEngine& engine, const std::vector<std::vector<
 
 }  // namespace
 
-TEST(threaded_many_producers_cancels_and_snapshot_readers_replay_exactly) {
+// batches_in_flight_max decides who dispatches: at 1 only the dispatcher thread (a helping shard
+// needs room for kHelpInFlightRoom batches), at 8 mostly the shards themselves.
+void many_producers_cancels_and_snapshot_readers(std::uint32_t batches_in_flight_max) {
   const int per_producer = sanitizer_mode() ? 3'000 : 40'000;
   constexpr int kProducers = 4;
-  ThreadedEngine engine(stress_config(2));
+  ThreadedConfig config = stress_config(2);
+  config.batches_in_flight_max = batches_in_flight_max;
+  ThreadedEngine engine(config);
   auto sink = std::make_shared<CollectingSink>();
   std::string error;
   CHECK(engine.subscribe(sink, StreamKind::Reports, {}, true, error) != 0);
@@ -255,7 +259,13 @@ TEST(threaded_many_producers_cancels_and_snapshot_readers_replay_exactly) {
   }
   CHECK_EQ(first_reports, accepted);
   check_journal_replay(engine, delivered);
+  const bool may_help = batches_in_flight_max >= kHelpInFlightRoom;
+  CHECK_EQ(stats.helped_passes > 0, may_help);
 }
+
+TEST(threaded_many_producers_cancels_and_snapshot_readers_replay_exactly) { many_producers_cancels_and_snapshot_readers(1); }
+
+TEST(threaded_shards_helping_dispatch_replay_exactly) { many_producers_cancels_and_snapshot_readers(8); }
 
 TEST(threaded_seq_is_gapless_per_shard) {
   ThreadedEngine engine(stress_config(3));
