@@ -87,6 +87,12 @@ async function latency(d: LatencyData): Promise<void> {
   let acked = 0;
   // Where an ack's time goes, summed over acks (ns): planned -> receipt -> match -> dispatch -> JS.
   const stages = { send: 0, match: 0, dispatch: 0, deliver: 0 };
+  // The same stages as histograms, to see which one makes the tail.
+  const stageHistograms = { send: createLatencyHistogram(), match: createLatencyHistogram(), dispatch: createLatencyHistogram(), deliver: createLatencyHistogram() };
+  const recordStage = (stage: keyof typeof stages, ns: number): void => {
+    stages[stage] += ns;
+    stageHistograms[stage].recordValue(Math.max(0, Math.round(ns)));
+  };
   engine.onReports(owners, ({ records, count }: ReportBatch) => {
     const now = nowNs();
     for (let i = 0, at = 0; i < count; i++, at += REPORT_SLOTS) {
@@ -94,10 +100,10 @@ async function latency(d: LatencyData): Promise<void> {
       const kind = records[at + ReportSlot.kind]!;
       if (kind === ExecKind.ACCEPTED || kind === ExecKind.REJECTED) {
         ack.recordValue(Math.max(0, Math.round(now - planned[id]!)));
-        stages.send += records[at + ReportSlot.tsReceiveNs]! - planned[id]!;
-        stages.match += records[at + ReportSlot.tsMatchNs]! - records[at + ReportSlot.tsReceiveNs]!;
-        stages.dispatch += records[at + ReportSlot.tsDispatchNs]! - records[at + ReportSlot.tsMatchNs]!;
-        stages.deliver += now - records[at + ReportSlot.tsDispatchNs]!;
+        recordStage('send', records[at + ReportSlot.tsReceiveNs]! - planned[id]!);
+        recordStage('match', records[at + ReportSlot.tsMatchNs]! - records[at + ReportSlot.tsReceiveNs]!);
+        recordStage('dispatch', records[at + ReportSlot.tsDispatchNs]! - records[at + ReportSlot.tsMatchNs]!);
+        recordStage('deliver', now - records[at + ReportSlot.tsDispatchNs]!);
         ackedOnArrival[id] = records[at + ReportSlot.tsMatchNs]!;
         acked++;
       } else if ((kind === ExecKind.FILLED || kind === ExecKind.PARTIALLY_FILLED) && !filledOnce[id]) {
@@ -145,5 +151,7 @@ async function latency(d: LatencyData): Promise<void> {
   while (acked < sent && nowNs() < deadline) await tick();
   const meanUs = (sum: number): number => sum / Math.max(1, acked) / 1000;
   const stagesUs = { send: meanUs(stages.send), match: meanUs(stages.match), dispatch: meanUs(stages.dispatch), deliver: meanUs(stages.deliver) };
-  parentPort!.postMessage({ sent, busy, acked, ack: encodeHistogram(ack), fill: encodeHistogram(fill), stagesUs });
+  const p99Us = (stage: keyof typeof stages): number => stageHistograms[stage].getValueAtPercentile(99) / 1000;
+  const stagesP99Us = { send: p99Us('send'), match: p99Us('match'), dispatch: p99Us('dispatch'), deliver: p99Us('deliver') };
+  parentPort!.postMessage({ sent, busy, acked, ack: encodeHistogram(ack), fill: encodeHistogram(fill), stagesUs, stagesP99Us });
 }

@@ -11,7 +11,7 @@
  *    worker, measured in that worker from each order's planned send time to its ACCEPTED report and
  *    to its first fill (orders that fill on arrival), HDR histograms.
  *
- * Usage: npm run bench:engine [-- --json] [--orders N] [--seconds S] [--shards N] [--only throughput|latency]
+ * Usage: npm run bench:engine [-- --json] [--orders N] [--seconds S] [--shards N] [--spin-ns NS] [--only throughput|latency]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ const json = flag('json');
 const ordersPerWorker = option('orders', 1_000_000);
 const latencySeconds = option('seconds', 5);
 const shardsOption = option('shards', 0);
+const spinNsOption = option('spin-ns', -1);
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 
@@ -58,7 +59,11 @@ function nextMessage<T>(worker: Worker): Promise<T> {
 }
 
 function engineFor(symbols: number): ThreadedEngine {
-  const options = { instruments: instruments(symbols), ...(shardsOption > 0 ? { shards: Math.min(shardsOption, symbols) } : {}) };
+  const options = {
+    instruments: instruments(symbols),
+    ...(shardsOption > 0 ? { shards: Math.min(shardsOption, symbols) } : {}),
+    ...(spinNsOption >= 0 ? { spinNs: spinNsOption } : {}),
+  };
   return new ThreadedEngine(options);
 }
 
@@ -88,7 +93,7 @@ async function latency(): Promise<Record<string, number>> {
   const worker = spawn({ role: 'latency', engineId: engine.id, agents: 100, ratePerAgent: 100, seconds: latencySeconds, symbols: 4, seed: 20240601 });
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   await nextMessage(worker);
-  const result = nextMessage<{ sent: number; busy: number; acked: number; ack: string; fill: string; stagesUs: Record<string, number> }>(worker);
+  const result = nextMessage<{ sent: number; busy: number; acked: number; ack: string; fill: string; stagesUs: Record<string, number>; stagesP99Us: Record<string, number> }>(worker);
   worker.postMessage('go');
   const r = await result;
   await exited;
@@ -112,6 +117,10 @@ async function latency(): Promise<Record<string, number>> {
     ack_mean_match_us: r.stagesUs.match!,
     ack_mean_dispatch_us: r.stagesUs.dispatch!,
     ack_mean_deliver_us: r.stagesUs.deliver!,
+    ack_p99_send_us: r.stagesP99Us.send!,
+    ack_p99_match_us: r.stagesP99Us.match!,
+    ack_p99_dispatch_us: r.stagesP99Us.dispatch!,
+    ack_p99_deliver_us: r.stagesP99Us.deliver!,
   };
 }
 
@@ -193,5 +202,9 @@ function printLatency(): void {
   console.log(
     `mean ack time by stage (us): planned->receipt ${f('ack_mean_send_us')}, receipt->match ${f('ack_mean_match_us')}, ` +
       `match->dispatch ${f('ack_mean_dispatch_us')}, dispatch->JS ${f('ack_mean_deliver_us')}`,
+  );
+  console.log(
+    `p99 ack time by stage (us): planned->receipt ${f('ack_p99_send_us')}, receipt->match ${f('ack_p99_match_us')}, ` +
+      `match->dispatch ${f('ack_p99_dispatch_us')}, dispatch->JS ${f('ack_p99_deliver_us')}`,
   );
 }

@@ -73,6 +73,22 @@ class Ring {
   closed(): boolean {
     return Atomics.load(this.control, this.layout.ringClosedByte / 4) !== 0;
   }
+
+  /** Writes one record at the head (the caller checked free() > 0). */
+  put(action: number, symbol: number, owner: number, clientOrderId: number, orderId: number, side: number, type: number, price: number, quantity: number): void {
+    const r = this.records;
+    const at = (this.head & (this.capacity - 1)) * COMMAND_SLOTS;
+    r[at + CommandSlot.action] = action;
+    r[at + CommandSlot.symbol] = symbol;
+    r[at + CommandSlot.owner] = owner;
+    r[at + CommandSlot.clientOrderId] = clientOrderId;
+    r[at + CommandSlot.orderId] = orderId;
+    r[at + CommandSlot.side] = side;
+    r[at + CommandSlot.type] = type;
+    r[at + CommandSlot.price] = price;
+    r[at + CommandSlot.quantity] = quantity;
+    this.head = (this.head + 1) >>> 0;
+  }
 }
 
 export class RingWriter {
@@ -80,7 +96,6 @@ export class RingWriter {
   private readonly rings: Ring[];
   private readonly publishEvery: number;
   private unpublished = 0;
-  private readonly scratch = new Float64Array(COMMAND_SLOTS);
 
   /** `wake(shard)` wakes a parked shard (ThreadedEngine.wake of an attached handle). */
   constructor(descriptor: RingSetDescriptor, private readonly wake: (shard: number) => void, publishEvery = RING_PUBLISH_EVERY_DEFAULT) {
@@ -95,18 +110,20 @@ export class RingWriter {
 
   /** Writes one command record (global terms); false when its ring is full (nothing written). */
   write(action: number, symbol: number, owner: number, clientOrderId: number, orderId: number, side: number, type: number, price: number, quantity: number): boolean {
-    const s = this.scratch;
-    s[CommandSlot.action] = action;
-    s[CommandSlot.symbol] = symbol;
-    s[CommandSlot.owner] = owner;
-    s[CommandSlot.clientOrderId] = clientOrderId;
-    s[CommandSlot.orderId] = orderId;
-    s[CommandSlot.side] = side;
-    s[CommandSlot.type] = type;
-    s[CommandSlot.price] = price;
-    s[CommandSlot.quantity] = quantity;
-    checkRecord(s);
-    if (action === Action.MASS_CANCEL && symbol === SYMBOL_ALL) return this.writeEverywhere();
+    // Checked field by field in straight-line code: this runs once per command on the hot path.
+    checkField('action', action, 1, 4);
+    checkField('symbol', symbol, -1, UINT32_MAX - 1);
+    checkField('owner', owner, 0, UINT32_MAX);
+    checkField('clientOrderId', clientOrderId, 0, SAFE);
+    checkField('orderId', orderId, 0, SAFE);
+    checkField('side', side, 0, 1);
+    checkField('type', type, 0, 5);
+    checkField('price', price, -SAFE, SAFE);
+    checkField('quantity', quantity, -SAFE, SAFE);
+    if (action === Action.NEW && type === 0) throw new RangeError('type: must be an integer in [1, 5], got 0');
+    if (action === Action.MASS_CANCEL && symbol === SYMBOL_ALL) {
+      return this.writeEverywhere(action, symbol, owner, clientOrderId, orderId, side, type, price, quantity);
+    }
     const byId = (action === Action.CANCEL || action === Action.MODIFY) && orderId !== 0;
     const shard = byId ? (orderId - 1) % this.shards : (symbol >>> 0) % this.shards;
     const ring = this.rings[shard]!;
@@ -114,7 +131,7 @@ export class RingWriter {
       this.flush();
       return false;
     }
-    this.put(ring);
+    ring.put(action, symbol, owner, clientOrderId, orderId, side, type, price, quantity);
     if (++this.unpublished >= this.publishEvery) this.flush();
     return true;
   }
@@ -132,45 +149,22 @@ export class RingWriter {
     return this.rings[0]!.closed();
   }
 
-  private writeEverywhere(): boolean {
+  private writeEverywhere(action: number, symbol: number, owner: number, clientOrderId: number, orderId: number, side: number, type: number, price: number, quantity: number): boolean {
     for (const ring of this.rings) {
       if (ring.free() === 0) {
         this.flush();
         return false;
       }
     }
-    for (const ring of this.rings) this.put(ring);
+    for (const ring of this.rings) ring.put(action, symbol, owner, clientOrderId, orderId, side, type, price, quantity);
     this.flush();
     return true;
   }
-
-  private put(ring: Ring): void {
-    ring.records.set(this.scratch, (ring.head & (ring.capacity - 1)) * COMMAND_SLOTS);
-    ring.head = (ring.head + 1) >>> 0;
-  }
 }
 
-const FIELDS: readonly [keyof typeof CommandSlot, number, number][] = [
-  ['action', 1, 4],
-  ['symbol', -1, UINT32_MAX - 1],
-  ['owner', 0, UINT32_MAX],
-  ['clientOrderId', 0, SAFE],
-  ['orderId', 0, SAFE],
-  ['side', 0, 1],
-  ['type', 0, 5],
-  ['price', -SAFE, SAFE],
-  ['quantity', -SAFE, SAFE],
-];
-
 /** Same ranges as the addon (threaded_records.hpp); the message names the field. */
-function checkRecord(record: Float64Array): void {
-  for (const [field, min, max] of FIELDS) {
-    const value = record[CommandSlot[field]]!;
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new RangeError(`${field}: must be an integer in [${min}, ${max}], got ${value}`);
-    }
-  }
-  if (record[CommandSlot.action] === Action.NEW && record[CommandSlot.type] === 0) {
-    throw new RangeError('type: must be an integer in [1, 5], got 0');
+function checkField(field: keyof typeof CommandSlot, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${field}: must be an integer in [${min}, ${max}], got ${value}`);
   }
 }
