@@ -305,6 +305,7 @@ std::size_t ThreadedEngine::dispatch_reports(const Routes& routes, std::size_t p
     shard->events_consumed();
     const std::uint64_t ts_dispatch_ns = steady_now_ns();
     for (Report& each : report_scratch_) {
+      if (signals_.stop.load(std::memory_order_relaxed)) return moved;  // shutdown_now(): drop the rest.
       globalize(each, shard->index(), config_.shards);
       each.ts_dispatch_ns = ts_dispatch_ns;
       encode_report_slots(each, record);
@@ -356,6 +357,13 @@ std::size_t ThreadedEngine::dispatch_market_data(const Routes& routes) {
 void ThreadedEngine::append(const std::shared_ptr<SinkSlot>& slot, const double* record, std::uint32_t record_slots) {
   DeliveryBatch& batch = slot->building(record_slots);
   LOB_ASSERT(batch.record_slots == record_slots, "a slot carries one record kind");
+  if (batch.count >= config_.batch_reports_max) {
+    // flush() gave up on a full batch because shutdown_now() stopped the engine while the subscriber
+    // held batches_in_flight_max batches: drop the record (shutdown_now drops undelivered work).
+    // Writing it would overrun the batch, whose size is capped at batch_reports_max records.
+    LOB_ASSERT(signals_.stop.load(std::memory_order_acquire), "append: a full batch was not flushed");
+    return;
+  }
   const std::size_t needed = static_cast<std::size_t>(batch.count + 1) * record_slots;
   if (batch.slots.size() < needed) {
     batch.slots.resize(std::min<std::size_t>(std::max<std::size_t>(needed * 2, 64 * record_slots),

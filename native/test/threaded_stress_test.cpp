@@ -326,6 +326,44 @@ TEST(threaded_shutdown_now_with_work_in_flight_joins) {
   }
 }
 
+// A subscriber that never hands a batch back until it is told to (a JS thread that does not yield).
+class HoldingSink : public Sink {
+ public:
+  void deliver(BatchLease lease) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    held_.push_back(std::move(lease));
+  }
+  void release_all() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    held_.clear();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<BatchLease> held_;
+};
+
+// The dispatcher waits in flush() for a subscriber that holds every batch; shutdown_now() ends the
+// wait with the batch still full, and the rest of the pass must be dropped, not written past it
+// (a heap overflow that ASan reports and that once crashed a CI run).
+TEST(threaded_shutdown_now_while_the_subscriber_holds_every_batch) {
+  for (int round = 0; round < 3; round++) {
+    ThreadedConfig config = stress_config(1);
+    config.batch_reports_max = 8;
+    config.batches_in_flight_max = 1;
+    auto engine = std::make_unique<ThreadedEngine>(config);
+    auto holding = std::make_shared<HoldingSink>();
+    std::string error;
+    CHECK(engine->subscribe(holding, StreamKind::Reports, {}, true, error) != 0);
+    produce(*engine, 1, 2'000, round, true);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    engine->shutdown_now();
+    CHECK(!engine->accepting());
+    holding->release_all();
+    engine.reset();
+  }
+}
+
 TEST(threaded_config_rejects_bad_limits) {
   ThreadedConfig config = stress_config(2);
   config.ingress_commands_max = 1000;
