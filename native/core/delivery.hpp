@@ -70,8 +70,13 @@ struct DeliveryCounters {
 class SinkSlot {
  public:
   SinkSlot(std::uint64_t id, StreamKind kind, std::shared_ptr<Sink> sink, std::shared_ptr<Parker> dispatcher,
-           std::shared_ptr<DeliveryCounters> counters)
-      : id_(id), kind_(kind), sink_(std::move(sink)), dispatcher_(std::move(dispatcher)), counters_(std::move(counters)) {}
+           std::shared_ptr<DeliveryCounters> counters, std::uint32_t in_flight_max)
+      : id_(id),
+        kind_(kind),
+        sink_(std::move(sink)),
+        dispatcher_(std::move(dispatcher)),
+        counters_(std::move(counters)),
+        in_flight_max_(in_flight_max) {}
 
   ~SinkSlot() {
     for (DeliveryBatch* batch : free_) delete batch;
@@ -118,9 +123,12 @@ class SinkSlot {
       free_.push_back(batch);
     }
     LOB_ASSERT(in_flight_.load(std::memory_order_relaxed) > 0, "recycle: no batch in flight");
-    in_flight_.fetch_sub(1, std::memory_order_acq_rel);
-    counters_->in_flight.fetch_sub(1, std::memory_order_acq_rel);
-    dispatcher_->unpark();
+    const std::uint32_t slot_was = in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+    const std::uint64_t engine_was = counters_->in_flight.fetch_sub(1, std::memory_order_acq_rel);
+    // The dispatcher waits on batches coming back only when this slot was full (flush) or for the
+    // last one (close). Waking it for every batch would cost a thread wake-up per batch while the
+    // shards dispatch themselves.
+    if (slot_was >= in_flight_max_ || engine_was == 1) dispatcher_->unpark();
   }
 
   void note_handler_error() { counters_->handler_errors.fetch_add(1, std::memory_order_relaxed); }
@@ -132,6 +140,7 @@ class SinkSlot {
   std::shared_ptr<Sink> sink_;
   std::shared_ptr<Parker> dispatcher_;
   std::shared_ptr<DeliveryCounters> counters_;
+  const std::uint32_t in_flight_max_;
   std::atomic<std::uint32_t> in_flight_{0};
   DeliveryBatch* building_ = nullptr;  // The dispatching thread only.
   std::mutex mutex_;                   // Guards free_.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "thread_name.hpp"
 #include "threaded_records.hpp"
 #include "threaded_routing.hpp"
 
@@ -45,7 +46,10 @@ Shard::~Shard() { LOB_ASSERT(!thread_.joinable(), "a shard thread must be joined
 
 void Shard::start() {
   LOB_ASSERT(!thread_.joinable(), "shard started twice");
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("lob-shard-" + std::to_string(index_));
+    run();
+  });
 }
 
 void Shard::join() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "thread_name.hpp"
 #include "threaded_ids.hpp"
 #include "threaded_records.hpp"
 #include "threaded_routing.hpp"
@@ -38,7 +39,10 @@ ThreadedEngine::ThreadedEngine(ThreadedConfig config) : config_(std::move(config
     shards_.push_back(std::make_unique<Shard>(shard, config_, signals_));
   }
   for (auto& shard : shards_) shard->start();
-  dispatcher_ = std::thread([this] { dispatch_loop(); });
+  dispatcher_ = std::thread([this] {
+    name_this_thread("lob-dispatch");
+    dispatch_loop();
+  });
 }
 
 ThreadedEngine::~ThreadedEngine() { shutdown_now(); }
@@ -107,7 +111,8 @@ std::uint64_t ThreadedEngine::subscribe(std::shared_ptr<Sink> sink, StreamKind k
     }
   }
   const std::uint64_t id = next_subscription_id_++;
-  auto slot = std::make_shared<SinkSlot>(id, kind, std::move(sink), signals_.dispatcher, counters_);
+  auto slot = std::make_shared<SinkSlot>(id, kind, std::move(sink), signals_.dispatcher, counters_,
+                                         config_.batches_in_flight_max);
   if (kind == StreamKind::MarketData) {
     routes->market.push_back(slot);
   } else if (all) {
@@ -192,6 +197,10 @@ void ThreadedEngine::shutdown_now() {
 // ---- dispatcher thread ----
 
 void ThreadedEngine::dispatch_loop() {
+  // When shards can dispatch their own reports, the dispatcher is woken for what they leave behind
+  // and must not spin: a spinning dispatcher takes the core a shard needs, and its passes take the
+  // lock the shards would have dispatched under.
+  const std::uint64_t spin_ns = config_.batches_in_flight_max >= kHelpInFlightRoom ? 0 : signals_.spin_ns;
   std::uint64_t idle_since_ns = 0;
   while (!signals_.stop.load(std::memory_order_acquire)) {
     {
@@ -213,17 +222,20 @@ void ThreadedEngine::dispatch_loop() {
     }
     const std::uint64_t now = steady_now_ns();
     if (idle_since_ns == 0) idle_since_ns = now;
-    if (now - idle_since_ns < signals_.spin_ns) {
-      cpu_relax();
+    if (now - idle_since_ns < spin_ns) {
+      while (!dispatch_work_waiting() && steady_now_ns() - idle_since_ns < spin_ns) cpu_relax();
       continue;
     }
-    signals_.dispatcher->park([this] {
-      for (auto& shard : shards_) {
-        if (!shard->events_empty() || shard->has_market_data()) return true;
-      }
-      return signals_.closing.load(std::memory_order_acquire) || signals_.stop.load(std::memory_order_acquire);
-    });
+    signals_.dispatcher->park([this] { return dispatch_work_waiting(); });
   }
+}
+
+// Any thread, without the dispatch lock.
+bool ThreadedEngine::dispatch_work_waiting() const {
+  for (const auto& shard : shards_) {
+    if (!shard->events_empty() || shard->has_market_data()) return true;
+  }
+  return signals_.closing.load(std::memory_order_acquire) || signals_.stop.load(std::memory_order_acquire);
 }
 
 // Shard threads. try_lock: a shard never waits for the dispatcher thread, it wakes it instead.

@@ -101,6 +101,7 @@ class ThreadedEngine final : private DispatchHelper {
   EnqueueStatus enqueue_one(const Command& command, std::uint64_t ts_receive_ns);
   void dispatch_loop();
   bool help_dispatch() override;
+  bool dispatch_work_waiting() const;
   // The dispatch functions below run under dispatch_mutex_.
   std::size_t dispatch_pass(bool helping);
   void refresh_routes();
