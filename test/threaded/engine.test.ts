@@ -179,6 +179,32 @@ describe('threaded engine: backpressure, shutdown and faults', () => {
     expect(threadCount()).toBe(before);
   });
 
+  it('shutdownNow() while the subscriber holds every batch drops the rest and does not crash', () => {
+    // The dispatcher waits for a batch to come back; this thread never yields, so none does. A full
+    // batch was once written past its end here (a heap overflow that killed the process).
+    for (let round = 0; round < 3; round++) {
+      const before = threadCount();
+      const engine = new ThreadedEngine({ instruments: instruments(4), shards: 1, batchReportsMax: 8, batchesInFlightMax: 1 });
+      engine.onReports('all', () => undefined);
+      let accepted = 0;
+      for (let i = 0; i < 2_000; i++) if (engine.submit(order(1, i + 1, (i % 2) as 0 | 1, 1000, i % 4)) === null) accepted++;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30); // Let the dispatcher fill and wait.
+      expect(engine.stats().batchesInFlight).toBe(1);
+      engine.shutdownNow();
+      expect(accepted).toBeGreaterThan(0);
+      expect(threadCount()).toBe(before);
+    }
+  });
+
+  it('shards deliver their own reports when the dispatcher is free (helpedPasses)', async () => {
+    const engine = engineWith({ shards: 1 });
+    const all = collect(engine, 'all');
+    for (let i = 0; i < 100; i++) expect(engine.submit(order(1, i + 1, (i % 2) as 0 | 1, 1000))).toBeNull();
+    await engine.close();
+    expect(all.filter(isFirstReport)).toHaveLength(100);
+    expect(engine.stats().helpedPasses).toBeGreaterThan(0);
+  });
+
   it('catches, counts and surfaces a throwing handler without losing anyone else’s reports', async () => {
     const engine = engineWith({ shards: 1, batchReportsMax: 4 });
     const errors: unknown[] = [];
