@@ -8,7 +8,7 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/core"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8"],
-      "cflags_cc": ["-std=c++20", "-O3", "-fno-plt", "-Wall", "-Wextra"],
+      "cflags_cc": ["-std=c++20", "-O3", "-fno-plt", "-fno-semantic-interposition", "-Wall", "-Wextra"],
       "cflags_cc!": ["-std=gnu++17", "-fno-exceptions"],
       "cflags!": ["-fno-exceptions"]
     }

@@ -27,8 +27,11 @@ inline std::string describe(double value) {
   return text;
 }
 
+// Range first (NaN and the infinities fail it), so the conversion below is defined. Cheaper than
+// std::trunc, which is a libm call on baseline x86-64 and ran nine times per command in batches.
 inline bool is_safe_integer(double value) {
-  return std::isfinite(value) && value == std::trunc(value) && std::fabs(value) <= kSafeIntegerMaxDouble;
+  return value >= -kSafeIntegerMaxDouble && value <= kSafeIntegerMaxDouble &&
+         value == static_cast<double>(static_cast<std::int64_t>(value));
 }
 
 [[noreturn]] inline void throw_range(Napi::Env env, const std::string& message) { throw Napi::RangeError::New(env, message); }
