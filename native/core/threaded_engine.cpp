@@ -230,20 +230,30 @@ void ThreadedEngine::dispatch_loop() {
   }
 }
 
-// Any thread, without the dispatch lock.
+// Any thread, without the dispatch lock. While closing, the end of the last shard is work too
+// (Shard::finish() unparks the dispatcher); until then there is nothing to do but wait.
 bool ThreadedEngine::dispatch_work_waiting() const {
+  if (market_data_pending() || signals_.stop.load(std::memory_order_acquire)) return true;
+  bool all_done = true;
   for (const auto& shard : shards_) {
-    if (!shard->events_empty() || shard->has_market_data()) return true;
+    if (!shard->events_empty()) return true;
+    all_done = all_done && shard->done();
   }
-  return signals_.closing.load(std::memory_order_acquire) || signals_.stop.load(std::memory_order_acquire);
+  return all_done && signals_.closing.load(std::memory_order_acquire);
+}
+
+bool ThreadedEngine::market_data_pending() const {
+  for (const auto& shard : shards_) {
+    if (shard->has_market_data()) return true;
+  }
+  return false;
 }
 
 // Shard threads. try_lock: a shard never waits for the dispatcher thread, it wakes it instead.
 bool ThreadedEngine::help_dispatch() {
   std::unique_lock<std::mutex> lock(dispatch_mutex_, std::try_to_lock);
   if (!lock.owns_lock()) return false;
-  refresh_routes();
-  if (!room_to_help()) return false;
+  if (!refresh_routes(false) || !room_to_help()) return false;
   helping_ = true;
   dispatch_pass(true);
   helping_ = false;
@@ -254,22 +264,34 @@ bool ThreadedEngine::help_dispatch() {
 // One pass of the dispatcher's work: reports and market data into batches, and every batch out.
 // Returns how many records it moved.
 std::size_t ThreadedEngine::dispatch_pass(bool helping) {
-  refresh_routes();
+  if (!helping) refresh_routes(true);  // help_dispatch() refreshed them before it checked for room.
   const Routes& routes = *dispatch_routes_;
   // A helper moves at most one batch's worth of reports, so it flushes at most kHelpInFlightRoom
   // batches to each subscriber (room_to_help() checked there is room for them). Market data, whose
   // count per pass has no such bound, is left to the dispatcher thread.
   std::size_t moved = dispatch_reports(routes, helping ? config_.batch_reports_max : kUnlimited);
-  if (!helping && signals_.market_data.load(std::memory_order_acquire)) moved += dispatch_market_data(routes);
+  // Also when nobody subscribes any more: a shard may have published just before the last market
+  // data subscriber left, and pending data left there would keep the dispatcher from parking.
+  if (!helping && (signals_.market_data.load(std::memory_order_acquire) || market_data_pending())) {
+    moved += dispatch_market_data(routes);
+  }
   flush_all(routes);
   return moved;
 }
 
-void ThreadedEngine::refresh_routes() {
-  if (routes_version_.load(std::memory_order_acquire) == dispatch_routes_version_) return;
-  std::lock_guard<std::mutex> lock(routes_mutex_);
+// False when the routes changed and `may_wait` is false while (un)subscribe holds their lock: a
+// helping shard then leaves the pass to the dispatcher rather than wait.
+bool ThreadedEngine::refresh_routes(bool may_wait) {
+  if (routes_version_.load(std::memory_order_acquire) == dispatch_routes_version_) return true;
+  std::unique_lock<std::mutex> lock(routes_mutex_, std::defer_lock);
+  if (may_wait) {
+    lock.lock();
+  } else if (!lock.try_lock()) {
+    return false;
+  }
   dispatch_routes_ = routes_;
   dispatch_routes_version_ = routes_version_.load(std::memory_order_relaxed);
+  return true;
 }
 
 bool ThreadedEngine::room_to_help() const {
@@ -294,7 +316,7 @@ bool ThreadedEngine::nothing_left() const {
 // every lent batch came back (its JS handler ran).
 bool ThreadedEngine::finished_closing() {
   for (auto& shard : shards_) {
-    if (!shard->done() || !shard->events_empty()) return false;
+    if (!shard->done() || !shard->events_empty() || shard->has_market_data()) return false;
   }
   if (counters_->in_flight.load(std::memory_order_acquire) == 0) return true;
   signals_.dispatcher->park([this] { return counters_->in_flight.load(std::memory_order_acquire) == 0; });
@@ -359,7 +381,7 @@ std::size_t ThreadedEngine::dispatch_market_data(const Routes& routes) {
       record[bbo_slot::seq] = static_cast<double>(global_id(update.seq, shard->index(), config_.shards));
       record[bbo_slot::ts_match_ns] = static_cast<double>(update.ts_match_ns);
       for (const auto& slot : routes.market) append(slot, record, bbo_slot::count);
-      market_data_delivered_.fetch_add(1, std::memory_order_relaxed);
+      if (!routes.market.empty()) market_data_delivered_.fetch_add(1, std::memory_order_relaxed);
     }
     moved += bbo_scratch_.size();
   }

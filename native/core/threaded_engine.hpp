@@ -10,8 +10,8 @@
 // own reports at once, without waking another thread. On a machine with few cores that hand-off,
 // and a third thread competing for a core, are most of the ack latency. A helping shard never
 // waits: it helps only when every subscriber has room for the batches one pass can flush (so with
-// batches_in_flight_max < kHelpInFlightRoom it never helps); otherwise it wakes the dispatcher,
-// which may wait for a subscriber, as before.
+// batches_in_flight_max < kHelpInFlightRoom it never helps while anyone subscribes) and the routes
+// are not being changed; otherwise it wakes the dispatcher, which may wait, as before.
 //
 // Ordering invariant: the reports of one shard reach every subscriber in the shard's execution
 // order (seq order). Reports of different shards are independent.
@@ -102,9 +102,10 @@ class ThreadedEngine final : private DispatchHelper {
   void dispatch_loop();
   bool help_dispatch() override;
   bool dispatch_work_waiting() const;
+  bool market_data_pending() const;
   // The dispatch functions below run under dispatch_mutex_.
   std::size_t dispatch_pass(bool helping);
-  void refresh_routes();
+  bool refresh_routes(bool may_wait);
   bool room_to_help() const;
   bool nothing_left() const;
   std::size_t dispatch_reports(const Routes& routes, std::size_t reports_max);
