@@ -281,14 +281,17 @@ void Shard::hand_off_events() {
   signals_.dispatcher->unpark();
 }
 
-void Shard::take_market_data(std::vector<BboUpdate>& out) {
+// Takes the oldest `updates_max` pending symbols; the rest stay pending (and stay conflated).
+void Shard::take_market_data(std::vector<BboUpdate>& out, std::size_t updates_max) {
   std::lock_guard<std::mutex> lock(market_mutex_);
-  for (std::uint32_t symbol : bbo_pending_) {
+  const std::size_t taken = std::min(updates_max, bbo_pending_.size());
+  for (std::size_t i = 0; i < taken; i++) {
+    const std::uint32_t symbol = bbo_pending_[i];
     out.push_back(bbo_latest_[symbol]);
     bbo_pending_flag_[symbol] = 0;
   }
-  bbo_pending_.clear();
-  market_pending_.store(false, std::memory_order_release);
+  bbo_pending_.erase(bbo_pending_.begin(), bbo_pending_.begin() + static_cast<std::ptrdiff_t>(taken));
+  market_pending_.store(!bbo_pending_.empty(), std::memory_order_release);
 }
 
 ShardStats Shard::stats() const {

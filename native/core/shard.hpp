@@ -106,7 +106,7 @@ class Shard {
   bool pop_event(Report& out) { return events_.try_pop(out); }
   bool events_empty() const { return events_.size_approx() == 0; }
   void events_consumed() { parker_.unpark(); }
-  void take_market_data(std::vector<BboUpdate>& out);
+  void take_market_data(std::vector<BboUpdate>& out, std::size_t updates_max);
   bool has_market_data() const { return market_pending_.load(std::memory_order_acquire); }
   bool done() const { return done_.load(std::memory_order_acquire); }
 

@@ -266,14 +266,15 @@ bool ThreadedEngine::help_dispatch() {
 std::size_t ThreadedEngine::dispatch_pass(bool helping) {
   if (!helping) refresh_routes(true);  // help_dispatch() refreshed them before it checked for room.
   const Routes& routes = *dispatch_routes_;
-  // A helper moves at most one batch's worth of reports, so it flushes at most kHelpInFlightRoom
-  // batches to each subscriber (room_to_help() checked there is room for them). Market data, whose
-  // count per pass has no such bound, is left to the dispatcher thread.
-  std::size_t moved = dispatch_reports(routes, helping ? config_.batch_reports_max : kUnlimited);
+  // A helper moves at most one batch's worth of reports and one of market data, so it flushes at
+  // most kHelpInFlightRoom batches to each subscriber (room_to_help() checked there is room for
+  // them); what it leaves stays pending for the next pass.
+  const std::size_t pass_max = helping ? config_.batch_reports_max : kUnlimited;
+  std::size_t moved = dispatch_reports(routes, pass_max);
   // Also when nobody subscribes any more: a shard may have published just before the last market
   // data subscriber left, and pending data left there would keep the dispatcher from parking.
-  if (!helping && (signals_.market_data.load(std::memory_order_acquire) || market_data_pending())) {
-    moved += dispatch_market_data(routes);
+  if (signals_.market_data.load(std::memory_order_acquire) || market_data_pending()) {
+    moved += dispatch_market_data(routes, pass_max);
   }
   flush_all(routes);
   return moved;
@@ -363,13 +364,13 @@ std::size_t ThreadedEngine::dispatch_reports(const Routes& routes, std::size_t p
 }
 
 // Conflated: a shard keeps only the latest BBO per symbol until the dispatcher takes it.
-std::size_t ThreadedEngine::dispatch_market_data(const Routes& routes) {
+std::size_t ThreadedEngine::dispatch_market_data(const Routes& routes, std::size_t pass_updates_max) {
   bbo_scratch_.clear();
   std::size_t moved = 0;
   double record[bbo_slot::count];
   for (auto& shard : shards_) {
     bbo_scratch_.clear();
-    shard->take_market_data(bbo_scratch_);
+    shard->take_market_data(bbo_scratch_, pass_updates_max - moved);
     for (const BboUpdate& update : bbo_scratch_) {
       record[bbo_slot::symbol] = global_symbol(update.local_symbol, shard->index(), config_.shards);
       record[bbo_slot::bid_price] = static_cast<double>(update.bbo.bid.price);

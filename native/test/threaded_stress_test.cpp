@@ -196,8 +196,9 @@ void check_journal_replay(ThreadedEngine& engine, const std::vector<std::vector<
 
 // batches_in_flight_max decides who dispatches: at 1 only the dispatcher thread (a helping shard
 // needs room for kHelpInFlightRoom batches), at 8 mostly the shards themselves. Market data is left
-// to the dispatcher thread, which then holds the dispatch lock often; the helping run goes without
-// it so that the shards' share does not depend on the timing of the sanitizers.
+// wakes the dispatcher thread whenever a pass leaves some behind, and it then holds the dispatch
+// lock often; the helping run goes without it so that the shards' share does not depend on the
+// timing of the sanitizers.
 void many_producers_cancels_and_snapshot_readers(std::uint32_t batches_in_flight_max, bool market_data) {
   const int per_producer = sanitizer_mode() ? 3'000 : 40'000;
   constexpr int kProducers = 4;

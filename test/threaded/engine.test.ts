@@ -196,12 +196,15 @@ describe('threaded engine: backpressure, shutdown and faults', () => {
     }
   });
 
-  it('shards deliver their own reports when the dispatcher is free (helpedPasses)', async () => {
+  it('shards deliver their own reports and market data when the dispatcher is free (helpedPasses)', async () => {
     const engine = engineWith({ shards: 1 });
     const all = collect(engine, 'all');
-    for (let i = 0; i < 100; i++) expect(engine.submit(order(1, i + 1, (i % 2) as 0 | 1, 1000))).toBeNull();
+    let bbos = 0;
+    engine.onMarketData(({ count }) => void (bbos += count));
+    for (let i = 0; i < 100; i++) expect(engine.submit(order(1, i + 1, (i % 2) as 0 | 1, 1000 + (i % 7)))).toBeNull();
     await engine.close();
     expect(all.filter(isFirstReport)).toHaveLength(100);
+    expect(bbos).toBeGreaterThan(0);
     expect(engine.stats().helpedPasses).toBeGreaterThan(0);
   });
 
