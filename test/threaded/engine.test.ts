@@ -188,7 +188,11 @@ describe('threaded engine: backpressure, shutdown and faults', () => {
       engine.onReports('all', () => undefined);
       let accepted = 0;
       for (let i = 0; i < 2_000; i++) if (engine.submit(order(1, i + 1, (i % 2) as 0 | 1, 1000, i % 4)) === null) accepted++;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30); // Let the dispatcher fill and wait.
+      // Wait (without yielding to the event loop) until the one allowed batch is out and the
+      // dispatcher waits for it: the state the overflow needed.
+      const sleeper = new Int32Array(new SharedArrayBuffer(4));
+      for (let waited = 0; waited < 2_000 && engine.stats().batchesInFlight < 1; waited += 5) Atomics.wait(sleeper, 0, 0, 5);
+      Atomics.wait(sleeper, 0, 0, 20);
       expect(engine.stats().batchesInFlight).toBe(1);
       engine.shutdownNow();
       expect(accepted).toBeGreaterThan(0);
