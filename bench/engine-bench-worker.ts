@@ -34,8 +34,8 @@ const data = workerData as ThroughputData | LatencyData;
 const engine = ThreadedEngine.attach(data.engineId);
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 // The clock of the reports' timestamps (CLOCK_MONOTONIC, ns), read without allocating a BigInt:
-// garbage in this loop means scavenges, and a scavenge is a late send.
-// The first performance.now() is slow (lazy setup): read both clocks once before the offset.
+// garbage in this loop means scavenges, and a scavenge is a late send. The first performance.now()
+// is slow (lazy setup), so both clocks are read once before the offset is taken.
 performance.now();
 process.hrtime.bigint();
 const clockOffsetNs = Number(process.hrtime.bigint()) - performance.now() * 1e6;
@@ -91,14 +91,11 @@ async function latency(d: LatencyData): Promise<void> {
   const filledOnce = new Uint8Array(total);
   const ackedOnArrival = new Float64Array(total);
   let acked = 0;
-  // Where an ack's time goes, summed over acks (ns): planned -> receipt -> match -> dispatch -> JS.
-  const stages = { send: 0, match: 0, dispatch: 0, deliver: 0 };
-  // The same stages as histograms, to see which one makes the tail.
-  const stageHistograms = { send: createLatencyHistogram(), match: createLatencyHistogram(), dispatch: createLatencyHistogram(), deliver: createLatencyHistogram() };
-  const recordStage = (stage: keyof typeof stages, ns: number): void => {
-    stages[stage] += ns;
-    stageHistograms[stage].recordValue(Math.max(0, Math.round(ns)));
-  };
+  // Where an ack's time goes (ns): planned -> receipt -> match -> dispatch -> JS, one histogram per
+  // stage, so that the mean and the tail of each can be told apart.
+  const stages = { send: createLatencyHistogram(), match: createLatencyHistogram(), dispatch: createLatencyHistogram(), deliver: createLatencyHistogram() };
+  type Stage = keyof typeof stages;
+  const recordStage = (stage: Stage, ns: number): void => stages[stage].recordValue(Math.max(0, Math.round(ns)));
   engine.onReports(owners, ({ records, count }: ReportBatch) => {
     const now = nowNs();
     for (let i = 0, at = 0; i < count; i++, at += REPORT_SLOTS) {
@@ -166,9 +163,9 @@ async function latency(d: LatencyData): Promise<void> {
   }
   const deadline = nowNs() + 2e9;
   while (acked < sent && nowNs() < deadline) await tick();
-  const meanUs = (sum: number): number => sum / Math.max(1, acked) / 1000;
-  const stagesUs = { send: meanUs(stages.send), match: meanUs(stages.match), dispatch: meanUs(stages.dispatch), deliver: meanUs(stages.deliver) };
-  const p99Us = (stage: keyof typeof stages): number => stageHistograms[stage].getValueAtPercentile(99) / 1000;
+  const meanUs = (stage: Stage): number => stages[stage].mean / 1000;
+  const p99Us = (stage: Stage): number => stages[stage].getValueAtPercentile(99) / 1000;
+  const stagesUs = { send: meanUs('send'), match: meanUs('match'), dispatch: meanUs('dispatch'), deliver: meanUs('deliver') };
   const stagesP99Us = { send: p99Us('send'), match: p99Us('match'), dispatch: p99Us('dispatch'), deliver: p99Us('deliver') };
   parentPort!.postMessage({ sent, busy, acked, ack: encodeHistogram(ack), fill: encodeHistogram(fill), stagesUs, stagesP99Us });
 }
