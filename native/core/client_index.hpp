@@ -39,6 +39,8 @@ class ClientIndex {
   static constexpr unsigned kChunkIdsShift = 10;
   static constexpr std::uint64_t kChunkIds = std::uint64_t{1} << kChunkIdsShift;  // 4 KiB per chunk.
   static constexpr std::size_t kGapChunksMax = 4;
+  // How many entries ahead for_each prefetches the orders it will check.
+  static constexpr std::uint64_t kVisitPrefetchAhead = 16;
   // A chunk other than the back holds at least this many keys (<= 32 bytes of window per key);
   // a sparser one moves its keys to the fallback and is freed.
   static constexpr std::uint32_t kChunkLiveMin = kChunkIds / 8;
@@ -130,6 +132,8 @@ class ClientIndex {
         const std::uint64_t first = (window.base + index) << kChunkIdsShift;
         std::uint32_t live = 0;
         for (std::uint64_t offset = 0; offset < kChunkIds; offset++) {
+          // Each entry's check reads a random order: keep the next ones' loads in flight.
+          if (offset + kVisitPrefetchAhead < kChunkIds) pool_.prefetch(chunk.slots[offset + kVisitPrefetchAhead]);
           if (!holds(chunk.slots[offset], window.owner, first + offset)) continue;
           live++;
           visit(chunk.slots[offset]);

@@ -2,6 +2,7 @@
 // structures behind them. It returns the first violation as text instead of asserting, so tests and
 // the addon can report it; the book code asserts the cheap local invariants itself.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,37 +14,93 @@ namespace lob {
 
 namespace {
 
+// validate() runs over a whole book (10^5..10^6 orders) while the harness waits, and every order it
+// checks is a likely cache miss. It keeps several misses in flight instead of one at a time: queue
+// walks are interleaved, index lookups are prefetched.
+constexpr std::size_t kQueueWalkLanes = 8;
+constexpr std::uint32_t kLookupPrefetchAhead = 8;
+
 std::string where(SymbolIndex symbol, Side side, Price price) {
   return "symbol " + std::to_string(symbol) + (side == Side::Buy ? " bid " : " ask ") +
          std::to_string(price) + ": ";
 }
 
-// Walks one level's queue: links, owning level, leaves, and the level's quantity and count.
-std::string validate_level(const OrderBooks& books, std::uint32_t level_index,
-                           std::vector<bool>& queued, std::uint64_t& queued_count) {
-  const Level& level = books.level(level_index);
-  const std::string at = where(level.symbol, level.side, level.price);
-  std::uint64_t quantity = 0;
-  std::uint32_t count = 0;
+// The walk of one level's queue: links, owning level, leaves, and the level's quantity and count.
+struct QueueWalk {
+  std::uint32_t level_index = kSlotNone;
+  std::uint32_t slot = kSlotNone;  // The next order to visit; kSlotNone once past the tail.
   std::uint32_t previous = kSlotNone;
-  for (std::uint32_t slot = level.head; slot != kSlotNone; slot = books.order(slot).next) {
-    if (slot >= books.pool().slots_used()) return at + "queue holds an out-of-range slot";
-    if (queued[slot]) return at + "an order is queued twice (or the queue has a cycle)";
+  std::uint32_t count = 0;
+  std::uint64_t quantity = 0;
+
+  static QueueWalk of(const OrderBooks& books, std::uint32_t level_index) {
+    return QueueWalk{level_index, books.level(level_index).head, kSlotNone, 0, 0};
+  }
+
+  std::string at(const OrderBooks& books) const {
+    const Level& level = books.level(level_index);
+    return where(level.symbol, level.side, level.price);
+  }
+
+  // Visits the order at `slot` and moves to the next, starting its load. False, with `error` set,
+  // on a violation (the text is built only then: this runs once per resting order).
+  bool step(const OrderBooks& books, std::vector<bool>& queued, std::uint64_t& queued_count, std::string& error) {
+    if (slot >= books.pool().slots_used()) return fail(books, error, "queue holds an out-of-range slot");
+    if (queued[slot]) return fail(books, error, "an order is queued twice (or the queue has a cycle)");
     queued[slot] = true;
     const Order& order = books.order(slot);
-    if (order.level != level_index) return at + "order " + std::to_string(order.id) + " names another level";
-    if (order.prev != previous) return at + "broken prev link at order " + std::to_string(order.id);
-    if (order.leaves == 0) return at + "order " + std::to_string(order.id) + " rests with zero leaves";
-    if (order.leaves > order.quantity) return at + "order " + std::to_string(order.id) + " leaves above quantity";
+    if (order.level != level_index) return fail(books, error, "names another level", order.id);
+    if (order.prev != previous) return fail(books, error, "has a broken prev link", order.id);
+    if (order.leaves == 0) return fail(books, error, "rests with zero leaves", order.id);
+    if (order.leaves > order.quantity) return fail(books, error, "has leaves above quantity", order.id);
     quantity += order.leaves;
     count++;
     queued_count++;
     previous = slot;
+    slot = order.next;
+    books.pool().prefetch(slot);
+    return true;
   }
-  if (level.tail != previous) return at + "tail is not the last order";
-  if (count == 0) return at + "empty level in the ladder";
-  if (count != level.count) return at + "count " + std::to_string(level.count) + " != queue length " + std::to_string(count);
-  if (quantity != level.quantity) return at + "quantity " + std::to_string(level.quantity) + " != sum of leaves " + std::to_string(quantity);
+
+  bool fail(const OrderBooks& books, std::string& error, const char* what, OrderId id = 0) const {
+    error = at(books) + (id == 0 ? std::string{} : "order " + std::to_string(id) + " ") + what;
+    return false;
+  }
+
+  // After the last order: the level's tail, count and quantity agree with its queue.
+  std::string finish(const OrderBooks& books) const {
+    const Level& level = books.level(level_index);
+    if (level.tail != previous) return at(books) + "tail is not the last order";
+    if (count == 0) return at(books) + "empty level in the ladder";
+    if (count != level.count) return at(books) + "count " + std::to_string(level.count) + " != queue length " + std::to_string(count);
+    if (quantity != level.quantity) return at(books) + "quantity " + std::to_string(level.quantity) + " != sum of leaves " + std::to_string(quantity);
+    return "";
+  }
+};
+
+// Walks the queues of `levels`, kQueueWalkLanes at a time, one order of each lane in turn.
+std::string validate_queues(const OrderBooks& books, const std::vector<std::uint32_t>& levels,
+                            std::vector<bool>& queued, std::uint64_t& queued_count) {
+  std::array<QueueWalk, kQueueWalkLanes> lanes;
+  std::size_t lanes_used = 0;
+  std::size_t started = 0;
+  std::string error;
+  while (lanes_used < lanes.size() && started < levels.size()) lanes[lanes_used++] = QueueWalk::of(books, levels[started++]);
+  while (lanes_used > 0) {
+    for (std::size_t lane = 0; lane < lanes_used;) {
+      QueueWalk& walk = lanes[lane];
+      if (walk.slot != kSlotNone) {
+        if (!walk.step(books, queued, queued_count, error)) return error;
+        lane++;
+        continue;
+      }
+      error = walk.finish(books);
+      if (!error.empty()) return error;
+      // The lane takes the next level, or the last lane moves here; either way it is looked at again.
+      if (started < levels.size()) walk = QueueWalk::of(books, levels[started++]);
+      else walk = lanes[--lanes_used];
+    }
+  }
   return "";
 }
 
@@ -51,20 +108,22 @@ std::string validate_level(const OrderBooks& books, std::uint32_t level_index,
 
 std::string MatchingEngine::Impl::validate_book(SymbolIndex symbol, std::vector<bool>& queued,
                                                 std::uint64_t& queued_count) const {
+  std::vector<std::uint32_t> levels;
   for (const Side side : {Side::Buy, Side::Sell}) {
     const PriceLadder& ladder = books.ladder(symbol, side);
     if (!ladder.sorted()) return where(symbol, side, 0) + "levels not strictly sorted";
+    levels.clear();
     for (std::size_t rank = 0; rank < ladder.size(); rank++) {
       const std::uint32_t level_index = ladder.level_at_rank(rank);
       if (level_index >= books.level_pool().size()) return where(symbol, side, 0) + "level index out of range";
       const Level& level = books.level(level_index);
-      const std::string at = where(symbol, side, level.price);
-      if (!level.live) return at + "ladder holds a free level";
-      if (level.symbol != symbol || level.side != side) return at + "level filed under another book";
-      if (level.price != ladder.price_at_rank(rank)) return at + "ladder price differs from the level's";
-      std::string error = validate_level(books, level_index, queued, queued_count);
-      if (!error.empty()) return error;
+      if (!level.live) return where(symbol, side, level.price) + "ladder holds a free level";
+      if (level.symbol != symbol || level.side != side) return where(symbol, side, level.price) + "level filed under another book";
+      if (level.price != ladder.price_at_rank(rank)) return where(symbol, side, level.price) + "ladder price differs from the level's";
+      levels.push_back(level_index);
     }
+    std::string error = validate_queues(books, levels, queued, queued_count);
+    if (!error.empty()) return error;
   }
   const PriceLadder& bids = books.ladder(symbol, Side::Buy);
   const PriceLadder& asks = books.ladder(symbol, Side::Sell);
@@ -75,9 +134,19 @@ std::string MatchingEngine::Impl::validate_book(SymbolIndex symbol, std::vector<
   return "";
 }
 
-// Bijection between queued orders and both indexes: every queued order is found under its id and
-// its (owner, client order id), and every index entry is a queued order (sizes equal, entries
-// distinct), which also rules out duplicate ids and duplicate client order ids.
+// Bijection between queued orders and both indexes. Every queued order must be found under its
+// id and under its (owner, client order id); each index's size must equal the number of queued
+// orders.
+//
+// The id table erases lazily, so it holds an entry for every id issued in a chunk still allocated,
+// live or stale; walking them costs one order read per issued id. It is enough to count queued
+// orders per chunk and compare with each chunk's live count (what frees chunks): an entry that
+// find() returns names a slot whose order holds that id; such a slot is live (a released slot's id
+// is 0), every live slot is queued (the pool's live count equals the queued count, checked above),
+// and the queued order's own entry is the one at its id. So no entry can name anything else.
+//
+// The client index walks its windows' entries (each chunk holds >= kChunkLiveMin live keys, so
+// that walk is O(keys)) and checks that they name distinct queued orders.
 std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queued,
                                                    std::uint64_t queued_count) const {
   if (queued_count != books.resting()) {
@@ -87,28 +156,35 @@ std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queu
   if (books.id_index().size() != queued_count || books.client_index().size() != queued_count) {
     return "index sizes differ from the number of queued orders";
   }
-  for (std::uint32_t slot = 0; slot < queued.size(); slot++) {
+  std::vector<std::uint32_t> orders_per_id_chunk((order_id_last >> IdTable::kChunkIdsShift) + 1, 0);
+  const std::uint32_t slots = static_cast<std::uint32_t>(queued.size());
+  for (std::uint32_t slot = 0; slot < slots; slot++) {
+    // Orders are read in slot order (sequential); their index entries are random: load ahead.
+    const std::uint32_t ahead = slot + kLookupPrefetchAhead;
+    if (ahead < slots && queued[ahead]) {
+      const Order& later = books.order(ahead);
+      __builtin_prefetch(books.id_index().entry_address(later.id));
+      __builtin_prefetch(books.client_index().entry_address(later.owner, later.client_order_id));
+    }
     if (!queued[slot]) continue;
     const Order& order = books.order(slot);
+    if (order.id == 0 || order.id > order_id_last) return "order id " + std::to_string(order.id) + " never issued";
     if (books.find_by_id(order.id) != slot) return "order " + std::to_string(order.id) + " not indexed by id";
     if (books.find_by_client(order.owner, order.client_order_id) != slot) {
       return "order " + std::to_string(order.id) + " not indexed by (owner, clientOrderId)";
     }
-    if (order.id == 0 || order.id > order_id_last) return "order id " + std::to_string(order.id) + " never issued";
+    orders_per_id_chunk[order.id >> IdTable::kChunkIdsShift]++;
   }
-  std::vector<bool> seen(queued.size(), false);
-  bool id_entries_valid = true;
-  // The indexes erase lazily: for_each visits only the entries a lookup would return, and checks
-  // that each chunk's live count equals its number of such entries.
-  const bool id_counts_exact = books.id_index().for_each([&](OrderId id, std::uint32_t slot) {
-    const bool valid = slot < queued.size() && queued[slot] && !seen[slot] && books.order(slot).id == id;
-    id_entries_valid = id_entries_valid && valid;
-    if (valid) seen[slot] = true;
+  bool id_counts_exact = true;
+  books.id_index().for_each_chunk([&](std::uint64_t chunk_number, std::uint32_t live) {
+    const bool exact = chunk_number < orders_per_id_chunk.size() && orders_per_id_chunk[chunk_number] == live;
+    id_counts_exact = id_counts_exact && exact;
   });
-  if (!id_entries_valid) return "id index entry not a queued order under its id";
-  if (!id_counts_exact) return "id index chunk live count differs from its live entries";
-  std::fill(seen.begin(), seen.end(), false);
+  if (!id_counts_exact) return "id index chunk live count differs from its queued orders";
+  std::vector<bool> seen(queued.size(), false);
   bool client_entries_valid = true;
+  // for_each visits only the entries a lookup would return (the index erases lazily too), and checks
+  // that each chunk's live count equals its number of such entries.
   const bool client_counts_exact = books.client_index().for_each([&](std::uint32_t slot) {
     const bool valid = slot < queued.size() && queued[slot] && !seen[slot];
     client_entries_valid = client_entries_valid && valid;

@@ -84,24 +84,14 @@ class IdTable {
 
   std::size_t size() const { return live_; }
 
-  // Calls visit(id, slot) for every live id (an entry that find() would return), in increasing id
-  // order, for validate(). Returns false if a chunk's live count differs from its live entries.
+  // Calls visit(chunk_number, live) for every allocated chunk, in increasing order: it holds the
+  // ids [chunk_number << kChunkIdsShift, ...) and claims `live` of them are live. For validate(),
+  // which counts the live orders per chunk itself: one visit per chunk, not one per issued id.
   template <class Visit>
-  bool for_each(Visit visit) const {
-    bool counts_exact = true;
+  void for_each_chunk(Visit visit) const {
     for (std::size_t index = 0; index < chunks_.size(); index++) {
-      if (!chunks_[index].slots) continue;
-      const OrderId first = (base_ + index) << kChunkIdsShift;
-      std::uint32_t live = 0;
-      for (std::uint64_t offset = 0; offset < kChunkIds; offset++) {
-        const std::uint32_t slot = chunks_[index].slots[offset];
-        if (!holds(slot, first + offset)) continue;
-        live++;
-        visit(first + offset, slot);
-      }
-      counts_exact = counts_exact && live == chunks_[index].live;
+      if (chunks_[index].slots) visit(base_ + index, chunks_[index].live);
     }
-    return counts_exact;
   }
 
   std::size_t memory_bytes() const {
