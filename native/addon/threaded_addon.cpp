@@ -279,17 +279,13 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
   Napi::Value Enqueue(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     RequireLive(env);
-    if (info.Length() < 1 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-      throw_type(env, "commands: must be a Float64Array");
-    }
-    Napi::Float64Array records = info[0].As<Napi::Float64Array>();
-    const std::size_t available = records.ElementLength() / lob::command_slot::count;
+    const Float64Span records = float64_span_arg(info, 0, "commands");
+    const std::size_t available = records.length / lob::command_slot::count;
     const auto count = static_cast<std::size_t>(
         integer_arg(info, 1, "count", 0, static_cast<double>(std::min(available, kEnqueueCommandsMax))));
     const std::uint64_t ts_receive_ns = lob::steady_now_ns();
     scratch_.resize(count);
-    const double* data = records.Data();
+    const double* data = records.data;
     for (std::size_t i = 0; i < count; i++) {
       const th::FieldError error = th::decode_command_slots(data + i * lob::command_slot::count, scratch_[i]);
       if (error.field != nullptr) {
