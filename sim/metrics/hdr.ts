@@ -207,8 +207,10 @@ function fastIndex(histogram: Histogram, value: number): number {
   const magnitude = h.subBucketHalfCountMagnitude;
   const log2 = 31 - Math.clz32(value);
   const bucketIndex = log2 - magnitude > 0 ? log2 - magnitude : 0;
-  const subBucketIndex = Math.floor(value / 2 ** bucketIndex);
-  const index = (bucketIndex + 1) * 2 ** magnitude + (subBucketIndex - h.subBucketHalfCount);
+  // Shifts, not 2 ** n: V8 calls its ieee754 pow for a variable exponent (3.7% of a baseline run).
+  // value < 2^32 and bucketIndex <= 31, so the unsigned shift is exact; the index fits 31 bits.
+  const subBucketIndex = value >>> bucketIndex;
+  const index = ((bucketIndex + 1) << magnitude) + (subBucketIndex - h.subBucketHalfCount);
   return index < h.countsArrayLength ? index : -1;
 }
 

@@ -105,6 +105,7 @@ export class Timeline<Kind extends string = TimelineEventKind> {
   private readonly kindIndex = new Map<string, number>();
   private readonly buckets = new Map<number, Bucket>();
   private readonly liveBuckets: Bucket[] = [];
+  private lastBucket: Bucket | null = null;
   private droppedCount = 0;
   private latencyAdjustedCount = 0;
 
@@ -124,6 +125,19 @@ export class Timeline<Kind extends string = TimelineEventKind> {
     if (i === undefined) throw new InvariantError(`Timeline.count: unknown kind '${kind}'`);
     const bucket = this.bucketAt(tNs, n);
     if (bucket !== null) bucket.counts[i]! += n;
+  }
+
+  /**
+   * count(kind, tNs) bound to one kind, for hot paths: the kind is looked up once, here (and an
+   * unknown one throws here rather than per call).
+   */
+  counter(kind: Kind): (tNs: number) => void {
+    const i = this.kindIndex.get(kind);
+    if (i === undefined) throw new InvariantError(`Timeline.counter: unknown kind '${kind}'`);
+    return (tNs) => {
+      const bucket = this.bucketAt(tNs, 1);
+      if (bucket !== null) bucket.counts[i]! += 1;
+    };
   }
 
   /** Records a latency (ns) that completed at tNs. Clamps like the run-wide histograms, counting it. */
@@ -193,6 +207,8 @@ export class Timeline<Kind extends string = TimelineEventKind> {
 
   private bucketAt(tNs: number, events: number): Bucket | null {
     const index = Math.floor(tNs / this.intervalNs);
+    // Events come in time order, mostly: the last bucket is the likely one (no map lookup).
+    if (this.lastBucket !== null && this.lastBucket.index === index) return this.lastBucket;
     if (!(index >= 0 && index < this.bucketsMax)) {
       this.droppedCount += events;
       return null;
@@ -202,6 +218,7 @@ export class Timeline<Kind extends string = TimelineEventKind> {
       bucket = new Bucket(index, this.kinds.length);
       this.buckets.set(index, bucket);
     }
+    this.lastBucket = bucket;
     return bucket;
   }
 
