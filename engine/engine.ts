@@ -34,6 +34,17 @@ import type {
 /** Reports held by the output buffer before it grows. */
 const REPORT_BUFFER_RECORDS_INITIAL = 4096;
 const SNAPSHOT_FIELDS = 7;
+/** Batches of fewer reports than this get a cached view of the output buffer. */
+const REPORT_VIEWS_CACHED = 64;
+
+/** One record of executeBatchWithTops's `tops`: a symbol and its best bid and offer (count 0: empty side). */
+export const TopSlot = { symbol: 0, bidPrice: 1, bidQuantity: 2, bidCount: 3, askPrice: 4, askQuantity: 5, askCount: 6 } as const;
+export const TOP_SLOTS = 7;
+
+/** The length executeBatchWithTops needs of `tops` for an engine of `instrumentCount` symbols. */
+export function topsLength(instrumentCount: number): number {
+  return 1 + TOP_SLOTS * instrumentCount;
+}
 
 export interface ReportBatch {
   /** Report records (protocol.ts ReportSlot layout); valid until the engine's next call. */
@@ -49,7 +60,10 @@ export class Engine implements OrderBookEngine {
   private readonly native: NativeEngineHandle;
   private readonly symbols: Map<string, number>;
   private readonly single = new Float64Array(COMMAND_SLOTS);
+  private readonly bboSlots = new Float64Array(6);
   private out = new Float64Array(REPORT_BUFFER_RECORDS_INITIAL * REPORT_SLOTS);
+  /** reportViews[n]: the first n records of `out` (see reportView). */
+  private reportViews = viewsOf(this.out);
 
   constructor(options: EngineOptions) {
     const resolved = validateEngineOptions(options);
@@ -72,7 +86,29 @@ export class Engine implements OrderBookEngine {
   executeBatch(commands: Float64Array, count: number): ReportBatch {
     const total = this.native.execute(commands, count, this.out);
     this.drainOverflow(total);
-    return { records: this.out.subarray(0, total * REPORT_SLOTS), count: total };
+    return { records: this.reportView(total), count: total };
+  }
+
+  /**
+   * executeBatch, and in the same crossing into the addon the best bid and offer of every symbol
+   * the batch's reports name: tops[0] = n, then n records of TOP_SLOTS (TopSlot layout), in the
+   * order the symbols first appear. `tops` must hold topsLength(instrumentCount) elements. For a
+   * caller that refreshes quotes after every small batch (the deterministic harness), where a
+   * separate bbo() per symbol would double the crossings.
+   */
+  executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch {
+    const total = this.native.execute(commands, count, this.out, tops);
+    this.drainOverflow(total);
+    return { records: this.reportView(total), count: total };
+  }
+
+  /**
+   * The first `count` records of the output buffer. Views are made once per length and kept: a
+   * caller running one command per batch (the deterministic harness) would otherwise pay a
+   * subarray() per call, which V8 makes slowly.
+   */
+  private reportView(count: number): Float64Array {
+    return count < REPORT_VIEWS_CACHED ? this.reportViews[count]! : this.out.subarray(0, count * REPORT_SLOTS);
   }
 
   execute(command: Command): ExecutionReport[] {
@@ -100,7 +136,8 @@ export class Engine implements OrderBookEngine {
   }
 
   bbo(symbol: number): Bbo {
-    const raw = this.native.bbo(symbol);
+    const raw = this.bboSlots;
+    this.native.bbo(symbol, raw);
     const level = (at: number): Level | null =>
       raw[at + 2] === 0 ? null : { price: raw[at]!, quantity: raw[at + 1]!, count: raw[at + 2]! };
     return { bid: level(0), ask: level(3) };
@@ -149,9 +186,14 @@ export class Engine implements OrderBookEngine {
     const grown = new Float64Array(Math.max(total, capacity * 2) * REPORT_SLOTS);
     grown.set(this.out);
     this.out = grown;
+    this.reportViews = viewsOf(grown);
     const pending = this.native.drain(this.out, capacity);
     if (pending !== 0) throw new InvariantError(`drain left ${pending} reports behind`);
   }
+}
+
+function viewsOf(out: Float64Array): Float64Array[] {
+  return Array.from({ length: REPORT_VIEWS_CACHED }, (_, count) => out.subarray(0, count * REPORT_SLOTS));
 }
 
 const COMMAND_FIELDS = Object.keys(CommandSlot) as (keyof typeof CommandSlot)[];

@@ -9,9 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { LobsimError } from './errors.js';
 
 export interface NativeEngineHandle {
-  execute(commands: Float64Array, count: number, out: Float64Array): number;
+  /** With `tops`, also writes tops[0] = n and n TopSlot records (see Engine.executeBatchWithTops). */
+  execute(commands: Float64Array, count: number, out: Float64Array, tops?: Float64Array): number;
   drain(out: Float64Array, offset: number): number;
-  bbo(symbol: number): Float64Array;
+  /** Writes [bidPrice, bidQty, bidCount, askPrice, askQty, askCount] to out[0..6). */
+  bbo(symbol: number, out: Float64Array): void;
   depth(symbol: number, levels: number): { bids: Float64Array; asks: Float64Array };
   snapshot(symbol: number): Float64Array;
   stats(): NativeStats;

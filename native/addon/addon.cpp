@@ -99,13 +99,10 @@ void encode_report(const Report& report, double* out) {
   out[slot::ts_dispatch_ns] = to_slot(report.ts_dispatch_ns);
 }
 
-Napi::Float64Array float64_array_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field) {
-  if (info.Length() <= index || !info[index].IsTypedArray() ||
-      info[index].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    throw_type(info.Env(), std::string(field) + ": must be a Float64Array");
-  }
-  return info[index].As<Napi::Float64Array>();
-}
+// Slots of a bbo() answer: price, quantity and order count of the best bid, then of the best ask.
+constexpr std::size_t kBboSlots = 6;
+// Slots of one record of execute()'s `tops`: the symbol, then its bbo() slots.
+constexpr std::size_t kTopSlots = 1 + kBboSlots;
 
 class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
  public:
@@ -135,26 +132,39 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   }
 
  private:
-  // execute(commands: Float64Array, count: number, out: Float64Array): number
+  // execute(commands: Float64Array, count: number, out: Float64Array, tops?: Float64Array): number
   // Runs `count` command records and returns how many reports they produced. The first ones that
   // fit are written to `out`; the rest wait for drain().
+  //
+  // With `tops`, also writes the best bid and offer of every symbol the batch's reports name:
+  // tops[0] = n, then n records of kTopSlots [symbol, bbo(symbol)...] in the order the symbols
+  // first appear. A harness that refreshes its quotes after each small batch thus crosses into
+  // the addon once per batch instead of once more per symbol.
   Napi::Value Execute(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    Napi::Float64Array commands = float64_array_arg(info, 0, "commands");
-    const std::size_t records = commands.ElementLength() / lob::command_slot::count;
+    Float64Span tops{nullptr, 0};
+    if (info.Length() > 3 && !info[3].IsUndefined()) {
+      tops = float64_span_arg(info, 3, "tops");
+      const std::size_t needed = 1 + kTopSlots * engine_->instrument_count();
+      if (tops.length < needed) {
+        throw_range(env, "tops: must hold at least 1 + 7 x instruments = " + std::to_string(needed) + " elements, got " + std::to_string(tops.length));
+      }
+    }
+    const Float64Span commands = float64_span_arg(info, 0, "commands");
+    const std::size_t records = commands.length / lob::command_slot::count;
     const std::size_t count = static_cast<std::size_t>(
         integer_arg(info, 1, "count", 0, static_cast<double>(std::min(records, kBatchCommandsMax))));
-    Napi::Float64Array out = float64_array_arg(info, 2, "out");
+    const Float64Span out = float64_span_arg(info, 2, "out");
 
     batch_.clear();
-    const double* data = commands.Data();
+    const double* data = commands.data;
     for (std::size_t i = 0; i < count; i++) batch_.push_back(decode_command(env, data + i * lob::command_slot::count, i));
 
     // Each command's reports are encoded straight after it runs, while they are still in L1: a
     // whole batch of reports (4096 commands make ~1.3 MB of them) would spill the cache before the
     // copy. Reports beyond `out`'s capacity wait in reports_ for drain().
-    const std::size_t capacity = out.ElementLength() / lob::report_slot::count;
-    double* const records_out = out.Data();
+    const std::size_t capacity = out.length / lob::report_slot::count;
+    double* const records_out = out.data;
     reports_.clear();
     pending_ = 0;
     std::size_t total = 0;
@@ -168,25 +178,57 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
           reports_.push_back(report);
         }
         total++;
+        if (tops.data != nullptr) touch(report.symbol);
       }
     }
+    if (tops.data != nullptr) write_tops(tops.data);
     return Napi::Number::New(env, static_cast<double>(total));
+  }
+
+  void touch(lob::SymbolIndex symbol) {
+    if (symbol >= engine_->instrument_count()) return;  // A reject of an unknown symbol.
+    if (touched_flags_.size() < engine_->instrument_count()) touched_flags_.resize(engine_->instrument_count(), 0);
+    if (touched_flags_[symbol] != 0) return;
+    touched_flags_[symbol] = 1;
+    touched_.push_back(symbol);
+  }
+
+  void write_tops(double* tops) {
+    tops[0] = static_cast<double>(touched_.size());
+    double* record = tops + 1;
+    for (const lob::SymbolIndex symbol : touched_) {
+      const lob::Bbo bbo = engine_->bbo(symbol);
+      record[0] = symbol;
+      write_bbo(bbo, record + 1);
+      record += kTopSlots;
+      touched_flags_[symbol] = 0;
+    }
+    touched_.clear();
+  }
+
+  static void write_bbo(const lob::Bbo& bbo, double* out) {
+    out[0] = to_slot_signed(bbo.bid.price);
+    out[1] = to_slot_signed(bbo.bid.quantity);
+    out[2] = bbo.bid.count;
+    out[3] = to_slot_signed(bbo.ask.price);
+    out[4] = to_slot_signed(bbo.ask.quantity);
+    out[5] = bbo.ask.count;
   }
 
   // drain(out: Float64Array, offset: number): number — copies reports that did not fit (the last
   // execute's reports past its `out` capacity), starting at record `offset` of `out`; returns how
   // many reports are still pending after this copy.
   Napi::Value Drain(const Napi::CallbackInfo& info) {
-    Napi::Float64Array out = float64_array_arg(info, 0, "out");
-    const std::size_t capacity = out.ElementLength() / lob::report_slot::count;
+    const Float64Span out = float64_span_arg(info, 0, "out");
+    const std::size_t capacity = out.length / lob::report_slot::count;
     const std::size_t offset = static_cast<std::size_t>(integer_arg(info, 1, "offset", 0, static_cast<double>(capacity)));
     copy_reports(out, offset);
     return Napi::Number::New(info.Env(), static_cast<double>(reports_.size() - pending_));
   }
 
-  void copy_reports(Napi::Float64Array out, std::size_t offset) {
-    const std::size_t capacity = out.ElementLength() / lob::report_slot::count;
-    double* data = out.Data();
+  void copy_reports(Float64Span out, std::size_t offset) {
+    const std::size_t capacity = out.length / lob::report_slot::count;
+    double* data = out.data;
     for (std::size_t at = offset; at < capacity && pending_ < reports_.size(); at++, pending_++) {
       encode_report(reports_[pending_], data + at * lob::report_slot::count);
     }
@@ -197,17 +239,16 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return static_cast<lob::SymbolIndex>(integer_arg(info, 0, "symbol", 0, last));
   }
 
-  // bbo(symbol): Float64Array [bidPrice, bidQuantity, bidCount, askPrice, askQuantity, askCount]
+  // bbo(symbol, out: Float64Array): writes [bidPrice, bidQuantity, bidCount, askPrice, askQuantity,
+  // askCount] to out[0..6) (count 0: that side is empty). The caller's array, not a new one: the
+  // harness asks after every quantum that moved a book, and a fresh ArrayBuffer per call (a malloc
+  // and a GC-tracked backing store) cost more than the query.
   Napi::Value BboOf(const Napi::CallbackInfo& info) {
-    const lob::Bbo bbo = engine_->bbo(symbol_arg(info));
-    Napi::Float64Array result = Napi::Float64Array::New(info.Env(), 6);
-    result[0] = to_slot_signed(bbo.bid.price);
-    result[1] = to_slot_signed(bbo.bid.quantity);
-    result[2] = bbo.bid.count;
-    result[3] = to_slot_signed(bbo.ask.price);
-    result[4] = to_slot_signed(bbo.ask.quantity);
-    result[5] = bbo.ask.count;
-    return result;
+    const lob::SymbolIndex symbol = symbol_arg(info);
+    const Float64Span out = float64_span_arg(info, 1, "out");
+    if (out.length < kBboSlots) throw_range(info.Env(), "out: must hold at least 6 elements, got " + std::to_string(out.length));
+    write_bbo(engine_->bbo(symbol), out.data);
+    return info.Env().Undefined();
   }
 
   static Napi::Float64Array levels_array(Napi::Env env, const std::vector<lob::LevelView>& levels) {
@@ -276,6 +317,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   std::unique_ptr<lob::MatchingEngine> engine_;
   std::vector<Command> batch_;
   std::vector<Report> command_reports_;  // One command's reports, reused across calls.
+  std::vector<lob::SymbolIndex> touched_;      // Symbols of the batch's reports, first-seen order.
+  std::vector<std::uint8_t> touched_flags_;    // touched_flags_[symbol] != 0 while in touched_.
   std::vector<Report> reports_;
   std::size_t pending_ = 0;  // reports_[0, pending_) were copied out.
 };

@@ -4,14 +4,16 @@
  * TypeScript reference book the same face, so a whole simulation can run on the oracle (a
  * differential check of the engine in situ, and the comparator of bench:sim).
  */
-import { Engine, type ReportBatch } from '../../engine/engine.js';
-import { COMMAND_SLOTS, REPORT_SLOTS } from '../../engine/protocol.js';
+import { Engine, TOP_SLOTS, TopSlot, type ReportBatch } from '../../engine/engine.js';
+import { COMMAND_SLOTS, REPORT_SLOTS, ReportSlot } from '../../engine/protocol.js';
 import { decodeCommand, encodeReport } from '../../engine/records.js';
 import { ReferenceBook } from '../../engine/reference-book.js';
 import type { Bbo, EngineOptions, RestingOrder } from '../../engine/types.js';
 
 export interface BatchEngine {
   executeBatch(commands: Float64Array, count: number): ReportBatch;
+  /** executeBatch, and the tops of the symbols its reports name (Engine.executeBatchWithTops). */
+  executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch;
   bbo(symbol: number): Bbo;
   snapshot(symbol: number): RestingOrder[];
   validate(): void;
@@ -23,8 +25,14 @@ export class ReferenceBatchEngine implements BatchEngine {
   private readonly book: ReferenceBook;
   private out = new Float64Array(1_024 * REPORT_SLOTS);
 
+  private readonly instrumentCount: number;
+  /** touched[symbol] === 1 while executeBatchWithTops has written its top. */
+  private readonly touched: Uint8Array;
+
   constructor(options: EngineOptions) {
     this.book = new ReferenceBook(options);
+    this.instrumentCount = options.instruments.length;
+    this.touched = new Uint8Array(this.instrumentCount);
   }
 
   executeBatch(commands: Float64Array, count: number): ReportBatch {
@@ -36,6 +44,28 @@ export class ReferenceBatchEngine implements BatchEngine {
       }
     }
     return { records: this.out.subarray(0, written * REPORT_SLOTS), count: written };
+  }
+
+  executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch {
+    const batch = this.executeBatch(commands, count);
+    let symbols = 0;
+    for (let report = 0; report < batch.count; report++) {
+      const symbol = batch.records[report * REPORT_SLOTS + ReportSlot.symbol]!;
+      if (!(symbol >= 0 && symbol < this.instrumentCount) || this.touched[symbol] === 1) continue;
+      this.touched[symbol] = 1;
+      const bbo = this.book.bbo(symbol);
+      const at = 1 + symbols++ * TOP_SLOTS;
+      tops[at + TopSlot.symbol] = symbol;
+      tops[at + TopSlot.bidPrice] = bbo.bid?.price ?? 0;
+      tops[at + TopSlot.bidQuantity] = bbo.bid?.quantity ?? 0;
+      tops[at + TopSlot.bidCount] = bbo.bid?.count ?? 0;
+      tops[at + TopSlot.askPrice] = bbo.ask?.price ?? 0;
+      tops[at + TopSlot.askQuantity] = bbo.ask?.quantity ?? 0;
+      tops[at + TopSlot.askCount] = bbo.ask?.count ?? 0;
+    }
+    tops[0] = symbols;
+    for (let index = 0; index < symbols; index++) this.touched[tops[1 + index * TOP_SLOTS + TopSlot.symbol]!] = 0;
+    return batch;
   }
 
   bbo(symbol: number): Bbo {

@@ -9,13 +9,15 @@
  * 3. the engine runs, in one batch, every command that reached it before T + Q, in (arrival time,
  *    client, seq) order; each report is delivered after the processing time plus a one-way delay,
  *    and never before an earlier report to the same participant (one FIFO session each);
- * 4. quotes are refreshed for the symbols that traded or changed.
+ * 4. quotes are refreshed for the symbols the batch's reports name (the engine returns their tops
+ *    with the reports, in the same call).
  * Clients thus act on what reached them by the start of the quantum: the quantum is the model's
  * decision granularity. Everything that can order events is a total order over integers, and every
  * draw comes from a named stream, so the event log (commands in, reports out) and its hash depend
  * only on scenario, seed and code.
  */
-import { Action, COMMAND_SLOTS, ExecKind, Side, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
+import { Action, COMMAND_SLOTS, ExecKind, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
+import { TOP_SLOTS, TopSlot, topsLength } from '../../engine/engine.js';
 import { decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
 import type { Bbo, ExecutionReport } from '../../engine/types.js';
 import type { Command } from '../../engine/types.js';
@@ -126,6 +128,10 @@ class DeterministicRunner {
   private readonly recordAck: (plannedNs: number, sentNs: number, receivedNs: number) => void;
   private readonly recordFill: (plannedNs: number, sentNs: number, receivedNs: number) => void;
   private readonly recordCancel: (plannedNs: number, sentNs: number, receivedNs: number) => void;
+  private readonly countSent: (tNs: number) => void;
+  private readonly countAck: (tNs: number) => void;
+  private readonly countFill: (tNs: number) => void;
+  private readonly countCancel: (tNs: number) => void;
   private readonly tracking: boolean;
   private seq = 0;
   private commandsSinceValidate = 0;
@@ -134,9 +140,8 @@ class DeterministicRunner {
   private capturedEvent: string | null = null;
   private invariantChecks = 0;
   private samples = 0;
-  /** Symbols whose best bid or offer may have moved since the last refresh (list and flags). */
-  private readonly dirtySymbols: number[] = [];
-  private readonly dirty: Uint8Array;
+  /** The tops of the symbols each batch touched (Engine.executeBatchWithTops). */
+  private readonly tops: Float64Array;
   private readonly queuedSeq: Float64Array;
   private readonly queuedTimeNs: Float64Array;
   /** Per participant, the delivery time of its last report (sessions are FIFO). */
@@ -161,7 +166,7 @@ class DeterministicRunner {
       return { midTicks: mid, bidTicks: NO_QUOTE, askTicks: NO_QUOTE };
     });
     this.bbos = scenario.instruments.map(() => ({ bid: null, ask: null }));
-    this.dirty = new Uint8Array(scenario.instruments.length);
+    this.tops = new Float64Array(topsLength(scenario.instruments.length));
     this.pmKey = this.clients.length;
     this.pm = scenario.pm ? new PmParticipant(this.pmKey + 1, scenario.pm, scenario.instruments, streams, this.bbos) : null;
     this.pmDelay = scenario.pm ? new NetworkDelay(streams.stream('pm/latency'), scenario.latency.oneWayUs) : null;
@@ -176,6 +181,10 @@ class DeterministicRunner {
     this.processingNs = Math.round(scenario.latency.processingUs * NS_PER_US);
     this.sampleIntervalNs = Math.max(this.quantumNs, Math.ceil(this.durationNs / TIMELINE_POINTS_TARGET));
     this.timeline = new Timeline({ intervalNs: Math.max(minIntervalNsFor(this.durationNs * 2), Math.ceil(this.durationNs / TIMELINE_POINTS_TARGET)) });
+    this.countSent = this.timeline.counter('sent');
+    this.countAck = this.timeline.counter('ack');
+    this.countFill = this.timeline.counter('fill');
+    this.countCancel = this.timeline.counter('cancel');
     this.eventHash = new EventLogHash({ trace: options.trace ?? false });
     this.queuedSeq = new Float64Array(this.clients.length + 1);
     this.queuedTimeNs = new Float64Array(this.clients.length + 1);
@@ -192,7 +201,6 @@ class DeterministicRunner {
       this.deliver(quantumStart);
       this.act(quantumEnd);
       this.match(quantumEnd);
-      this.refreshQuotes();
       if (quantumStart >= nextSampleNs) {
         this.sample(quantumStart);
         nextSampleNs = quantumStart + this.sampleIntervalNs;
@@ -253,7 +261,7 @@ class DeterministicRunner {
   private flushPm(nowNs: number): void {
     const pm = this.pm!;
     for (const command of pm.outbox) {
-      this.timeline.count('sent', nowNs);
+      this.countSent(nowNs);
       const flight = this.takeInFlight();
       flight.timeNs = nowNs + this.pmDelay!.drawNs();
       flight.key = this.pmKey;
@@ -281,7 +289,7 @@ class DeterministicRunner {
     if (delivery.kind === ExecKind.ACCEPTED || delivery.kind === ExecKind.REJECTED) {
       const planned = client.plannedNs[coid]!;
       this.recordAck(planned, planned, now);
-      this.timeline.count('ack', now);
+      this.countAck(now);
       this.timeline.recordLatency(now, now - planned);
     } else if (delivery.kind === ExecKind.FILLED || delivery.kind === ExecKind.PARTIALLY_FILLED) {
       if ((client.flags[coid]! & OrderFlag.FILL_SEEN) === 0) {
@@ -289,11 +297,11 @@ class DeterministicRunner {
         const planned = client.plannedNs[coid]!;
         this.recordFill(planned, planned, now);
       }
-      this.timeline.count('fill', now);
+      this.countFill(now);
     } else if (delivery.kind === ExecKind.CANCELLED && delivery.reason === Reason.CANCEL_REQUESTED) {
       const planned = client.cancelPlannedNs[coid]!;
       this.recordCancel(planned, planned, now);
-      this.timeline.count('cancel', now);
+      this.countCancel(now);
     }
   }
 
@@ -341,7 +349,7 @@ class DeterministicRunner {
       const client = this.clients[key]!;
       const flight = this.takeInFlight();
       client.act(timeNs, this.quotes, flight.own);
-      this.timeline.count('sent', timeNs);
+      this.countSent(timeNs);
       flight.timeNs = timeNs + client.drawOneWayNs();
       flight.key = key;
       flight.seq = this.seq++;
@@ -362,8 +370,9 @@ class DeterministicRunner {
       arrivals.push(next);
     }
     if (arrivals.length === 0) return;
-    const result = this.engine.executeBatch(this.batch, arrivals.length);
+    const result = this.engine.executeBatchWithTops(this.batch, arrivals.length, this.tops);
     this.route(arrivals, result.records, result.count);
+    this.refreshQuotes();
     for (let index = 0; index < arrivals.length; index++) {
       const arrival = arrivals[index]!;
       arrival.command = arrival.own;
@@ -430,10 +439,6 @@ class DeterministicRunner {
       records[base + ReportSlot.quantity]!, records[base + ReportSlot.lastQuantity]!, records[base + ReportSlot.leavesQuantity]!,
       isTaker && (kind === ExecKind.FILLED || kind === ExecKind.PARTIALLY_FILLED),
     );
-    if (symbol >= 0 && this.dirty[symbol] === 0 && this.mayMoveTop(kind, symbol, records[base + ReportSlot.side]!, records[base + ReportSlot.price]!)) {
-      this.dirty[symbol] = 1;
-      this.dirtySymbols.push(symbol);
-    }
     const clientIndex = owner - 1;
     const toPm = clientIndex === this.pmKey && this.pm !== null;
     const client = this.clients[clientIndex];
@@ -453,34 +458,23 @@ class DeterministicRunner {
     this.deliveries.push(delivery);
   }
 
-  /**
-   * Whether a report can change the best bid or offer, judged against the quotes of the last
-   * refresh: fills and replaces always can; an accepted or cancelled order only at or better than
-   * its side's best. (Until the top moves, the last refresh's best is the book's best; a report that
-   * moves it marks the symbol, so a stale comparison never hides a change.)
-   */
-  private mayMoveTop(kind: number, symbol: number, side: number, price: number): boolean {
-    if (kind === ExecKind.PARTIALLY_FILLED || kind === ExecKind.FILLED || kind === ExecKind.REPLACED) return true;
-    if (kind !== ExecKind.ACCEPTED && kind !== ExecKind.CANCELLED) return false;
-    const bbo = this.bbos[symbol]!;
-    const best = side === Side.BUY ? bbo.bid : bbo.ask;
-    if (best === null) return true;
-    return side === Side.BUY ? price >= best.price : price <= best.price;
-  }
-
+  /** The engine's tops of the symbols the last batch touched become the quotes clients see. */
   private refreshQuotes(): void {
-    for (const symbol of this.dirtySymbols) {
-      this.dirty[symbol] = 0;
-      const bbo = this.engine.bbo(symbol);
-      this.bbos[symbol] = bbo;
+    const tops = this.tops;
+    const count = tops[0]!;
+    for (let index = 0; index < count; index++) {
+      const at = 1 + index * TOP_SLOTS;
+      const symbol = tops[at + TopSlot.symbol]!;
+      const bid = tops[at + TopSlot.bidCount] === 0 ? null : { price: tops[at + TopSlot.bidPrice]!, quantity: tops[at + TopSlot.bidQuantity]!, count: tops[at + TopSlot.bidCount]! };
+      const ask = tops[at + TopSlot.askCount] === 0 ? null : { price: tops[at + TopSlot.askPrice]!, quantity: tops[at + TopSlot.askQuantity]!, count: tops[at + TopSlot.askCount]! };
+      this.bbos[symbol] = { bid, ask };
       const tick = this.scenario.instruments[symbol]!.tickSize;
       const quote = this.quotes[symbol]!;
-      quote.bidTicks = bbo.bid ? bbo.bid.price / tick : NO_QUOTE;
-      quote.askTicks = bbo.ask ? bbo.ask.price / tick : NO_QUOTE;
+      quote.bidTicks = bid ? bid.price / tick : NO_QUOTE;
+      quote.askTicks = ask ? ask.price / tick : NO_QUOTE;
       // The mid moves with the book; with one side empty it stays where it was.
-      if (bbo.bid && bbo.ask) quote.midTicks = (quote.bidTicks + quote.askTicks) / 2;
+      if (bid && ask) quote.midTicks = (quote.bidTicks + quote.askTicks) / 2;
     }
-    this.dirtySymbols.length = 0;
   }
 
   private sample(nowNs: number): void {

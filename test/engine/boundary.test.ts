@@ -3,7 +3,7 @@
  * field (or a ConfigError for options), never a crash, and a rejected call changes no state.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../engine/engine.js';
+import { Engine, topsLength } from '../../engine/engine.js';
 import { loadAddon } from '../../engine/native.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, OrderType, Reason, Side } from '../../engine/protocol.js';
 import { decodeReports, encodeCommand } from '../../engine/records.js';
@@ -107,6 +107,14 @@ describe('batched API', () => {
     expectUnchanged(() => engine.executeBatch(batch, '1' as unknown as number), /count: must be a number/, TypeError);
   });
 
+  it('rejects a tops array of the wrong type or too short, before running anything', () => {
+    const batch = records([asCommand(buy)]);
+    const needed = topsLength(engine.instrumentCount);
+    expectUnchanged(() => engine.executeBatchWithTops(batch, 1, new Float64Array(needed - 1)), new RegExp(`tops: must hold at least .* = ${needed} elements, got ${needed - 1}`), RangeError);
+    expectUnchanged(() => engine.executeBatchWithTops(batch, 1, new Float32Array(needed) as unknown as Float64Array), /tops: must be a Float64Array/, TypeError);
+    expectUnchanged(() => engine.executeBatchWithTops(batch, 1, {} as unknown as Float64Array), /tops: must be a Float64Array/, TypeError);
+  });
+
   it('rejects an oversized batch with a RangeError naming the limit', () => {
     const oversized = engine.batchCommandsMax + 1;
     const batch = new Float64Array(oversized * COMMAND_SLOTS);
@@ -144,7 +152,10 @@ describe('the addon itself', () => {
 
   it('rejects bad query arguments', () => {
     const native = new NativeEngine(testEngineOptions('off', 10));
-    expect(() => native.bbo(5)).toThrow(/symbol: must be an integer in \[0, 1\], got 5/);
+    expect(() => native.bbo(5, new Float64Array(6))).toThrow(/symbol: must be an integer in \[0, 1\], got 5/);
+    expect(() => native.bbo(0, new Float64Array(5))).toThrow(/out: must hold at least 6 elements, got 5/);
+    expect(() => native.bbo(0, new Float32Array(6) as unknown as Float64Array)).toThrow(/out: must be a Float64Array/);
+    expect(() => (native.bbo as (symbol: number) => void)(0)).toThrow(/out: must be a Float64Array/);
     expect(() => native.depth(0, -1)).toThrow(/levels: /);
     expect(() => native.snapshot(Number.NaN)).toThrow(/symbol: .*NaN/);
   });

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../engine/engine.js';
+import { Engine, TOP_SLOTS, TopSlot, topsLength } from '../../engine/engine.js';
+import { ReferenceBatchEngine } from '../../sim/deterministic/batch-engine.js';
 import { Action, COMMAND_SLOTS, OrderType, Side } from '../../engine/protocol.js';
 import { decodeReports, encodeCommand } from '../../engine/records.js';
 import { ReferenceBook } from '../../engine/reference-book.js';
@@ -97,5 +98,45 @@ describe('native engine vs reference book', () => {
     expect(actual.length).toBe(expected.length);
     expect(actual).toEqual(expected);
     expect(batched.stateHash()).toBe(single.stateHash());
+  });
+
+  it('executeBatchWithTops: the same reports, and tops equal to bbo() of exactly the symbols the reports name', () => {
+    const random = seedrandom('tops');
+    const options = testEngineOptions('off', 10_000);
+    const plain = new Engine(options);
+    const withTops = new Engine(options);
+    const reference = new ReferenceBatchEngine(options);
+    const commands = fc.sample(commandArbitrary, { numRuns: 3_000, seed: 11 });
+    const records = new Float64Array(commands.length * COMMAND_SLOTS);
+    commands.forEach((command, index) => encodeCommand(command, records, index));
+    const tops = new Float64Array(topsLength(withTops.instrumentCount));
+    const referenceTops = new Float64Array(topsLength(withTops.instrumentCount));
+    let at = 0;
+    let symbolsSeen = 0;
+    while (at < commands.length) {
+      const count = Math.min(1 + Math.floor(random() * 12), commands.length - at);
+      const slice = records.subarray(at * COMMAND_SLOTS, (at + count) * COMMAND_SLOTS);
+      const plainBatch = plain.executeBatch(slice, count);
+      const expected = decodeReports(plainBatch.records, plainBatch.count);
+      const batch = withTops.executeBatchWithTops(slice, count, tops);
+      const reports = decodeReports(batch.records, batch.count);
+      expect(reports).toEqual(expected);
+      const referenceBatch = reference.executeBatchWithTops(slice, count, referenceTops);
+      expect(decodeReports(referenceBatch.records, referenceBatch.count)).toEqual(expected);
+      const named = [...new Set(reports.map((report) => report.symbol).filter((symbol) => symbol >= 0 && symbol < withTops.instrumentCount))];
+      expect(tops[0]).toBe(named.length);
+      expect(Array.from(tops.subarray(0, 1 + named.length * TOP_SLOTS))).toEqual(Array.from(referenceTops.subarray(0, 1 + named.length * TOP_SLOTS)));
+      named.forEach((symbol, index) => {
+        const record = tops.subarray(1 + index * TOP_SLOTS, 1 + (index + 1) * TOP_SLOTS);
+        const bbo = withTops.bbo(symbol);
+        expect(record[TopSlot.symbol]).toBe(symbol);
+        expect([record[TopSlot.bidPrice], record[TopSlot.bidQuantity], record[TopSlot.bidCount]]).toEqual(bbo.bid ? [bbo.bid.price, bbo.bid.quantity, bbo.bid.count] : [0, 0, 0]);
+        expect([record[TopSlot.askPrice], record[TopSlot.askQuantity], record[TopSlot.askCount]]).toEqual(bbo.ask ? [bbo.ask.price, bbo.ask.quantity, bbo.ask.count] : [0, 0, 0]);
+      });
+      symbolsSeen += named.length;
+      at += count;
+    }
+    expect(symbolsSeen).toBeGreaterThan(100);
+    expect(withTops.stateHash()).toBe(plain.stateHash());
   });
 });
