@@ -39,8 +39,6 @@ class ClientIndex {
   static constexpr unsigned kChunkIdsShift = 10;
   static constexpr std::uint64_t kChunkIds = std::uint64_t{1} << kChunkIdsShift;  // 4 KiB per chunk.
   static constexpr std::size_t kGapChunksMax = 4;
-  // How many entries ahead for_each prefetches the orders it will check.
-  static constexpr std::uint64_t kVisitPrefetchAhead = 16;
   // A chunk other than the back holds at least this many keys (<= 32 bytes of window per key);
   // a sparser one moves its keys to the fallback and is freed.
   static constexpr std::uint32_t kChunkLiveMin = kChunkIds / 8;
@@ -120,31 +118,49 @@ class ClientIndex {
 
   std::size_t size() const { return window_live_ + fallback_.size(); }
 
-  // Calls visit(slot) for every indexed slot (a window entry find() would return, or a fallback
-  // entry), for validate(). Returns false if a chunk's live count differs from its live entries.
-  template <class Visit>
-  bool for_each(Visit visit) const {
-    bool counts_exact = true;
-    for (const Window& window : windows_) {
-      for (std::size_t index = 0; index < window.chunks.size(); index++) {
-        const Chunk& chunk = window.chunks[index];
-        if (!chunk.slots) continue;
-        const std::uint64_t first = (window.base + index) << kChunkIdsShift;
-        std::uint32_t live = 0;
-        for (std::uint64_t offset = 0; offset < kChunkIds; offset++) {
-          // Each entry's check reads a random order: keep the next ones' loads in flight.
-          if (offset + kVisitPrefetchAhead < kChunkIds) pool_.prefetch(chunk.slots[offset + kVisitPrefetchAhead]);
-          if (!holds(chunk.slots[offset], window.owner, first + offset)) continue;
-          live++;
-          visit(chunk.slots[offset]);
-        }
-        counts_exact = counts_exact && live == chunk.live;
+  // For validate(): whether the index holds exactly the live orders, given for_each_live(visit),
+  // which calls visit(slot) once per live order, and `live`, a flag per slot. Each window chunk's
+  // live count must equal the live orders whose window entry names them; the fallback's entries
+  // must be distinct live orders that no window entry names; and the two must add up to
+  // live_count. With every live order also found by find() (the caller checks), that is a
+  // bijection. It reads each live order once: walking the windows' entries instead reads an order
+  // per stale entry too, up to kChunkIds / kChunkLiveMin per live key.
+  template <class ForEachLive>
+  bool holds_exactly(ForEachLive for_each_live, std::size_t live_count, const std::vector<bool>& live) const {
+    std::vector<std::size_t> first_counter(windows_.size() + 1, 0);
+    for (std::size_t index = 0; index < windows_.size(); index++) {
+      first_counter[index + 1] = first_counter[index] + windows_[index].chunks.size();
+    }
+    std::vector<std::uint32_t> in_chunk(first_counter.back(), 0);
+    std::vector<bool> in_window(live.size(), false);
+    std::size_t window_orders = 0;
+    for_each_live([&](std::uint32_t slot) {
+      const Order& order = pool_.at(slot);
+      const std::uint32_t window_index = window_of(order.owner);
+      if (window_index == kNoWindow) return;
+      const Window& window = windows_[window_index];
+      const std::uint32_t* entry = entry_of(window, order.client_order_id);
+      if (entry == nullptr || *entry != slot) return;
+      in_chunk[first_counter[window_index] + ((order.client_order_id >> kChunkIdsShift) - window.base)]++;
+      in_window[slot] = true;
+      window_orders++;
+    });
+    for (std::size_t index = 0; index < windows_.size(); index++) {
+      const Window& window = windows_[index];
+      for (std::size_t chunk = 0; chunk < window.chunks.size(); chunk++) {
+        if (window.chunks[chunk].live != in_chunk[first_counter[index] + chunk]) return false;
       }
     }
+    std::vector<bool> seen(live.size(), false);
+    std::size_t fallback_orders = 0;
     for (std::size_t position = 0; position < fallback_.capacity(); position++) {
-      if (fallback_.entry(position) != kSlotNone) visit(fallback_.entry(position));
+      const std::uint32_t slot = fallback_.entry(position);
+      if (slot == kSlotNone) continue;
+      if (slot >= live.size() || !live[slot] || seen[slot] || in_window[slot]) return false;
+      seen[slot] = true;
+      fallback_orders++;
     }
-    return counts_exact;
+    return window_orders + fallback_orders == live_count;
   }
 
   std::size_t memory_bytes() const {

@@ -145,8 +145,8 @@ std::string MatchingEngine::Impl::validate_book(SymbolIndex symbol, std::vector<
 // is 0), every live slot is queued (the pool's live count equals the queued count, checked above),
 // and the queued order's own entry is the one at its id. So no entry can name anything else.
 //
-// The client index walks its windows' entries (each chunk holds >= kChunkLiveMin live keys, so
-// that walk is O(keys)) and checks that they name distinct queued orders.
+// The client index is checked the same way, per window chunk, plus its hashed fallback's entries
+// (ClientIndex::holds_exactly).
 std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queued,
                                                    std::uint64_t queued_count) const {
   if (queued_count != books.resting()) {
@@ -181,17 +181,19 @@ std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queu
     id_counts_exact = id_counts_exact && exact;
   });
   if (!id_counts_exact) return "id index chunk live count differs from its queued orders";
-  std::vector<bool> seen(queued.size(), false);
-  bool client_entries_valid = true;
-  // for_each visits only the entries a lookup would return (the index erases lazily too), and checks
-  // that each chunk's live count equals its number of such entries.
-  const bool client_counts_exact = books.client_index().for_each([&](std::uint32_t slot) {
-    const bool valid = slot < queued.size() && queued[slot] && !seen[slot];
-    client_entries_valid = client_entries_valid && valid;
-    if (valid) seen[slot] = true;
-  });
-  if (!client_entries_valid) return "client index entry not a queued order";
-  if (!client_counts_exact) return "client index chunk live count differs from its live entries";
+  const bool client_exact = books.client_index().holds_exactly(
+      [&](auto visit) {
+        for (std::uint32_t slot = 0; slot < slots; slot++) {
+          const std::uint32_t ahead = slot + kLookupPrefetchAhead;
+          if (ahead < slots && queued[ahead]) {
+            const Order& later = books.order(ahead);
+            __builtin_prefetch(books.client_index().entry_address(later.owner, later.client_order_id));
+          }
+          if (queued[slot]) visit(slot);
+        }
+      },
+      queued_count, queued);
+  if (!client_exact) return "client index does not hold exactly the queued orders (a chunk's live count, or a fallback entry)";
   return "";
 }
 

@@ -42,7 +42,8 @@ class Harness {
 
   bool contains(Key key) const { return model_.count(key) != 0; }
 
-  // Every model key is found, a few absent ones are not, sizes agree, for_each visits each slot once.
+  // Every model key is found, a few absent ones are not, sizes agree, and holds_exactly accepts the
+  // model's orders and rejects a count or a set that is off by one.
   bool agrees(std::mt19937_64& rng) const {
     if (index_.size() != model_.size()) return false;
     for (const auto& [key, slot] : model_) {
@@ -53,17 +54,24 @@ class Harness {
       const auto it = model_.find(key);
       if (index_.find(key.first, key.second) != (it == model_.end() ? kSlotNone : it->second)) return false;
     }
-    std::vector<int> visits(pool_.slots_used(), 0);
-    std::size_t visited = 0;
-    const bool counts_exact = index_.for_each([&](std::uint32_t slot) {
-      visits.at(slot)++;
-      visited++;
-    });
-    if (!counts_exact) return false;
-    for (const auto& [key, slot] : model_) {
-      if (visits[slot] != 1) return false;
+    std::vector<bool> live(pool_.slots_used(), false);
+    for (const auto& [key, slot] : model_) live.at(slot) = true;
+    const auto each_live = [&](auto visit) {
+      for (const auto& [key, slot] : model_) visit(slot);
+    };
+    if (!index_.holds_exactly(each_live, model_.size(), live)) return false;
+    // The audit must also see a mismatch: one order too many claimed live, or one left out.
+    if (index_.holds_exactly(each_live, model_.size() + 1, live)) return false;
+    if (!model_.empty()) {
+      const std::uint32_t left_out = model_.begin()->second;
+      const auto all_but_one = [&](auto visit) {
+        for (const auto& [key, slot] : model_) {
+          if (slot != left_out) visit(slot);
+        }
+      };
+      if (index_.holds_exactly(all_but_one, model_.size() - 1, live)) return false;
     }
-    return visited == model_.size();
+    return true;
   }
 
   const std::map<Key, std::uint32_t>& model() const { return model_; }
