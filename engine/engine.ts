@@ -34,6 +34,8 @@ import type {
 /** Reports held by the output buffer before it grows. */
 const REPORT_BUFFER_RECORDS_INITIAL = 4096;
 const SNAPSHOT_FIELDS = 7;
+/** bbo()'s answer from the addon: price, quantity, count of the best bid, then of the best ask. */
+const BBO_SLOTS = 6;
 /** Batches of fewer reports than this get a cached view of the output buffer. */
 const REPORT_VIEWS_CACHED = 64;
 
@@ -60,7 +62,7 @@ export class Engine implements OrderBookEngine {
   private readonly native: NativeEngineHandle;
   private readonly symbols: Map<string, number>;
   private readonly single = new Float64Array(COMMAND_SLOTS);
-  private readonly bboSlots = new Float64Array(6);
+  private readonly bboSlots = new Float64Array(BBO_SLOTS);
   private out = new Float64Array(REPORT_BUFFER_RECORDS_INITIAL * REPORT_SLOTS);
   /** reportViews[n]: the first n records of `out` (see reportView). */
   private reportViews = viewsOf(this.out);
@@ -103,9 +105,9 @@ export class Engine implements OrderBookEngine {
   }
 
   /**
-   * The first `count` records of the output buffer. Views are made once per length and kept: a
-   * caller running one command per batch (the deterministic harness) would otherwise pay a
-   * subarray() per call, which V8 makes slowly.
+   * The first `count` records of the output buffer. Views of fewer than REPORT_VIEWS_CACHED records
+   * are made once per buffer and kept: a caller running one command per batch (the deterministic
+   * harness) would otherwise pay a subarray() per call, which V8 makes slowly.
    */
   private reportView(count: number): Float64Array {
     return count < REPORT_VIEWS_CACHED ? this.reportViews[count]! : this.out.subarray(0, count * REPORT_SLOTS);
