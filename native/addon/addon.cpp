@@ -147,7 +147,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       tops = float64_span_arg(info, 3, "tops");
       const std::size_t needed = 1 + kTopSlots * engine_->instrument_count();
       if (tops.length < needed) {
-        throw_range(env, "tops: must hold at least 1 + 7 x instruments = " + std::to_string(needed) + " elements, got " + std::to_string(tops.length));
+        throw_range(env, "tops: must hold at least 1 + " + std::to_string(kTopSlots) + " x instruments = " + std::to_string(needed) +
+                             " elements, got " + std::to_string(tops.length));
       }
     }
     const Float64Span commands = float64_span_arg(info, 0, "commands");

@@ -142,7 +142,7 @@ std::string MatchingEngine::Impl::validate_book(SymbolIndex symbol, std::vector<
 // live or stale; walking them costs one order read per issued id. It is enough to count queued
 // orders per chunk and compare with each chunk's live count (what frees chunks): an entry that
 // find() returns names a slot whose order holds that id; such a slot is live (a released slot's id
-// is 0), every live slot is queued (the pool's live count equals the queued count, checked above),
+// is 0, checked below for every slot not queued), every live slot is queued (the pool's live count equals the queued count, checked above),
 // and the queued order's own entry is the one at its id. So no entry can name anything else.
 //
 // The client index is checked the same way, per window chunk, plus its hashed fallback's entries
@@ -166,8 +166,13 @@ std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queu
       __builtin_prefetch(books.id_index().entry_address(later.id));
       __builtin_prefetch(books.client_index().entry_address(later.owner, later.client_order_id));
     }
-    if (!queued[slot]) continue;
     const Order& order = books.order(slot);
+    if (!queued[slot]) {
+      // Between commands every live order is queued, so any other slot is free, and a free slot's
+      // id is 0: the argument above rests on it (a stale id would make stale entries hold again).
+      if (order.id != 0) return "slot " + std::to_string(slot) + " is neither queued nor free (order id " + std::to_string(order.id) + ")";
+      continue;
+    }
     if (order.id == 0 || order.id > order_id_last) return "order id " + std::to_string(order.id) + " never issued";
     if (books.find_by_id(order.id) != slot) return "order " + std::to_string(order.id) + " not indexed by id";
     if (books.find_by_client(order.owner, order.client_order_id) != slot) {

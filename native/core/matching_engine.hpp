@@ -106,6 +106,9 @@ class MatchingEngine {
  private:
   struct Impl;
   Impl* impl_;
+  // Tests reach the books through it to corrupt them on purpose and check that validate() sees it;
+  // only a test defines it.
+  friend struct MatchingEngineTestAccess;
 };
 
 }  // namespace lob

@@ -5,9 +5,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "engine_impl.hpp"
 #include "matching_engine.hpp"
 #include "test_helpers.hpp"
 #include "test_runner.hpp"
@@ -570,6 +572,100 @@ TEST(band_arithmetic_does_not_overflow_on_large_reference_prices) {
   CHECK_REPORTS(run(engine, limit(1, 1, kSell, kSafeIntegerMax * 50, 1, 0)), {{ExecKind::Accepted, Reason::None, 1}});
   CHECK_REPORTS(run(engine, limit(1, 2, kSell, kSafeIntegerMax * 102, 1, 0)),
                 {{ExecKind::Rejected, Reason::PriceOutOfBand, 0}});
+}
+
+// ---- validate() sees corruption ----
+//
+// validate() is the harness's periodic invariant check, and it checks the indexes by counting
+// rather than by walking every entry; each case here corrupts one field of a valid book and
+// expects the violation to be named.
+
+// MatchingEngineTestAccess must be in lob, where the friend declaration names it.
+namespace lob {
+struct MatchingEngineTestAccess {
+  static OrderBooks& books(MatchingEngine& engine) { return engine.impl_->books; }
+};
+}  // namespace lob
+
+namespace {
+
+// Owner 1 rests client ids 1..3, owner 2 rests 1; owner 1's first order is then cancelled, so the
+// pool holds one free slot between live ones.
+MatchingEngine& corruptible_book(std::unique_ptr<MatchingEngine>& holder) {
+  holder = std::make_unique<MatchingEngine>(engine_config(), standard_instruments());
+  run(*holder, limit(1, 1, kBuy, 990, 10));
+  run(*holder, limit(1, 2, kBuy, 991, 10));
+  run(*holder, limit(1, 3, kBuy, 991, 5));
+  run(*holder, limit(2, 1, kSell, 1010, 10));
+  run(*holder, cancel(1, 1));
+  return *holder;
+}
+
+// The slot of the live order with engine id `id`, or of the free slot when id is 0.
+std::uint32_t slot_of(OrderBooks& books, OrderId id) {
+  for (std::uint32_t slot = 0; slot < books.pool().slots_used(); slot++) {
+    if (books.order(slot).id == id) return slot;
+  }
+  return kSlotNone;
+}
+
+void check_violation(MatchingEngine& engine, const char* expected) {
+  const std::string violation = engine.validate();
+  if (violation.find(expected) == std::string::npos) {
+    fail(__FILE__, __LINE__, "validate() gave '" + violation + "', expected it to mention '" + expected + "'");
+  }
+}
+
+}  // namespace
+
+TEST(validate_sees_a_free_slot_that_kept_its_id) {
+  std::unique_ptr<MatchingEngine> holder;
+  MatchingEngine& engine = corruptible_book(holder);
+  OrderBooks& books = MatchingEngineTestAccess::books(engine);
+  const std::uint32_t free_slot = slot_of(books, 0);
+  CHECK(free_slot != kSlotNone);
+  // Its stale index entries would read as live again: find_by_id(1) names a free slot.
+  books.order(free_slot).id = 1;
+  CHECK_EQ(books.find_by_id(1), free_slot);
+  check_violation(engine, "neither queued nor free");
+}
+
+TEST(validate_sees_an_order_its_client_index_cannot_find) {
+  std::unique_ptr<MatchingEngine> holder;
+  MatchingEngine& engine = corruptible_book(holder);
+  OrderBooks& books = MatchingEngineTestAccess::books(engine);
+  books.order(slot_of(books, 2)).client_order_id = 77;
+  check_violation(engine, "not indexed by (owner, clientOrderId)");
+}
+
+TEST(validate_sees_an_order_id_never_issued) {
+  std::unique_ptr<MatchingEngine> holder;
+  MatchingEngine& engine = corruptible_book(holder);
+  OrderBooks& books = MatchingEngineTestAccess::books(engine);
+  books.order(slot_of(books, 3)).id = 1'000;
+  check_violation(engine, "never issued");
+}
+
+TEST(validate_sees_level_totals_that_disagree_with_the_queue) {
+  std::unique_ptr<MatchingEngine> holder;
+  MatchingEngine& engine = corruptible_book(holder);
+  OrderBooks& books = MatchingEngineTestAccess::books(engine);
+  Order& order = books.order(slot_of(books, 3));
+  order.leaves -= 1;
+  check_violation(engine, "!= sum of leaves");
+  order.leaves += 1;
+  CHECK_EQ(engine.validate(), std::string{});
+  books.level(order.level).count += 1;
+  check_violation(engine, "!= queue length");
+}
+
+TEST(validate_sees_a_broken_queue_link) {
+  std::unique_ptr<MatchingEngine> holder;
+  MatchingEngine& engine = corruptible_book(holder);
+  OrderBooks& books = MatchingEngineTestAccess::books(engine);
+  // Orders 2 and 3 share the 991 level: 3's prev is 2.
+  books.order(slot_of(books, 3)).prev = kSlotNone;
+  check_violation(engine, "broken prev link");
 }
 
 // ---- main ----

@@ -4,7 +4,7 @@
  * TypeScript reference book the same face, so a whole simulation can run on the oracle (a
  * differential check of the engine in situ, and the comparator of bench:sim).
  */
-import { Engine, TOP_SLOTS, TopSlot, type ReportBatch } from '../../engine/engine.js';
+import { Engine, TOP_SLOTS, TopSlot, topsLength, type ReportBatch } from '../../engine/engine.js';
 import { COMMAND_SLOTS, REPORT_SLOTS, ReportSlot } from '../../engine/protocol.js';
 import { decodeCommand, encodeReport } from '../../engine/records.js';
 import { ReferenceBook } from '../../engine/reference-book.js';
@@ -47,6 +47,11 @@ export class ReferenceBatchEngine implements BatchEngine {
   }
 
   executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch {
+    const needed = topsLength(this.instrumentCount);
+    if (!(tops instanceof Float64Array)) throw new TypeError('tops: must be a Float64Array');
+    if (tops.length < needed) {
+      throw new RangeError(`tops: must hold at least 1 + ${TOP_SLOTS} x instruments = ${needed} elements, got ${tops.length}`);
+    }
     const batch = this.executeBatch(commands, count);
     let symbols = 0;
     for (let report = 0; report < batch.count; report++) {

@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Engine, topsLength } from '../../engine/engine.js';
 import { loadAddon } from '../../engine/native.js';
+import { ReferenceBatchEngine } from '../../sim/deterministic/batch-engine.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, OrderType, Reason, Side } from '../../engine/protocol.js';
 import { decodeReports, encodeCommand } from '../../engine/records.js';
 import type { Command, NewOrder } from '../../engine/types.js';
@@ -113,6 +114,11 @@ describe('batched API', () => {
     expectUnchanged(() => engine.executeBatchWithTops(batch, 1, new Float64Array(needed - 1)), new RegExp(`tops: must hold at least .* = ${needed} elements, got ${needed - 1}`), RangeError);
     expectUnchanged(() => engine.executeBatchWithTops(batch, 1, new Float32Array(needed) as unknown as Float64Array), /tops: must be a Float64Array/, TypeError);
     expectUnchanged(() => engine.executeBatchWithTops(batch, 1, {} as unknown as Float64Array), /tops: must be a Float64Array/, TypeError);
+    // The reference batch engine (the harness's other engine) refuses the same way, before running.
+    const reference = new ReferenceBatchEngine(testEngineOptions('off', 10));
+    expect(() => reference.executeBatchWithTops(batch, 1, new Float64Array(needed - 1))).toThrow(new RegExp(`tops: must hold at least .* = ${needed} elements, got ${needed - 1}`));
+    expect(() => reference.executeBatchWithTops(batch, 1, [] as unknown as Float64Array)).toThrow(/tops: must be a Float64Array/);
+    expect(reference.snapshot(0)).toEqual([]);
   });
 
   it('rejects an oversized batch with a RangeError naming the limit', () => {
