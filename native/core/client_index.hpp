@@ -121,10 +121,11 @@ class ClientIndex {
   // For validate(): whether the index holds exactly the live orders, given for_each_live(visit),
   // which calls visit(slot) once per live order, and `live`, a flag per slot. Each window chunk's
   // live count must equal the live orders whose window entry names them; the fallback's entries
-  // must be distinct live orders that no window entry names; and the two must add up to
+  // must be distinct live orders that no window entry names; each window's fallback_live must
+  // equal its owner's fallback entries; and window and fallback orders must add up to
   // live_count. With every live order also found by find() (the caller checks), that is a
-  // bijection. It reads each live order once: walking the windows' entries instead reads an order
-  // per stale entry too, up to kChunkIds / kChunkLiveMin per live key.
+  // bijection. It reads each live order once: walking the windows' entries instead reads an
+  // order per stale entry too, up to kChunkIds / kChunkLiveMin per live key.
   template <class ForEachLive>
   bool holds_exactly(ForEachLive for_each_live, std::size_t live_count, const std::vector<bool>& live) const {
     std::vector<std::size_t> first_counter(windows_.size() + 1, 0);
@@ -152,6 +153,7 @@ class ClientIndex {
       }
     }
     std::vector<bool> seen(live.size(), false);
+    std::vector<std::uint32_t> in_fallback(windows_.size(), 0);
     std::size_t fallback_orders = 0;
     for (std::size_t position = 0; position < fallback_.capacity(); position++) {
       const std::uint32_t slot = fallback_.entry(position);
@@ -159,6 +161,12 @@ class ClientIndex {
       if (slot >= live.size() || !live[slot] || seen[slot] || in_window[slot]) return false;
       seen[slot] = true;
       fallback_orders++;
+      const std::uint32_t window_index = window_of(pool_.at(slot).owner);
+      if (window_index != kNoWindow) in_fallback[window_index]++;
+    }
+    // A window's fallback_live decides whether a miss probes the fallback at all.
+    for (std::size_t index = 0; index < windows_.size(); index++) {
+      if (windows_[index].fallback_live != in_fallback[index]) return false;
     }
     return window_orders + fallback_orders == live_count;
   }
