@@ -129,6 +129,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     const std::string problem = lob::validate_config(config, instruments);
     if (!problem.empty()) throw_range(env, problem);
     engine_ = std::make_unique<lob::MatchingEngine>(config, std::move(instruments));
+    touched_flags_.assign(engine_->instrument_count(), 0);
   }
 
  private:
@@ -187,8 +188,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   }
 
   void touch(lob::SymbolIndex symbol) {
-    if (symbol >= engine_->instrument_count()) return;  // A reject of an unknown symbol.
-    if (touched_flags_.size() < engine_->instrument_count()) touched_flags_.resize(engine_->instrument_count(), 0);
+    if (symbol >= touched_flags_.size()) return;  // A reject of an unknown symbol.
     if (touched_flags_[symbol] != 0) return;
     touched_flags_[symbol] = 1;
     touched_.push_back(symbol);
@@ -247,7 +247,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value BboOf(const Napi::CallbackInfo& info) {
     const lob::SymbolIndex symbol = symbol_arg(info);
     const Float64Span out = float64_span_arg(info, 1, "out");
-    if (out.length < kBboSlots) throw_range(info.Env(), "out: must hold at least 6 elements, got " + std::to_string(out.length));
+    if (out.length < kBboSlots) {
+      throw_range(info.Env(), "out: must hold at least " + std::to_string(kBboSlots) + " elements, got " + std::to_string(out.length));
+    }
     write_bbo(engine_->bbo(symbol), out.data);
     return info.Env().Undefined();
   }

@@ -23,11 +23,10 @@ export type EngineKind = 'native' | 'reference';
 
 export class ReferenceBatchEngine implements BatchEngine {
   private readonly book: ReferenceBook;
-  private out = new Float64Array(1_024 * REPORT_SLOTS);
-
   private readonly instrumentCount: number;
   /** touched[symbol] === 1 while executeBatchWithTops has written its top. */
   private readonly touched: Uint8Array;
+  private out = new Float64Array(1_024 * REPORT_SLOTS);
 
   constructor(options: EngineOptions) {
     this.book = new ReferenceBook(options);
