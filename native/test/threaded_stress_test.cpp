@@ -264,8 +264,11 @@ void many_producers_cancels_and_snapshot_readers(std::uint32_t batches_in_flight
   }
   CHECK_EQ(first_reports, accepted);
   check_journal_replay(engine, delivered);
-  const bool may_help = batches_in_flight_max >= kHelpInFlightRoom;
-  CHECK_EQ(stats.helped_passes > 0, may_help);
+  // Only the direction timing cannot move: a shard never helps when the in-flight limit forbids
+  // it. Whether one wins the dispatch lock under contention depends on the scheduler (a TSan run
+  // in CI once saw none); threaded_shard_delivers_its_own_reports_when_dispatch_is_idle checks
+  // that helping happens.
+  if (batches_in_flight_max < kHelpInFlightRoom) CHECK_EQ(stats.helped_passes, std::uint64_t{0});
 }
 
 TEST(threaded_many_producers_cancels_and_snapshot_readers_replay_exactly) {
@@ -273,6 +276,31 @@ TEST(threaded_many_producers_cancels_and_snapshot_readers_replay_exactly) {
 }
 
 TEST(threaded_shards_helping_dispatch_replay_exactly) { many_producers_cancels_and_snapshot_readers(8, false); }
+
+// One command at a time, each waited for: the dispatcher has nothing queued and the subscriber
+// hands every batch back at once, so after its pass the shard finds the dispatch lock free and
+// room in every slot, and delivers its own reports. Over many commands at least some passes must
+// be helped, whatever the timing.
+TEST(threaded_shard_delivers_its_own_reports_when_dispatch_is_idle) {
+  constexpr int kCommands = 200;
+  ThreadedConfig config = stress_config(1);
+  config.batches_in_flight_max = 8;
+  ThreadedEngine engine(config);
+  auto sink = std::make_shared<CollectingSink>();
+  std::string error;
+  CHECK(engine.subscribe(sink, StreamKind::Reports, {}, true, error) != 0);
+  for (int i = 0; i < kCommands; i++) {
+    const Command command{Action::New, Side::Buy, OrderType::Limit, 0, 1, static_cast<std::uint64_t>(i + 1), 0, 990, 1};
+    CHECK(engine.enqueue(command, steady_now_ns()) == EnqueueStatus::Accepted);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (sink->records().size() < static_cast<std::size_t>(i + 1) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+  }
+  close_and_wait(engine);
+  CHECK_EQ(sink->records().size(), static_cast<std::size_t>(kCommands));
+  CHECK(engine.stats().helped_passes > 0);
+}
 
 TEST(threaded_seq_is_gapless_per_shard) {
   ThreadedEngine engine(stress_config(3));
