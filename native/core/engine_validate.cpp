@@ -20,6 +20,17 @@ namespace {
 constexpr std::size_t kQueueWalkLanes = 8;
 constexpr std::uint32_t kLookupPrefetchAhead = 8;
 
+// validate_indexes reads orders in slot order (sequential) but their index entries at random: it
+// starts loading the entries of the order kLookupPrefetchAhead slots on, if that one is queued.
+void prefetch_entries_ahead(const OrderBooks& books, const std::vector<bool>& queued, std::uint32_t slot,
+                            bool with_id_entry) {
+  const std::uint32_t ahead = slot + kLookupPrefetchAhead;
+  if (ahead >= queued.size() || !queued[ahead]) return;
+  const Order& later = books.order(ahead);
+  if (with_id_entry) __builtin_prefetch(books.id_index().entry_address(later.id));
+  __builtin_prefetch(books.client_index().entry_address(later.owner, later.client_order_id));
+}
+
 std::string where(SymbolIndex symbol, Side side, Price price) {
   return "symbol " + std::to_string(symbol) + (side == Side::Buy ? " bid " : " ask ") +
          std::to_string(price) + ": ";
@@ -67,14 +78,21 @@ struct QueueWalk {
     return false;
   }
 
-  // After the last order: the level's tail, count and quantity agree with its queue.
-  std::string finish(const OrderBooks& books) const {
+  // After the last order: the level's tail, count and quantity agree with its queue. False, with
+  // `error` set, on a violation.
+  bool finish(const OrderBooks& books, std::string& error) const {
     const Level& level = books.level(level_index);
-    if (level.tail != previous) return at(books) + "tail is not the last order";
-    if (count == 0) return at(books) + "empty level in the ladder";
-    if (count != level.count) return at(books) + "count " + std::to_string(level.count) + " != queue length " + std::to_string(count);
-    if (quantity != level.quantity) return at(books) + "quantity " + std::to_string(level.quantity) + " != sum of leaves " + std::to_string(quantity);
-    return "";
+    if (level.tail != previous) return fail(books, error, "tail is not the last order");
+    if (count == 0) return fail(books, error, "empty level in the ladder");
+    if (count != level.count) {
+      error = at(books) + "count " + std::to_string(level.count) + " != queue length " + std::to_string(count);
+      return false;
+    }
+    if (quantity != level.quantity) {
+      error = at(books) + "quantity " + std::to_string(level.quantity) + " != sum of leaves " + std::to_string(quantity);
+      return false;
+    }
+    return true;
   }
 };
 
@@ -94,8 +112,7 @@ std::string validate_queues(const OrderBooks& books, const std::vector<std::uint
         lane++;
         continue;
       }
-      error = walk.finish(books);
-      if (!error.empty()) return error;
+      if (!walk.finish(books, error)) return error;
       // The lane takes the next level, or the last lane moves here; either way it is looked at again.
       if (started < levels.size()) walk = QueueWalk::of(books, levels[started++]);
       else walk = lanes[--lanes_used];
@@ -142,8 +159,9 @@ std::string MatchingEngine::Impl::validate_book(SymbolIndex symbol, std::vector<
 // live or stale; walking them costs one order read per issued id. It is enough to count queued
 // orders per chunk and compare with each chunk's live count (what frees chunks): an entry that
 // find() returns names a slot whose order holds that id; such a slot is live (a released slot's id
-// is 0, checked below for every slot not queued), every live slot is queued (the pool's live count equals the queued count, checked above),
-// and the queued order's own entry is the one at its id. So no entry can name anything else.
+// is 0, checked below for every slot not queued), every live slot is queued (the pool's live count
+// equals the queued count, checked first), and the queued order's own entry is the one at its id.
+// So no entry can name anything else.
 //
 // The client index is checked the same way, per window chunk, plus its hashed fallback's entries
 // (ClientIndex::holds_exactly).
@@ -159,13 +177,7 @@ std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queu
   std::vector<std::uint32_t> orders_per_id_chunk((order_id_last >> IdTable::kChunkIdsShift) + 1, 0);
   const std::uint32_t slots = static_cast<std::uint32_t>(queued.size());
   for (std::uint32_t slot = 0; slot < slots; slot++) {
-    // Orders are read in slot order (sequential); their index entries are random: load ahead.
-    const std::uint32_t ahead = slot + kLookupPrefetchAhead;
-    if (ahead < slots && queued[ahead]) {
-      const Order& later = books.order(ahead);
-      __builtin_prefetch(books.id_index().entry_address(later.id));
-      __builtin_prefetch(books.client_index().entry_address(later.owner, later.client_order_id));
-    }
+    prefetch_entries_ahead(books, queued, slot, true);
     const Order& order = books.order(slot);
     if (!queued[slot]) {
       // Between commands every live order is queued, so any other slot is free, and a free slot's
@@ -189,11 +201,7 @@ std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queu
   const bool client_exact = books.client_index().holds_exactly(
       [&](auto visit) {
         for (std::uint32_t slot = 0; slot < slots; slot++) {
-          const std::uint32_t ahead = slot + kLookupPrefetchAhead;
-          if (ahead < slots && queued[ahead]) {
-            const Order& later = books.order(ahead);
-            __builtin_prefetch(books.client_index().entry_address(later.owner, later.client_order_id));
-          }
+          prefetch_entries_ahead(books, queued, slot, false);
           if (queued[slot]) visit(slot);
         }
       },
