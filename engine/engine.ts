@@ -16,7 +16,7 @@ import { InvariantError } from './errors.js';
 import { loadAddon, type NativeEngineHandle, type NativeStats } from './native.js';
 import { validateEngineOptions } from './options.js';
 import { Action, COMMAND_SLOTS, CommandSlot, OrderType, REPORT_SLOTS, Side, SYMBOL_ALL, type SideCode } from './protocol.js';
-import { decodeReports, encodeCommand } from './records.js';
+import { decodeBbo, decodeReports, encodeCommand } from './records.js';
 import type {
   Bbo,
   Command,
@@ -34,12 +34,12 @@ import type {
 /** Reports held by the output buffer before it grows. */
 const REPORT_BUFFER_RECORDS_INITIAL = 4096;
 const SNAPSHOT_FIELDS = 7;
-/** bbo()'s answer from the addon: price, quantity, count of the best bid, then of the best ask. */
-const BBO_SLOTS = 6;
+/** The addon's bbo() answer: price, quantity, count of the best bid, then of the best ask (decodeBbo). */
+const BBO_ANSWER_SLOTS = 6;
 /** Batches of fewer reports than this get a cached view of the output buffer. */
 const REPORT_VIEWS_CACHED = 64;
 
-/** One record of executeBatchWithTops's `tops`: a symbol and its best bid and offer (count 0: empty side). */
+/** One record of executeBatchWithTops's `tops`: a symbol, then its best bid and offer in decodeBbo's layout. */
 export const TopSlot = { symbol: 0, bidPrice: 1, bidQuantity: 2, bidCount: 3, askPrice: 4, askQuantity: 5, askCount: 6 } as const;
 export const TOP_SLOTS = 7;
 
@@ -62,7 +62,7 @@ export class Engine implements OrderBookEngine {
   private readonly native: NativeEngineHandle;
   private readonly symbols: Map<string, number>;
   private readonly single = new Float64Array(COMMAND_SLOTS);
-  private readonly bboSlots = new Float64Array(BBO_SLOTS);
+  private readonly bboAnswer = new Float64Array(BBO_ANSWER_SLOTS);
   private out = new Float64Array(REPORT_BUFFER_RECORDS_INITIAL * REPORT_SLOTS);
   /** reportViews[n]: the first n records of `out` (see reportView). */
   private reportViews = viewsOf(this.out);
@@ -138,11 +138,8 @@ export class Engine implements OrderBookEngine {
   }
 
   bbo(symbol: number): Bbo {
-    const raw = this.bboSlots;
-    this.native.bbo(symbol, raw);
-    const level = (at: number): Level | null =>
-      raw[at + 2] === 0 ? null : { price: raw[at]!, quantity: raw[at + 1]!, count: raw[at + 2]! };
-    return { bid: level(0), ask: level(3) };
+    this.native.bbo(symbol, this.bboAnswer);
+    return decodeBbo(this.bboAnswer, 0);
   }
 
   depth(symbol: number, levels: number): Depth {

@@ -14,7 +14,7 @@ import {
   type ReasonCode,
   type SideCode,
 } from './protocol.js';
-import type { Command, ExecutionReport } from './types.js';
+import type { Bbo, Command, ExecutionReport, Level } from './types.js';
 
 /** Float64 records; plain arrays are accepted for tests and tooling. */
 export type RecordArray = Float64Array | number[];
@@ -92,4 +92,30 @@ export function decodeReports(array: RecordArray, count: number): ExecutionRepor
   const reports: ExecutionReport[] = [];
   for (let index = 0; index < count; index++) reports.push(decodeReport(array, index));
   return reports;
+}
+
+/**
+ * The best bid and offer in six slots from `at`: price, quantity and order count of the bid, then
+ * of the ask; a count of 0 means that side is empty. The layout of the addons' bbo() answers, and
+ * of top-of-book records after their symbol slot (TopSlot, the threaded BboSlot).
+ */
+export function decodeBbo(array: RecordArray, at: number): Bbo {
+  return { bid: decodeLevel(array, at), ask: decodeLevel(array, at + 3) };
+}
+
+/** Writes `bbo` in decodeBbo's layout (an empty side as three zeros). */
+export function encodeBbo(bbo: Bbo, array: RecordArray, at: number): void {
+  encodeLevel(bbo.bid, array, at);
+  encodeLevel(bbo.ask, array, at + 3);
+}
+
+function decodeLevel(array: RecordArray, at: number): Level | null {
+  const count = slot(array, at + 2);
+  return count === 0 ? null : { price: slot(array, at), quantity: slot(array, at + 1), count };
+}
+
+function encodeLevel(level: Level | null, array: RecordArray, at: number): void {
+  array[at] = level?.price ?? 0;
+  array[at + 1] = level?.quantity ?? 0;
+  array[at + 2] = level?.count ?? 0;
 }

@@ -23,11 +23,12 @@
  */
 import { InvariantError, LobsimError } from './errors.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, REPORT_SLOTS, Reason, SYMBOL_ALL, type SideCode } from './protocol.js';
-import { decodeReport } from './records.js';
+import { TOP_SLOTS, TopSlot } from './engine.js';
+import { decodeBbo, decodeReport } from './records.js';
 import { loadThreadedAddon, type NativeThreadedHandle, type NativeThreadedStats, type ThreadedLayout } from './threaded-native.js';
 import { validateThreadedOptions, type ResolvedThreadedOptions, type ThreadedEngineOptionsExtra } from './threaded-options.js';
 import { RingWriter, type RingSetDescriptor } from './threaded-ring.js';
-import type { Bbo, EngineOptions, ExecutionReport, Level, NewOrder, RestingOrder } from './types.js';
+import type { Bbo, EngineOptions, ExecutionReport, NewOrder, RestingOrder } from './types.js';
 
 export type ThreadedEngineOptions = EngineOptions & ThreadedEngineOptionsExtra;
 
@@ -37,9 +38,9 @@ export interface ReportBatch {
   readonly count: number;
 }
 
-/** BBO records: symbol, bidPrice, bidQuantity, bidCount, askPrice, askQuantity, askCount, seq, tsMatchNs. */
-export const BboSlot = { symbol: 0, bidPrice: 1, bidQuantity: 2, bidCount: 3, askPrice: 4, askQuantity: 5, askCount: 6, seq: 7, tsMatchNs: 8 } as const;
-export const BBO_SLOTS = 9;
+/** BBO records: the inline engine's top record (symbol, bid and ask), then seq and tsMatchNs. */
+export const BboSlot = { ...TopSlot, seq: TOP_SLOTS, tsMatchNs: TOP_SLOTS + 1 } as const;
+export const BBO_SLOTS = TOP_SLOTS + 2;
 
 /** Addresses a live order: by engine id, or by (owner, clientOrderId) with the order's symbol. */
 export type ThreadedOrderRef = { owner: number; orderId: number } | { owner: number; clientOrderId: number; symbol: number };
@@ -143,14 +144,12 @@ export class ThreadedEngine {
   /** The book of `symbol` between two commands of its shard (never half-applied). */
   async snapshot(symbol: number): Promise<ThreadedSnapshot> {
     const raw = await this.native.query('snapshot', symbol);
-    const level = (at: number): Level | null =>
-      raw.bbo[at + 2] === 0 ? null : { price: raw.bbo[at]!, quantity: raw.bbo[at + 1]!, count: raw.bbo[at + 2]! };
     const orders: RestingOrder[] = [];
     for (let at = 0; at < raw.orders.length; at += SNAPSHOT_FIELDS) {
       const o = raw.orders;
       orders.push({ side: o[at] as SideCode, price: o[at + 1]!, orderId: o[at + 2]!, owner: o[at + 3]!, clientOrderId: o[at + 4]!, quantity: o[at + 5]!, leaves: o[at + 6]! });
     }
-    return { seq: raw.seq, bbo: { bid: level(0), ask: level(3) }, orders };
+    return { seq: raw.seq, bbo: decodeBbo(raw.bbo, 0), orders };
   }
 
   /** Per shard: FNV-1a 64 of the shard's books (same function as Engine.stateHash). */

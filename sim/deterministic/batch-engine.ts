@@ -6,7 +6,7 @@
  */
 import { Engine, TOP_SLOTS, TopSlot, topsLength, type ReportBatch } from '../../engine/engine.js';
 import { COMMAND_SLOTS, REPORT_SLOTS, ReportSlot } from '../../engine/protocol.js';
-import { decodeCommand, encodeReport } from '../../engine/records.js';
+import { decodeCommand, encodeBbo, encodeReport } from '../../engine/records.js';
 import { ReferenceBook } from '../../engine/reference-book.js';
 import type { Bbo, EngineOptions, RestingOrder } from '../../engine/types.js';
 
@@ -57,15 +57,9 @@ export class ReferenceBatchEngine implements BatchEngine {
       const symbol = batch.records[report * REPORT_SLOTS + ReportSlot.symbol]!;
       if (!(symbol >= 0 && symbol < this.instrumentCount) || this.touched[symbol] === 1) continue;
       this.touched[symbol] = 1;
-      const bbo = this.book.bbo(symbol);
       const at = 1 + symbols++ * TOP_SLOTS;
       tops[at + TopSlot.symbol] = symbol;
-      tops[at + TopSlot.bidPrice] = bbo.bid?.price ?? 0;
-      tops[at + TopSlot.bidQuantity] = bbo.bid?.quantity ?? 0;
-      tops[at + TopSlot.bidCount] = bbo.bid?.count ?? 0;
-      tops[at + TopSlot.askPrice] = bbo.ask?.price ?? 0;
-      tops[at + TopSlot.askQuantity] = bbo.ask?.quantity ?? 0;
-      tops[at + TopSlot.askCount] = bbo.ask?.count ?? 0;
+      encodeBbo(this.book.bbo(symbol), tops, at + TopSlot.bidPrice);
     }
     tops[0] = symbols;
     for (let index = 0; index < symbols; index++) this.touched[tops[1 + index * TOP_SLOTS + TopSlot.symbol]!] = 0;

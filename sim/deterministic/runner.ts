@@ -18,7 +18,7 @@
  */
 import { Action, COMMAND_SLOTS, ExecKind, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
 import { TOP_SLOTS, TopSlot, topsLength } from '../../engine/engine.js';
-import { decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
+import { decodeBbo, decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
 import type { Bbo, ExecutionReport } from '../../engine/types.js';
 import type { Command } from '../../engine/types.js';
 import { OrderLedger } from '../checks/order-ledger.js';
@@ -465,9 +465,7 @@ class DeterministicRunner {
     for (let index = 0; index < count; index++) {
       const at = 1 + index * TOP_SLOTS;
       const symbol = tops[at + TopSlot.symbol]!;
-      const bid = tops[at + TopSlot.bidCount] === 0 ? null : { price: tops[at + TopSlot.bidPrice]!, quantity: tops[at + TopSlot.bidQuantity]!, count: tops[at + TopSlot.bidCount]! };
-      const ask = tops[at + TopSlot.askCount] === 0 ? null : { price: tops[at + TopSlot.askPrice]!, quantity: tops[at + TopSlot.askQuantity]!, count: tops[at + TopSlot.askCount]! };
-      this.bbos[symbol] = { bid, ask };
+      const { bid, ask } = (this.bbos[symbol] = decodeBbo(tops, at + TopSlot.bidPrice));
       const tick = this.scenario.instruments[symbol]!.tickSize;
       const quote = this.quotes[symbol]!;
       quote.bidTicks = bid ? bid.price / tick : NO_QUOTE;
