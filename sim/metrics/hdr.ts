@@ -19,7 +19,9 @@
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, JsHistogram } from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import { InvariantError } from '../../engine/errors.js';
-import type { LatencySummary, PercentilePoint } from './types.js';
+import type { LatencySummary, PercentilePoint, SparseCounts } from './types.js';
+
+export type { SparseCounts };
 
 /** Largest latency a histogram tracks: 60 s in ns. Larger values are clamped to it and counted. */
 export const latencyNsMax = 60_000_000_000;
@@ -145,7 +147,7 @@ export function percentileSpectrum(
   return points;
 }
 
-/** The internals of the plain-JS histogram that recordInto uses (public in the JS build). */
+/** The internals of the plain-JS histogram that recordInto and the sparse form use (public in the JS build). */
 interface JsHistogramInternals {
   subBucketHalfCountMagnitude: number;
   subBucketHalfCount: number;
@@ -157,6 +159,69 @@ interface JsHistogramInternals {
   incrementTotalCount(): void;
   updateMinAndMax(value: number): void;
   recordValue(value: number): void;
+  getCountAtIndex(index: number): number;
+  setCountAtIndex(index: number, count: number): void;
+  countsArrayIndex(value: number): number;
+  establishInternalTackingValues(lengthToCover?: number): void;
+}
+
+function internalsOf(histogram: Histogram, caller: string): JsHistogramInternals {
+  if (!(histogram instanceof JsHistogram)) throw new InvariantError(`${caller}: needs a plain-JS histogram`);
+  return histogram as unknown as JsHistogramInternals;
+}
+
+/** The nonzero counts of a plain-JS histogram (see SparseCounts in types.ts). */
+export function sparseCountsOf(histogram: Histogram): SparseCounts {
+  const h = internalsOf(histogram, 'sparseCountsOf');
+  const indexes: number[] = [];
+  const counts: number[] = [];
+  if (histogram.totalCount === 0) return { indexes, counts };
+  // No count lies above the max value's bucket.
+  const end = Math.min(h.countsArrayLength, h.countsArrayIndex(h.maxValue) + 1);
+  for (let index = 0; index < end; index++) {
+    const count = h.getCountAtIndex(index);
+    if (count !== 0) {
+      indexes.push(index);
+      counts.push(count);
+    }
+  }
+  return { indexes, counts };
+}
+
+/**
+ * Resets `histogram` to hold exactly `sparse` (taken from a histogram of the same layout) and
+ * returns it. Total count, min and max are derived from the counts, as a decoded histogram's are.
+ */
+export function fillFromSparse(histogram: Histogram, sparse: SparseCounts): Histogram {
+  const h = internalsOf(histogram, 'fillFromSparse');
+  if (sparse.indexes.length !== sparse.counts.length) throw new InvariantError('fillFromSparse: indexes and counts differ in length');
+  histogram.reset();
+  let end = 0;
+  for (let i = 0; i < sparse.indexes.length; i++) {
+    const index = sparse.indexes[i]!;
+    const count = sparse.counts[i]!;
+    if (!(Number.isInteger(index) && index >= end && index < h.countsArrayLength) || !(count > 0)) {
+      throw new InvariantError(`fillFromSparse: entry ${i} (index ${index}, count ${count}) is out of order, out of range or not positive`);
+    }
+    h.setCountAtIndex(index, count);
+    end = index + 1;
+  }
+  h.establishInternalTackingValues(end);
+  return histogram;
+}
+
+/** The sum of sparse counts of one layout (an exact merge), in counts-array order. */
+export function addSparseCounts(list: readonly SparseCounts[]): SparseCounts {
+  if (list.length === 1) return list[0]!;
+  const sums = new Map<number, number>();
+  for (const sparse of list) {
+    for (let i = 0; i < sparse.indexes.length; i++) {
+      const index = sparse.indexes[i]!;
+      sums.set(index, (sums.get(index) ?? 0) + sparse.counts[i]!);
+    }
+  }
+  const indexes = [...sums.keys()].sort((a, b) => a - b);
+  return { indexes, counts: indexes.map((index) => sums.get(index)!) };
 }
 
 const TWO_POW_32 = 2 ** 32;

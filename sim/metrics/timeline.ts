@@ -9,21 +9,22 @@
  *   Choose intervalNs >= run duration / bucketsMax (minIntervalNsFor) to drop nothing.
  * - Buckets are created on first use (a Map keyed by index), so memory follows the data.
  * - Per-interval latencies go into a 2-digit HDR histogram (1% precision, 30 KB live).
- *   At most timelineLiveBucketsMax (16) stay live; older ones are frozen into their compressed
- *   encoding (about 0.7 KB for 1000 spread values), as HdrHistogram interval logs store them.
- *   A latency for a frozen bucket decodes it again: exact, but about 0.2 ms instead of 0.2 us, so
- *   feed each timeline in roughly increasing time (a worker's completions, the sequencer's order).
+ *   At most timelineLiveBucketsMax (16) stay live; older ones are frozen into their nonzero counts
+ *   (hdr.ts SparseCounts: 16 bytes per distinct 1%-wide value range, about 3 KB for 200 of them)
+ *   and their histogram object is reused. Freezing is a pass over the counts, not a compression:
+ *   the compressed encoding cost a zlib deflate (about 0.27 ms) per interval of a run. A latency
+ *   for a frozen bucket thaws it again (exact, one store per entry), so feed each timeline in
+ *   roughly increasing time (a worker's completions, the sequencer's order).
  *
- * Performance (Node 20, this machine): count + recordLatency about 3.5M pairs/s; export about
- * 0.14 ms per bucket (one decode each), so 42 ms for 300 buckets and about 14 s at the 100,000 limit.
+ * Performance (Node 20, this machine): count + recordLatency about 3.5M pairs/s.
  *
  * Merging: snapshot() is the mergeable, JSON-able form; mergeTimelineSnapshots adds counts, merges
- * latency histograms exactly and takes the max of depths and RSS. exportTimeline turns a snapshot
+ * latency counts exactly and takes the max of depths and RSS. exportTimeline turns a snapshot
  * into chart points for the result file.
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { ConfigError, InvariantError } from '../../engine/errors.js';
-import { clampLatencyNs, createLatencyHistogram, decodeHistogram, encodeHistogram, latencyNsMax, mergeEncoded, recordInto } from './hdr.js';
+import { addSparseCounts, clampLatencyNs, createLatencyHistogram, fillFromSparse, latencyNsMax, recordInto, sparseCountsOf, type SparseCounts } from './hdr.js';
 import type { TimelineBucketSnapshot, TimelineExport, TimelinePoint, TimelineSnapshot } from './types.js';
 
 /** The built-in event kinds counted per interval; pass a longer list to extend. */
@@ -63,7 +64,7 @@ const optionKeys = new Set(['intervalNs', 'kinds', 'throughputKind', 'bucketsMax
 class Bucket {
   readonly counts: Float64Array;
   live: Histogram | null = null;
-  frozen: string | null = null;
+  frozen: SparseCounts | null = null;
   queueDepthMax: number | null = null;
   queueDepthLast: number | null = null;
   rssMbMax: number | null = null;
@@ -105,6 +106,8 @@ export class Timeline<Kind extends string = TimelineEventKind> {
   private readonly kindIndex = new Map<string, number>();
   private readonly buckets = new Map<number, Bucket>();
   private readonly liveBuckets: Bucket[] = [];
+  /** Histograms of frozen buckets, reset, for the next bucket that needs one. */
+  private readonly spareHistograms: Histogram[] = [];
   private lastBucket: Bucket | null = null;
   private droppedCount = 0;
   private latencyAdjustedCount = 0;
@@ -200,9 +203,9 @@ export class Timeline<Kind extends string = TimelineEventKind> {
   private bucketSnapshot(bucket: Bucket): TimelineBucketSnapshot {
     const counts: Record<string, number> = {};
     this.kinds.forEach((kind, i) => (counts[kind] = bucket.counts[i]!));
-    const latencyHdr = bucket.live !== null ? encodeHistogram(bucket.live) : bucket.frozen;
+    const latency = bucket.live !== null ? sparseCountsOf(bucket.live) : bucket.frozen;
     const { queueDepthMax, queueDepthLast, rssMbMax, rssMbLast } = bucket;
-    return { index: bucket.index, counts, latencyHdr, queueDepthMax, queueDepthLast, rssMbMax, rssMbLast };
+    return { index: bucket.index, counts, latency, queueDepthMax, queueDepthLast, rssMbMax, rssMbLast };
   }
 
   private bucketAt(tNs: number, events: number): Bucket | null {
@@ -225,12 +228,12 @@ export class Timeline<Kind extends string = TimelineEventKind> {
   private liveHistogram(bucket: Bucket): Histogram {
     if (bucket.live !== null) return bucket.live;
     if (this.liveBuckets.length >= timelineLiveBucketsMax) this.freezeOldest();
+    const histogram = this.spareHistograms.pop() ?? createLatencyHistogram(timelineSignificantDigits);
     if (bucket.frozen !== null) {
-      bucket.live = decodeHistogram(bucket.frozen);
+      fillFromSparse(histogram, bucket.frozen);
       bucket.frozen = null;
-    } else {
-      bucket.live = createLatencyHistogram(timelineSignificantDigits);
     }
+    bucket.live = histogram;
     this.liveBuckets.push(bucket);
     return bucket.live;
   }
@@ -243,7 +246,9 @@ export class Timeline<Kind extends string = TimelineEventKind> {
     }
     const [bucket] = this.liveBuckets.splice(oldest, 1);
     if (bucket === undefined || bucket.live === null) throw new InvariantError('Timeline: live bucket list is inconsistent');
-    bucket.frozen = encodeHistogram(bucket.live);
+    bucket.frozen = sparseCountsOf(bucket.live);
+    bucket.live.reset();
+    this.spareHistograms.push(bucket.live);
     bucket.live = null;
   }
 }
@@ -251,7 +256,7 @@ export class Timeline<Kind extends string = TimelineEventKind> {
 function mergeBucket(kinds: readonly string[], list: readonly TimelineBucketSnapshot[]): TimelineBucketSnapshot {
   const counts: Record<string, number> = {};
   for (const kind of kinds) counts[kind] = list.reduce((sum, bucket) => sum + (bucket.counts[kind] ?? 0), 0);
-  const encodings = list.flatMap((bucket) => (bucket.latencyHdr === null ? [] : [bucket.latencyHdr]));
+  const latencies = list.flatMap((bucket) => (bucket.latency === null ? [] : [bucket.latency]));
   const maxOf = (pick: (bucket: TimelineBucketSnapshot) => number | null): number | null =>
     list.reduce<number | null>((best, bucket) => {
       const value = pick(bucket);
@@ -260,7 +265,7 @@ function mergeBucket(kinds: readonly string[], list: readonly TimelineBucketSnap
   return {
     index: list[0]!.index,
     counts,
-    latencyHdr: encodings.length === 0 ? null : encodings.length === 1 ? encodings[0]! : mergeEncoded(encodings),
+    latency: latencies.length === 0 ? null : addSparseCounts(latencies),
     queueDepthMax: maxOf((b) => b.queueDepthMax),
     queueDepthLast: maxOf((b) => b.queueDepthLast),
     rssMbMax: maxOf((b) => b.rssMbMax),
@@ -325,14 +330,14 @@ function emptyPoint(snapshot: TimelineSnapshot, index: number): TimelinePoint {
   };
 }
 
-function pointOf(snapshot: TimelineSnapshot, bucket: TimelineBucketSnapshot): TimelinePoint {
+function pointOf(snapshot: TimelineSnapshot, bucket: TimelineBucketSnapshot, scratch: Histogram): TimelinePoint {
   const point = emptyPoint(snapshot, bucket.index);
   point.counts = { ...point.counts, ...bucket.counts };
   point.throughput = ((bucket.counts[snapshot.throughputKind] ?? 0) * nsPerS) / snapshot.intervalNs;
   point.queueDepth = bucket.queueDepthMax;
   point.rssMb = bucket.rssMbMax;
-  if (bucket.latencyHdr !== null) {
-    const histogram = decodeHistogram(bucket.latencyHdr);
+  if (bucket.latency !== null) {
+    const histogram = fillFromSparse(scratch, bucket.latency);
     point.latencyCount = histogram.totalCount;
     if (histogram.totalCount > 0) {
       point.p50Us = histogram.getValueAtPercentile(50) / nsPerUs;
@@ -349,11 +354,12 @@ export function exportTimeline(snapshot: TimelineSnapshot): TimelineExport {
   const first = snapshot.buckets[0];
   const last = snapshot.buckets[snapshot.buckets.length - 1];
   if (first !== undefined && last !== undefined) {
+    const scratch = createLatencyHistogram(timelineSignificantDigits);
     let next = 0;
     for (let index = first.index; index <= last.index; index++) {
       const bucket = snapshot.buckets[next];
       if (bucket !== undefined && bucket.index === index) {
-        points.push(pointOf(snapshot, bucket));
+        points.push(pointOf(snapshot, bucket, scratch));
         next += 1;
       } else {
         points.push(emptyPoint(snapshot, index));

@@ -65,14 +65,26 @@ export interface LatencyHistogramsRecord {
   operations: Record<string, EncodedOperationHistograms>;
 }
 
+/**
+ * A histogram as its nonzero bucket counts, in counts-array order: counts[i] values fell in bucket
+ * indexes[i]. Taking it is one pass over the counts and giving it back (hdr.ts fillFromSparse) one store
+ * per entry, with no compression either way; it is exact, and histograms of one layout merge by
+ * adding counts at equal indexes (hdr.ts addSparseCounts). The timeline keeps interval histograms so: the
+ * compressed encoding cost a zlib deflate per interval inside the simulation loop.
+ */
+export interface SparseCounts {
+  readonly indexes: readonly number[];
+  readonly counts: readonly number[];
+}
+
 /** Per-interval data of one timeline bucket, mergeable (the form workers send to the main thread). */
 export interface TimelineBucketSnapshot {
   /** Bucket index: floor(tNs / intervalNs). */
   index: number;
   /** Event counts by kind, one entry per kind of the timeline. */
   counts: Record<string, number>;
-  /** Latency histogram of this interval (HDR compressed base64, ns), or null when none was recorded. */
-  latencyHdr: string | null;
+  /** Latency histogram of this interval (ns, 2 significant digits) as its nonzero counts, or null when none was recorded. */
+  latency: SparseCounts | null;
   queueDepthMax: number | null;
   queueDepthLast: number | null;
   rssMbMax: number | null;

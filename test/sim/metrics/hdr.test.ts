@@ -5,14 +5,17 @@ import { describe, expect, it } from 'vitest';
 import type { Histogram } from 'hdr-histogram-js';
 import { InvariantError } from '../../../engine/errors.js';
 import {
+  addSparseCounts,
   clampLatencyNs,
   createLatencyHistogram,
   decodeHistogram,
   encodeHistogram,
+  fillFromSparse,
   latencyNsMax,
   mergeEncoded,
   mergeHistograms,
   percentileSpectrum,
+  sparseCountsOf,
   summarize,
 } from '../../../sim/metrics/hdr.js';
 
@@ -84,6 +87,48 @@ describe('mergeEncoded', () => {
   it('refuses to mix precisions, and an empty list is an empty histogram', () => {
     expect(() => mergeHistograms([histogramOf([5], 3), histogramOf([5], 2)])).toThrow(InvariantError);
     expect(decodeHistogram(mergeEncoded([])).totalCount).toBe(0);
+  });
+});
+
+describe('sparseCountsOf / fillFromSparse / addSparseCounts', () => {
+  it('round-trips to the histogram a decode gives: counts, percentiles, max, encoding', () => {
+    for (const digits of [2, 3] as const) {
+      const original = histogramOf(latencies(3, 20_000), digits);
+      const sparse = sparseCountsOf(original);
+      expect(sparse.counts.reduce((a, b) => a + b, 0)).toBe(20_000);
+      const filled = fillFromSparse(createLatencyHistogram(digits), sparse);
+      const decoded = decodeHistogram(encodeHistogram(original));
+      expect(filled.totalCount).toBe(20_000);
+      expect(filled.maxValue).toBe(decoded.maxValue);
+      expect(filled.minNonZeroValue).toBe(decoded.minNonZeroValue);
+      for (const p of checkedPercentiles) expect(filled.getValueAtPercentile(p)).toBe(original.getValueAtPercentile(p));
+      expect(encodeHistogram(filled)).toBe(encodeHistogram(original));
+    }
+  });
+
+  it('refills a used histogram to exactly the sparse counts (nothing of its old content stays)', () => {
+    const used = histogramOf(latencies(4, 1_000), 2);
+    const wanted = histogramOf([5_000, 5_000, 70_000], 2);
+    const filled = fillFromSparse(used, sparseCountsOf(wanted));
+    expect(filled.totalCount).toBe(3);
+    expect(encodeHistogram(filled)).toBe(encodeHistogram(wanted));
+    expect(sparseCountsOf(createLatencyHistogram(2))).toEqual({ indexes: [], counts: [] });
+  });
+
+  it('adds exactly: the sum equals recording everything in one histogram, in any order', () => {
+    const workers = [21, 22, 23].map((seed) => latencies(seed, 3_000));
+    const parts = workers.map((values) => sparseCountsOf(histogramOf(values, 2)));
+    const sum = addSparseCounts(parts);
+    expect(sum).toEqual(sparseCountsOf(histogramOf(workers.flat(), 2)));
+    expect(addSparseCounts([...parts].reverse())).toEqual(sum);
+  });
+
+  it('refuses entries out of order, out of range or not positive, naming the entry', () => {
+    const histogram = createLatencyHistogram(2);
+    expect(() => fillFromSparse(histogram, { indexes: [5, 3], counts: [1, 1] })).toThrow(/entry 1/);
+    expect(() => fillFromSparse(histogram, { indexes: [1e9], counts: [1] })).toThrow(/entry 0/);
+    expect(() => fillFromSparse(histogram, { indexes: [4], counts: [0] })).toThrow(/entry 0/);
+    expect(() => fillFromSparse(histogram, { indexes: [4, 5], counts: [1] })).toThrow(/differ in length/);
   });
 });
 

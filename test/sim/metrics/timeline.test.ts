@@ -10,7 +10,9 @@ import {
   Timeline,
   timelineBucketsMax,
   timelineLiveBucketsMax,
+  timelineSignificantDigits,
 } from '../../../sim/metrics/timeline.js';
+import { createLatencyHistogram } from '../../../sim/metrics/hdr.js';
 
 const us = 1000;
 const ms = 1_000_000;
@@ -121,6 +123,13 @@ describe('Timeline limits', () => {
     expect(point.latencyCount).toBe(101);
     expect(Math.abs(point.maxUs! - 5_000) / 5_000).toBeLessThanOrEqual(0.01);
     expect(timeline.export().points.slice(1)).toEqual(reference.export().points.slice(1));
+    // Frozen and thawed buckets give the percentiles of a histogram that held the values all along.
+    for (const [b, point] of timeline.export().points.entries()) {
+      if (b === 0) continue;
+      const direct = createLatencyHistogram(timelineSignificantDigits);
+      for (let i = 1; i <= 100; i++) direct.recordValue((b + i) * us);
+      expect([point.p50Us, point.p99Us, point.maxUs]).toEqual([50, 99, 100].map((p) => direct.getValueAtPercentile(p) / us));
+    }
   });
 });
 
