@@ -19,7 +19,7 @@
 import { Action, COMMAND_SLOTS, ExecKind, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
 import { TOP_SLOTS, TopSlot, topsLength } from '../../engine/engine.js';
 import { decodeBbo, decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
-import type { Bbo, ExecutionReport } from '../../engine/types.js';
+import type { ExecutionReport } from '../../engine/types.js';
 import type { Command } from '../../engine/types.js';
 import { OrderLedger } from '../checks/order-ledger.js';
 import { bookDepth, type BookDepth } from '../result/book-depth.js';
@@ -37,6 +37,8 @@ import { EventLogHash, wordsOf } from './event-log-hash.js';
 import { EventQueue, type QueuedEvent } from './event-queue.js';
 
 const NS_PER_US = 1_000;
+/** Slots of one symbol's best bid and offer (decodeBbo's layout: bid price, quantity, count, then ask). */
+const BBO_SLOTS_PER_SYMBOL = TopSlot.askCount - TopSlot.bidPrice + 1;
 const NS_PER_MS = 1_000_000;
 /** Commands the engine takes per quantum before the batch buffer grows. */
 const BATCH_COMMANDS_INITIAL = 1_024;
@@ -106,7 +108,8 @@ class DeterministicRunner {
   /** The PM's key in the event queues: the index after the last client. */
   private readonly pmKey: number;
   private readonly pmDelay: NetworkDelay | null;
-  private readonly bbos: Bbo[];
+  /** Per symbol, its best bid and offer as the last batch left it: BBO_SLOTS_PER_SYMBOL slots in decodeBbo's layout. */
+  private readonly bboSlots: Float64Array;
   private readonly timeline: Timeline;
   private readonly eventHash: EventLogHash;
   private readonly cost = new ProcessingCostMeter();
@@ -165,10 +168,10 @@ class DeterministicRunner {
       const mid = Math.round(instrument.referencePrice / instrument.tickSize);
       return { midTicks: mid, bidTicks: NO_QUOTE, askTicks: NO_QUOTE };
     });
-    this.bbos = scenario.instruments.map(() => ({ bid: null, ask: null }));
+    this.bboSlots = new Float64Array(scenario.instruments.length * BBO_SLOTS_PER_SYMBOL);
     this.tops = new Float64Array(topsLength(scenario.instruments.length));
     this.pmKey = this.clients.length;
-    this.pm = scenario.pm ? new PmParticipant(this.pmKey + 1, scenario.pm, scenario.instruments, streams, this.bbos) : null;
+    this.pm = scenario.pm ? new PmParticipant(this.pmKey + 1, scenario.pm, scenario.instruments, streams, (symbol) => decodeBbo(this.bboSlots, symbol * BBO_SLOTS_PER_SYMBOL)) : null;
     this.pmDelay = scenario.pm ? new NetworkDelay(streams.stream('pm/latency'), scenario.latency.oneWayUs) : null;
     this.latency = new LatencyRecorder<string>({ operations: this.pm ? [...LATENCY_OPERATIONS, ...PM_LATENCY_OPERATIONS] : [...LATENCY_OPERATIONS] });
     this.recordAck = this.latency.recorder('ack');
@@ -458,20 +461,27 @@ class DeterministicRunner {
     this.deliveries.push(delivery);
   }
 
-  /** The engine's tops of the symbols the last batch touched become the quotes clients see. */
+  /**
+   * The engine's tops of the symbols the last batch touched become the quotes clients see. Nothing is
+   * allocated: this runs after every batch, and the PM decodes a BBO only when it reads one.
+   */
   private refreshQuotes(): void {
     const tops = this.tops;
+    const slots = this.bboSlots;
     const count = tops[0]!;
     for (let index = 0; index < count; index++) {
       const at = 1 + index * TOP_SLOTS;
       const symbol = tops[at + TopSlot.symbol]!;
-      const { bid, ask } = (this.bbos[symbol] = decodeBbo(tops, at + TopSlot.bidPrice));
+      const base = symbol * BBO_SLOTS_PER_SYMBOL;
+      for (let slot = 0; slot < BBO_SLOTS_PER_SYMBOL; slot++) slots[base + slot] = tops[at + TopSlot.bidPrice + slot]!;
       const tick = this.scenario.instruments[symbol]!.tickSize;
       const quote = this.quotes[symbol]!;
-      quote.bidTicks = bid ? bid.price / tick : NO_QUOTE;
-      quote.askTicks = ask ? ask.price / tick : NO_QUOTE;
+      const hasBid = tops[at + TopSlot.bidCount]! > 0;
+      const hasAsk = tops[at + TopSlot.askCount]! > 0;
+      quote.bidTicks = hasBid ? tops[at + TopSlot.bidPrice]! / tick : NO_QUOTE;
+      quote.askTicks = hasAsk ? tops[at + TopSlot.askPrice]! / tick : NO_QUOTE;
       // The mid moves with the book; with one side empty it stays where it was.
-      if (bid && ask) quote.midTicks = (quote.bidTicks + quote.askTicks) / 2;
+      if (hasBid && hasAsk) quote.midTicks = (quote.bidTicks + quote.askTicks) / 2;
     }
   }
 

@@ -77,14 +77,15 @@ export class PmParticipant {
     private readonly spec: PmScenario,
     private readonly instruments: readonly InstrumentConfig[],
     streams: RandomStreams,
-    private readonly bbos: readonly Bbo[],
+    /** The best bid and offer the PM sees now (the harness decodes it only when asked). */
+    private readonly bbo: (symbol: number) => Bbo,
   ) {
     this.strategy = new TargetStrategy(spec.strategy, streams.stream('pm/strategy'), instruments);
     this.pm = new PositionManager(
       { ...spec.options, owner, instruments: [...instruments] },
       {
         gateway: { send: (command) => this.onSend(command) },
-        marketData: { bbo: (symbol) => this.bbos[symbol]! },
+        marketData: { bbo: (symbol) => this.bbo(symbol) },
         clock: { nowNs: () => this.nowNs },
       },
     );
@@ -122,7 +123,7 @@ export class PmParticipant {
     track.converged = track.position === target;
     track.lowest = Math.min(track.lowest, target);
     track.highest = Math.max(track.highest, target);
-    const bbo = this.bbos[symbol]!;
+    const bbo = this.bbo(symbol);
     track.arrivalMid = bbo.bid && bbo.ask ? (bbo.bid.price + bbo.ask.price) / 2 : this.instruments[symbol]!.referencePrice;
     track.waitingFirstOrder = !track.converged;
     this.pm.setTarget(symbol, target);

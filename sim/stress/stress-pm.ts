@@ -6,7 +6,7 @@
  * short settling time so the orders it has in flight are answered before the engine closes.
  */
 import { ThreadedEngine, BBO_SLOTS, BboSlot } from '../../engine/threaded-engine.js';
-import { decodeReport } from '../../engine/records.js';
+import { decodeBbo, decodeReport } from '../../engine/records.js';
 import type { Bbo } from '../../engine/types.js';
 import { LatencyRecorder } from '../metrics/latency-recorder.js';
 import { PmParticipant } from '../pm/pm-participant.js';
@@ -36,14 +36,10 @@ export class StressPm {
   ) {
     const pm = scenario.pm!;
     this.bbos = scenario.instruments.map(() => ({ bid: null, ask: null }));
-    this.participant = new PmParticipant(scenario.clients.count + 1, pm, scenario.instruments, streams, this.bbos);
+    this.participant = new PmParticipant(scenario.clients.count + 1, pm, scenario.instruments, streams, (symbol) => this.bbos[symbol]!);
     engine.onMarketData(({ records, count }) => {
       for (let at = 0; at < count * BBO_SLOTS; at += BBO_SLOTS) {
-        const level = (price: number, quantity: number, orders: number) => (orders > 0 ? { price, quantity, count: orders } : null);
-        this.bbos[records[at + BboSlot.symbol]!] = {
-          bid: level(records[at + BboSlot.bidPrice]!, records[at + BboSlot.bidQuantity]!, records[at + BboSlot.bidCount]!),
-          ask: level(records[at + BboSlot.askPrice]!, records[at + BboSlot.askQuantity]!, records[at + BboSlot.askCount]!),
-        };
+        this.bbos[records[at + BboSlot.symbol]!] = decodeBbo(records, at + BboSlot.bidPrice);
       }
     });
     engine.onReports([this.participant.owner], ({ records, count }) => {
