@@ -178,6 +178,15 @@ export class TraderAgent {
     }
   }
 
+  /**
+   * Whether onReport(kind, clientOrderId) can change this client's state: an ACCEPTED of an order
+   * that may rest, and every final report. The harness queues only those for delivery.
+   */
+  learnsFrom(kind: number, clientOrderId: number): boolean {
+    if (kind === ExecKind.ACCEPTED) return (this.flags[clientOrderId]! & OrderFlag.RESTING_TYPE) !== 0;
+    return kind === ExecKind.FILLED || kind === ExecKind.CANCELLED || kind === ExecKind.EXPIRED || kind === ExecKind.REJECTED;
+  }
+
   private ensureCapacity(clientOrderId: number): void {
     if (clientOrderId < this.plannedNs.length) return;
     const grow = <T extends Float64Array | Uint8Array | Uint16Array>(array: T, make: (n: number) => T): T => {

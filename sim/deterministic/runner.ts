@@ -3,7 +3,9 @@
  *
  * Time advances in quanta of `latency.quantumUs`. In each quantum [T, T + Q):
  * 1. reports whose (modelled) delivery time is <= T reach their clients, in (time, client, seq)
- *    order; latencies are recorded from each order's planned send time;
+ *    order; latencies, from each order's planned send time to the report's delivery time, are
+ *    recorded when the report leaves the engine (its delivery time is known then), and only the
+ *    reports that can change what a client knows are queued for delivery;
  * 2. every client whose next action falls in the quantum acts, on the quotes published at T; its
  *    command reaches the engine after a one-way delay drawn from the client's latency stream;
  * 3. the engine runs, in one batch, every command that reached it before T + Q, in (arrival time,
@@ -241,10 +243,8 @@ class DeterministicRunner {
         continue;
       }
       const client = this.clients[next.key]!;
-      const coid = next.clientOrderId;
       // The client takes note at the quantum boundary (its decision points), not in the past.
-      client.onReport(untilNs, next.kind, coid);
-      this.recordLatency(client, next);
+      client.onReport(untilNs, next.kind, next.clientOrderId);
       this.deliveryPool.push(next);
       // A report can move the client's next action (a cancel falls due sooner or later).
       if (client.nextEventNs !== this.queuedTimeNs[client.clientIndex]) this.schedule(client);
@@ -286,22 +286,22 @@ class DeterministicRunner {
     this.pushAction(timeNs, this.pmKey, seq);
   }
 
-  private recordLatency(client: TraderAgent, delivery: Delivery): void {
-    const coid = delivery.clientOrderId;
-    const now = delivery.timeNs;
-    if (delivery.kind === ExecKind.ACCEPTED || delivery.kind === ExecKind.REJECTED) {
+  /** Records the latency a report to a client closes, if any, at its delivery time `now`. */
+  private recordLatency(client: TraderAgent, kind: number, reason: number, coid: number, now: number): void {
+    if (kind === ExecKind.ACCEPTED || kind === ExecKind.REJECTED) {
       const planned = client.plannedNs[coid]!;
       this.recordAck(planned, planned, now);
       this.countAck(now);
       this.timeline.recordLatency(now, now - planned);
-    } else if (delivery.kind === ExecKind.FILLED || delivery.kind === ExecKind.PARTIALLY_FILLED) {
+    } else if (kind === ExecKind.FILLED || kind === ExecKind.PARTIALLY_FILLED) {
+      // A session is FIFO, so the first fill routed to the client is the first it receives.
       if ((client.flags[coid]! & OrderFlag.FILL_SEEN) === 0) {
         client.flags[coid] = client.flags[coid]! | OrderFlag.FILL_SEEN;
         const planned = client.plannedNs[coid]!;
         this.recordFill(planned, planned, now);
       }
       this.countFill(now);
-    } else if (delivery.kind === ExecKind.CANCELLED && delivery.reason === Reason.CANCEL_REQUESTED) {
+    } else if (kind === ExecKind.CANCELLED && reason === Reason.CANCEL_REQUESTED) {
       const planned = client.cancelPlannedNs[coid]!;
       this.recordCancel(planned, planned, now);
       this.countCancel(now);
@@ -450,13 +450,22 @@ class DeterministicRunner {
     // Each participant has one session: its reports arrive in the order the engine sent them.
     const timeNs = Math.max(engineDoneNs + delay, this.lastDeliveryNs[clientIndex]!);
     this.lastDeliveryNs[clientIndex] = timeNs;
+    const seq = this.seq++;
+    const reason = records[base + ReportSlot.reason]!;
+    const clientOrderId = records[base + ReportSlot.clientOrderId]!;
+    if (!toPm) {
+      this.recordLatency(client!, kind, reason, clientOrderId, timeNs);
+      // Most reports (partial fills, an IOC's ACCEPTED) change nothing the client knows: only the
+      // latency above needed them.
+      if (!client!.learnsFrom(kind, clientOrderId)) return;
+    }
     const delivery = this.deliveryPool.pop() ?? { timeNs: 0, key: 0, seq: 0, kind: 0, reason: 0, clientOrderId: 0, report: null };
     delivery.timeNs = timeNs;
     delivery.key = clientIndex;
-    delivery.seq = this.seq++;
+    delivery.seq = seq;
     delivery.kind = kind;
-    delivery.reason = records[base + ReportSlot.reason]!;
-    delivery.clientOrderId = records[base + ReportSlot.clientOrderId]!;
+    delivery.reason = reason;
+    delivery.clientOrderId = clientOrderId;
     delivery.report = toPm ? decodeReport(records, report) : null;
     this.deliveries.push(delivery);
   }
