@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Engine, topsLength } from '../../engine/engine.js';
 import { loadAddon } from '../../engine/native.js';
 import { ReferenceBatchEngine } from '../../sim/deterministic/batch-engine.js';
-import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, OrderType, Reason, Side } from '../../engine/protocol.js';
+import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, OrderType, REPORT_SLOTS, Reason, ReportSlot, Side } from '../../engine/protocol.js';
 import { decodeReports, encodeCommand } from '../../engine/records.js';
 import type { Command, NewOrder } from '../../engine/types.js';
 import { testEngineOptions } from '../support/command-arbitrary.js';
@@ -164,5 +164,21 @@ describe('the addon itself', () => {
     expect(() => (native.bbo as (symbol: number) => void)(0)).toThrow(/out: must be a Float64Array/);
     expect(() => native.depth(0, -1)).toThrow(/levels: /);
     expect(() => native.snapshot(Number.NaN)).toThrow(/symbol: .*NaN/);
+  });
+
+  it('binds execute to its own engine: called detached or on another engine, it runs on its own', () => {
+    const first = new NativeEngine(testEngineOptions('off', 10));
+    const second = new NativeEngine(testEngineOptions('off', 10));
+    const commands = new Float64Array(COMMAND_SLOTS);
+    encodeCommand({ action: Action.NEW, symbol: 0, owner: 1, clientOrderId: 1, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price: 100, quantity: 10 }, commands, 0);
+    const out = new Float64Array(4 * REPORT_SLOTS);
+    const { execute } = first;
+    expect(execute(commands, 1, out)).toBe(1);
+    expect(out[ReportSlot.kind]).toBe(ExecKind.ACCEPTED);
+    expect(execute.call(second, commands, 1, out)).toBe(1);
+    expect(out[ReportSlot.kind]).toBe(ExecKind.REJECTED);
+    expect(out[ReportSlot.reason]).toBe(Reason.DUPLICATE_CLIENT_ORDER_ID);
+    expect(second.stats().restingOrders).toBe(0);
+    expect(Object.keys(first)).not.toContain('execute');
   });
 });
