@@ -31,8 +31,6 @@ import type {
   RestingOrder,
 } from './types.js';
 
-/** Reports held by the output buffer before it grows. */
-const REPORT_BUFFER_RECORDS_INITIAL = 4096;
 const SNAPSHOT_FIELDS = 7;
 /** The addon's bbo() answer: price, quantity, count of the best bid, then of the best ask (decodeBbo). */
 const BBO_ANSWER_SLOTS = 6;
@@ -63,9 +61,14 @@ export class Engine implements OrderBookEngine {
   private readonly symbols: Map<string, number>;
   private readonly single = new Float64Array(COMMAND_SLOTS);
   private readonly bboAnswer = new Float64Array(BBO_ANSWER_SLOTS);
-  private out = new Float64Array(REPORT_BUFFER_RECORDS_INITIAL * REPORT_SLOTS);
+  /** The addon's report records (its area), where every batch's reports land first. */
+  private readonly out: Float64Array;
   /** reportViews[n]: the first n records of `out` (see reportView). */
-  private reportViews = viewsOf(this.out);
+  private readonly reportViews: Float64Array[];
+  /** The addon's tops, copied to the caller's array by executeBatchWithTops. */
+  private readonly ownTops: Float64Array;
+  /** A batch with more reports than `out` holds gets them all here (grown as needed). */
+  private overflow = new Float64Array(0);
 
   constructor(options: EngineOptions) {
     const resolved = validateEngineOptions(options);
@@ -76,6 +79,11 @@ export class Engine implements OrderBookEngine {
     this.native = new addon.NativeEngine(resolved);
     this.batchCommandsMax = addon.layout.batchCommandsMax;
     this.instrumentCount = resolved.instruments.length;
+    if (addon.layout.topSlots !== TOP_SLOTS) throw new InvariantError('the native addon was built from another top record layout: run `npm run build:addon`');
+    const reportSlots = addon.layout.areaReportRecords * REPORT_SLOTS;
+    this.out = new Float64Array(this.native.area, 0, reportSlots);
+    this.ownTops = new Float64Array(this.native.area, reportSlots * Float64Array.BYTES_PER_ELEMENT, topsLength(this.instrumentCount));
+    this.reportViews = Array.from({ length: REPORT_VIEWS_CACHED }, (_, count) => this.out.subarray(0, count * REPORT_SLOTS));
     this.symbols = new Map(resolved.instruments.map((instrument, index) => [instrument.symbol, index]));
   }
 
@@ -86,8 +94,7 @@ export class Engine implements OrderBookEngine {
 
   /** Runs `count` command records; returns the reports in a view valid until the next call. */
   executeBatch(commands: Float64Array, count: number): ReportBatch {
-    const total = this.native.execute(commands, count, this.out);
-    this.drainOverflow(total);
+    const total = this.native.run(commands, count, false);
     return { records: this.reportView(total), count: total };
   }
 
@@ -99,26 +106,40 @@ export class Engine implements OrderBookEngine {
    * separate bbo() per symbol would double the crossings.
    */
   executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch {
-    const total = this.native.execute(commands, count, this.out, tops);
-    this.drainOverflow(total);
+    if (!(tops instanceof Float64Array)) throw new TypeError('tops: must be a Float64Array');
+    const needed = this.ownTops.length;
+    if (tops.length < needed) {
+      throw new RangeError(`tops: must hold at least 1 + ${TOP_SLOTS} x instruments = ${needed} elements, got ${tops.length}`);
+    }
+    const total = this.native.run(commands, count, true);
+    const own = this.ownTops;
+    const slots = 1 + own[0]! * TOP_SLOTS;
+    for (let slot = 0; slot < slots; slot++) tops[slot] = own[slot]!;
     return { records: this.reportView(total), count: total };
   }
 
   /**
-   * The first `count` records of the output buffer. Views of fewer than REPORT_VIEWS_CACHED records
-   * are made once per buffer and kept: a caller running one command per batch (the deterministic
-   * harness) would otherwise pay a subarray() per call, which V8 makes slowly.
+   * The first `count` records of the batch just run. Views of fewer than REPORT_VIEWS_CACHED records
+   * are made once and kept: a caller running one command per batch (the deterministic harness)
+   * would otherwise pay a subarray() per call, which V8 makes slowly. A batch with more reports than
+   * the addon's area holds is gathered in `overflow`.
    */
   private reportView(count: number): Float64Array {
-    return count < REPORT_VIEWS_CACHED ? this.reportViews[count]! : this.out.subarray(0, count * REPORT_SLOTS);
+    if (count < REPORT_VIEWS_CACHED) return this.reportViews[count]!;
+    const capacity = this.out.length / REPORT_SLOTS;
+    if (count <= capacity) return this.out.subarray(0, count * REPORT_SLOTS);
+    if (this.overflow.length < count * REPORT_SLOTS) this.overflow = new Float64Array(Math.max(count, 2 * this.overflow.length / REPORT_SLOTS) * REPORT_SLOTS);
+    this.overflow.set(this.out);
+    const pending = this.native.drain(this.overflow, capacity);
+    if (pending !== 0) throw new InvariantError(`drain left ${pending} reports behind`);
+    return this.overflow.subarray(0, count * REPORT_SLOTS);
   }
 
   execute(command: Command): ExecutionReport[] {
     checkFieldTypes(command);
     encodeCommand(command, this.single, 0);
-    const total = this.native.execute(this.single, 1, this.out);
-    this.drainOverflow(total);
-    return decodeReports(this.out, total);
+    const total = this.native.run(this.single, 1, false);
+    return decodeReports(this.reportView(total), total);
   }
 
   submit(order: NewOrder): ExecutionReport[] {
@@ -177,22 +198,6 @@ export class Engine implements OrderBookEngine {
     const problem = this.native.validate();
     if (problem !== '') throw new InvariantError(problem);
   }
-
-  /** When a call produced more reports than the buffer holds, grow it and fetch the rest. */
-  private drainOverflow(total: number): void {
-    const capacity = this.out.length / REPORT_SLOTS;
-    if (total <= capacity) return;
-    const grown = new Float64Array(Math.max(total, capacity * 2) * REPORT_SLOTS);
-    grown.set(this.out);
-    this.out = grown;
-    this.reportViews = viewsOf(grown);
-    const pending = this.native.drain(this.out, capacity);
-    if (pending !== 0) throw new InvariantError(`drain left ${pending} reports behind`);
-  }
-}
-
-function viewsOf(out: Float64Array): Float64Array[] {
-  return Array.from({ length: REPORT_VIEWS_CACHED }, (_, count) => out.subarray(0, count * REPORT_SLOTS));
 }
 
 const COMMAND_FIELDS = Object.keys(CommandSlot) as (keyof typeof CommandSlot)[];

@@ -9,8 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { LobsimError } from './errors.js';
 
 export interface NativeEngineHandle {
-  /** With `tops`, also writes tops[0] = n and n TopSlot records (see Engine.executeBatchWithTops). */
-  execute(commands: Float64Array, count: number, out: Float64Array, tops?: Float64Array): number;
+  /**
+   * The engine's own output memory: layout.areaReportRecords report records, then the tops
+   * (1 + layout.topSlots x instruments slots). run() writes there.
+   */
+  readonly area: ArrayBuffer;
+  /**
+   * Runs `count` command records; returns how many reports they made. The first
+   * layout.areaReportRecords go to the area, the rest wait for drain(). With `withTops`, also
+   * writes the area's tops: tops[0] = n, then n TopSlot records (see Engine.executeBatchWithTops).
+   */
+  run(commands: Float64Array, count: number, withTops: boolean): number;
   drain(out: Float64Array, offset: number): number;
   /** Writes [bidPrice, bidQty, bidCount, askPrice, askQty, askCount] to out[0..6). */
   bbo(symbol: number, out: Float64Array): void;
@@ -32,7 +41,7 @@ export interface NativeStats {
 
 export interface NativeAddon {
   NativeEngine: new (options: unknown) => NativeEngineHandle;
-  layout: { commandSlots: number; reportSlots: number; batchCommandsMax: number };
+  layout: { commandSlots: number; reportSlots: number; batchCommandsMax: number; areaReportRecords: number; topSlots: number };
 }
 
 const packageRoot = (): string => {

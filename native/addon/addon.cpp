@@ -25,6 +25,8 @@ using lob::Report;
 
 // One crossing carries at most this many commands; larger batches are a RangeError, not a stall.
 constexpr std::size_t kBatchCommandsMax = 1u << 20;
+// Report records the engine's own area holds; a batch that makes more leaves the rest for drain().
+constexpr std::size_t kAreaReportRecords = 4096;
 constexpr double kOwnerMax = kUint32MaxDouble;
 
 // Reads slot `slot` of command record `index`. The field name is built only on failure: this runs
@@ -129,47 +131,56 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     if (!problem.empty()) throw_range(env, problem);
     engine_ = std::make_unique<lob::MatchingEngine>(config, std::move(instruments));
     touched_flags_.assign(engine_->instrument_count(), 0);
-    bind_execute(env, info.This().As<Napi::Object>());
+    Napi::Object self = info.This().As<Napi::Object>();
+    allocate_area(env, self);
+    bind_run(env, self);
   }
 
  private:
-  // The harness calls execute() once per batch of about one command, so its fixed cost counts. An
-  // instance method finds its C++ object with napi_unwrap, a private-property lookup measured at a
-  // tenth of a small call; execute is instead an own property of each instance, a function that
-  // carries this object as its data. The function holds its instance (a property), so it cannot
-  // outlive the object it points to; the cycle is collected as a whole.
-  void bind_execute(Napi::Env env, Napi::Object self) {
-    Napi::Function execute = Napi::Function::New(
-        env, [](const Napi::CallbackInfo& info) { return static_cast<EngineWrap*>(info.Data())->Execute(info); },
-        "execute", this);
-    execute.Set(Napi::Symbol::New(env, "lobsim.engine"), self);
-    self.DefineProperty(Napi::PropertyDescriptor::Value("execute", execute, napi_default));
+  // The engine's own memory for what a batch sends back: kAreaReportRecords report records, then
+  // the tops (1 + kTopSlots x instruments slots), in one ArrayBuffer that JS reads through views
+  // (the own property `area`). run() writes there, so of its arguments only the commands are a
+  // typed array to inspect: napi_get_typedarray_info walks V8's chain of type checks, and three of
+  // them were a third of a one-command call. The buffer is V8's (napi_create_arraybuffer: never
+  // resizable) and held by a strong reference; if JS detaches it (a transfer), run() refuses.
+  void allocate_area(Napi::Env env, Napi::Object self) {
+    const std::size_t report_slots = kAreaReportRecords * lob::report_slot::count;
+    const std::size_t tops_slots = 1 + kTopSlots * engine_->instrument_count();
+    Napi::ArrayBuffer area = Napi::ArrayBuffer::New(env, (report_slots + tops_slots) * sizeof(double));
+    area_ = Napi::Persistent(area);
+    area_reports_ = Float64Span{static_cast<double*>(area.Data()), report_slots};
+    area_tops_ = Float64Span{static_cast<double*>(area.Data()) + report_slots, tops_slots};
+    self.DefineProperty(Napi::PropertyDescriptor::Value("area", area, napi_enumerable));
   }
 
-  // execute(commands: Float64Array, count: number, out: Float64Array, tops?: Float64Array): number
-  // Runs `count` command records and returns how many reports they produced. The first ones that
-  // fit are written to `out`; the rest wait for drain().
+  // The harness calls run() once per batch of about one command, so its fixed cost counts. An
+  // instance method finds its C++ object with napi_unwrap, a private-property lookup measured at a
+  // tenth of a small call; run is instead an own property of each instance, a function that carries
+  // this object as its data. The function holds its instance (a property), so it cannot outlive
+  // the object it points to; the cycle is collected as a whole.
+  void bind_run(Napi::Env env, Napi::Object self) {
+    Napi::Function run = Napi::Function::New(
+        env, [](const Napi::CallbackInfo& info) { return static_cast<EngineWrap*>(info.Data())->Run(info); }, "run", this);
+    run.Set(Napi::Symbol::New(env, "lobsim.engine"), self);
+    self.DefineProperty(Napi::PropertyDescriptor::Value("run", run, napi_default));
+  }
+
+  // run(commands: Float64Array, count: number, withTops: boolean): number
+  // Runs `count` command records and returns how many reports they produced. The first
+  // kAreaReportRecords are written to the area; the rest wait for drain().
   //
-  // With `tops`, also writes the best bid and offer of every symbol the batch's reports name:
-  // tops[0] = n, then n records of kTopSlots [symbol, bbo(symbol)...] in the order the symbols
-  // first appear. A harness that refreshes its quotes after each small batch thus crosses into
-  // the addon once per batch instead of once more per symbol.
-  Napi::Value Execute(const Napi::CallbackInfo& info) {
+  // With `withTops`, also writes to the area's tops the best bid and offer of every symbol the
+  // batch's reports name: tops[0] = n, then n records of kTopSlots [symbol, bbo(symbol)...] in the
+  // order the symbols first appear. A harness that refreshes its quotes after each small batch
+  // thus crosses into the addon once per batch instead of once more per symbol.
+  Napi::Value Run(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    Float64Span tops{nullptr, 0};
-    if (info.Length() > 3 && !info[3].IsUndefined()) {
-      tops = float64_span_arg(info, 3, "tops");
-      const std::size_t needed = 1 + kTopSlots * engine_->instrument_count();
-      if (tops.length < needed) {
-        throw_range(env, "tops: must hold at least 1 + " + std::to_string(kTopSlots) + " x instruments = " + std::to_string(needed) +
-                             " elements, got " + std::to_string(tops.length));
-      }
-    }
     const Float64Span commands = float64_span_arg(info, 0, "commands");
     const std::size_t records = commands.length / lob::command_slot::count;
     const std::size_t count = static_cast<std::size_t>(
         integer_arg(info, 1, "count", 0, static_cast<double>(std::min(records, kBatchCommandsMax))));
-    const Float64Span out = float64_span_arg(info, 2, "out");
+    const bool with_tops = boolean_arg(info, 2, "withTops");
+    if (area_.Value().IsDetached()) throw_type(env, "area: the engine's buffer was detached (transferred); create a new engine");
 
     batch_.clear();
     const double* data = commands.data;
@@ -177,9 +188,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
     // Each command's reports are encoded straight after it runs, while they are still in L1: a
     // whole batch of reports (4096 commands make ~1.3 MB of them) would spill the cache before the
-    // copy. Reports beyond `out`'s capacity wait in reports_ for drain().
-    const std::size_t capacity = out.length / lob::report_slot::count;
-    double* const records_out = out.data;
+    // copy. Reports beyond the area's capacity wait in reports_ for drain().
+    double* const records_out = area_reports_.data;
     reports_.clear();
     pending_ = 0;
     std::size_t total = 0;
@@ -187,16 +197,16 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       command_reports_.clear();
       engine_->execute(command, command_reports_);
       for (const Report& report : command_reports_) {
-        if (total < capacity) {
+        if (total < kAreaReportRecords) {
           encode_report(report, records_out + total * lob::report_slot::count);
         } else {
           reports_.push_back(report);
         }
         total++;
-        if (tops.data != nullptr) touch(report.symbol);
+        if (with_tops) touch(report.symbol);
       }
     }
-    if (tops.data != nullptr) write_tops(tops.data);
+    if (with_tops) write_tops(area_tops_.data);
     return Napi::Number::New(env, static_cast<double>(total));
   }
 
@@ -230,7 +240,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   }
 
   // drain(out: Float64Array, offset: number): number — copies reports that did not fit (the last
-  // execute's reports past its `out` capacity), starting at record `offset` of `out`; returns how
+  // run's reports past the area's capacity), starting at record `offset` of `out`; returns how
   // many reports are still pending after this copy.
   Napi::Value Drain(const Napi::CallbackInfo& info) {
     const Float64Span out = float64_span_arg(info, 0, "out");
@@ -331,6 +341,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value Validate(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), engine_->validate()); }
 
   std::unique_ptr<lob::MatchingEngine> engine_;
+  Napi::Reference<Napi::ArrayBuffer> area_;
+  Float64Span area_reports_{nullptr, 0};
+  Float64Span area_tops_{nullptr, 0};
   std::vector<Command> batch_;
   std::vector<Report> command_reports_;  // One command's reports, reused across calls.
   std::vector<lob::SymbolIndex> touched_;      // Symbols of the batch's reports, first-seen order.
@@ -345,6 +358,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   layout.Set("commandSlots", lob::command_slot::count);
   layout.Set("reportSlots", lob::report_slot::count);
   layout.Set("batchCommandsMax", static_cast<double>(kBatchCommandsMax));
+  layout.Set("areaReportRecords", static_cast<double>(kAreaReportRecords));
+  layout.Set("topSlots", static_cast<double>(kTopSlots));
   exports.Set("layout", layout);
   register_threaded_engine(env, exports);
   return exports;

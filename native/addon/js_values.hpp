@@ -55,6 +55,15 @@ inline std::int64_t integer_arg(const Napi::CallbackInfo& info, std::size_t inde
   return checked_integer(info.Env(), value, field, min, max);
 }
 
+// A boolean argument (strictly: no truthiness).
+inline bool boolean_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field) {
+  bool value = false;
+  if (info.Length() <= index || napi_get_value_bool(info.Env(), info[index], &value) != napi_ok) {
+    throw_type(info.Env(), std::string(field) + ": must be a boolean");
+  }
+  return value;
+}
+
 // The memory of a Float64Array argument, valid during the call.
 struct Float64Span {
   double* data;

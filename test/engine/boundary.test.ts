@@ -166,19 +166,35 @@ describe('the addon itself', () => {
     expect(() => native.snapshot(Number.NaN)).toThrow(/symbol: .*NaN/);
   });
 
-  it('binds execute to its own engine: called detached or on another engine, it runs on its own', () => {
+  it('binds run to its own engine and area: called detached or on another engine, it runs on its own', () => {
     const first = new NativeEngine(testEngineOptions('off', 10));
     const second = new NativeEngine(testEngineOptions('off', 10));
     const commands = new Float64Array(COMMAND_SLOTS);
     encodeCommand({ action: Action.NEW, symbol: 0, owner: 1, clientOrderId: 1, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price: 100, quantity: 10 }, commands, 0);
-    const out = new Float64Array(4 * REPORT_SLOTS);
-    const { execute } = first;
-    expect(execute(commands, 1, out)).toBe(1);
-    expect(out[ReportSlot.kind]).toBe(ExecKind.ACCEPTED);
-    expect(execute.call(second, commands, 1, out)).toBe(1);
-    expect(out[ReportSlot.kind]).toBe(ExecKind.REJECTED);
-    expect(out[ReportSlot.reason]).toBe(Reason.DUPLICATE_CLIENT_ORDER_ID);
+    const { run } = first;
+    const firstReports = new Float64Array(first.area, 0, REPORT_SLOTS);
+    const secondReports = new Float64Array(second.area, 0, REPORT_SLOTS);
+    expect(run(commands, 1, false)).toBe(1);
+    expect(firstReports[ReportSlot.kind]).toBe(ExecKind.ACCEPTED);
+    expect(run.call(second, commands, 1, false)).toBe(1);
+    expect(firstReports[ReportSlot.kind]).toBe(ExecKind.REJECTED);
+    expect(firstReports[ReportSlot.reason]).toBe(Reason.DUPLICATE_CLIENT_ORDER_ID);
+    expect(secondReports[ReportSlot.kind]).toBe(0);
     expect(second.stats().restingOrders).toBe(0);
-    expect(Object.keys(first)).not.toContain('execute');
+  });
+
+  it('run checks its arguments, and refuses once its area was transferred away', () => {
+    const native = new NativeEngine(testEngineOptions('off', 10));
+    const commands = new Float64Array(COMMAND_SLOTS);
+    encodeCommand({ action: Action.NEW, symbol: 0, owner: 1, clientOrderId: 1, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price: 100, quantity: 10 }, commands, 0);
+    const run = native.run as (...args: unknown[]) => number;
+    expect(() => run(commands, 1)).toThrow(/withTops: must be a boolean/);
+    expect(() => run(commands, 1, 1)).toThrow(/withTops: must be a boolean/);
+    expect(() => run(new Float32Array(COMMAND_SLOTS), 1, false)).toThrow(/commands: must be a Float64Array/);
+    expect(() => run(commands, 2, false)).toThrow(/count: must be an integer in \[0, 1\], got 2/);
+    structuredClone(native.area, { transfer: [native.area] });
+    expect(native.area.byteLength).toBe(0);
+    expect(() => run(commands, 1, false)).toThrow(/area: the engine's buffer was detached/);
+    expect(native.stats().restingOrders).toBe(0);
   });
 });
