@@ -133,7 +133,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     touched_flags_.assign(engine_->instrument_count(), 0);
     Napi::Object self = info.This().As<Napi::Object>();
     allocate_area(env, self);
-    bind_run(env, self);
+    // The harness calls run() once per batch of about one command, so its fixed cost counts.
+    bind_own_method<EngineWrap, &EngineWrap::Run>(env, self, "run", this);
   }
 
  private:
@@ -151,18 +152,6 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     area_reports_ = Float64Span{static_cast<double*>(area.Data()), report_slots};
     area_tops_ = Float64Span{static_cast<double*>(area.Data()) + report_slots, tops_slots};
     self.DefineProperty(Napi::PropertyDescriptor::Value("area", area, napi_enumerable));
-  }
-
-  // The harness calls run() once per batch of about one command, so its fixed cost counts. An
-  // instance method finds its C++ object with napi_unwrap, a private-property lookup measured at a
-  // tenth of a small call; run is instead an own property of each instance, a function that carries
-  // this object as its data. The function holds its instance (a property), so it cannot outlive
-  // the object it points to; the cycle is collected as a whole.
-  void bind_run(Napi::Env env, Napi::Object self) {
-    Napi::Function run = Napi::Function::New(
-        env, [](const Napi::CallbackInfo& info) { return static_cast<EngineWrap*>(info.Data())->Run(info); }, "run", this);
-    run.Set(Napi::Symbol::New(env, "lobsim.engine"), self);
-    self.DefineProperty(Napi::PropertyDescriptor::Value("run", run, napi_default));
   }
 
   // run(commands: Float64Array, count: number, withTops: boolean): number

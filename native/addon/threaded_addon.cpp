@@ -199,7 +199,6 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
                        {
                            InstanceAccessor<&ThreadedEngineWrap::Id>("id"),
                            InstanceAccessor<&ThreadedEngineWrap::Shards>("shards"),
-                           InstanceMethod<&ThreadedEngineWrap::Enqueue>("enqueue"),
                            InstanceMethod<&ThreadedEngineWrap::Subscribe>("subscribe"),
                            InstanceMethod<&ThreadedEngineWrap::Unsubscribe>("unsubscribe"),
                            InstanceMethod<&ThreadedEngineWrap::AttachRing>("attachRing"),
@@ -236,6 +235,8 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
     port_ = std::make_shared<ControlPort>(control_);
     napi_add_env_cleanup_hook(env, &ThreadedEngineWrap::OnEnvironmentExit, this);
     hook_registered_ = true;
+    // Per-call submits cross here once per order.
+    bind_own_method<ThreadedEngineWrap, &ThreadedEngineWrap::Enqueue>(env, info.This().As<Napi::Object>(), "enqueue", this);
   }
 
   ~ThreadedEngineWrap() override {
