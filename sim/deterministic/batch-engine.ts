@@ -10,6 +10,9 @@ import { decodeCommand, encodeBbo, encodeReport } from '../../engine/records.js'
 import { ReferenceBook } from '../../engine/reference-book.js';
 import type { Bbo, EngineOptions, RestingOrder } from '../../engine/types.js';
 
+/** Batches of fewer reports than this get a view of the output buffer made once (see view()). */
+const VIEWS_CACHED = 64;
+
 export interface BatchEngine {
   executeBatch(commands: Float64Array, count: number): ReportBatch;
   /** executeBatch, and the tops of the symbols its reports name (Engine.executeBatchWithTops). */
@@ -27,6 +30,8 @@ export class ReferenceBatchEngine implements BatchEngine {
   /** touched[symbol] === 1 while executeBatchWithTops has written its top. */
   private readonly touched: Uint8Array;
   private out = new Float64Array(1_024 * REPORT_SLOTS);
+  /** views[n]: the first n records of `out`, made once per buffer, as the native Engine keeps them. */
+  private views: Float64Array[] = [];
 
   constructor(options: EngineOptions) {
     this.book = new ReferenceBook(options);
@@ -42,7 +47,12 @@ export class ReferenceBatchEngine implements BatchEngine {
         encodeReport(report, this.out, written++);
       }
     }
-    return { records: this.out.subarray(0, written * REPORT_SLOTS), count: written };
+    return { records: this.view(written), count: written };
+  }
+
+  private view(count: number): Float64Array {
+    if (count >= VIEWS_CACHED) return this.out.subarray(0, count * REPORT_SLOTS);
+    return (this.views[count] ??= this.out.subarray(0, count * REPORT_SLOTS));
   }
 
   executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch {
@@ -82,6 +92,7 @@ export class ReferenceBatchEngine implements BatchEngine {
     const grown = new Float64Array(this.out.length * 2);
     grown.set(this.out);
     this.out = grown;
+    this.views = [];
   }
 }
 
