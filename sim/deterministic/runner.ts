@@ -367,35 +367,39 @@ class DeterministicRunner {
 
   /** The engine runs every command that reached it before `untilNs`, as one batch. */
   private match(untilNs: number): void {
+    // Entries past `count` are stale; the array is not truncated (setting an array's length is a
+    // runtime call, and this runs once per quantum).
     const arrivals = this.batchArrivals;
-    arrivals.length = 0;
+    let count = 0;
     for (let next = this.inFlight.peek(); next !== undefined && next.timeNs < untilNs; next = this.inFlight.peek()) {
       this.inFlight.pop();
-      if ((arrivals.length + 1) * COMMAND_SLOTS > this.batch.length) this.growBatch();
-      encodeCommand(next.command, this.batch, arrivals.length);
-      arrivals.push(next);
+      if ((count + 1) * COMMAND_SLOTS > this.batch.length) this.growBatch();
+      encodeCommand(next.command, this.batch, count);
+      if (count < arrivals.length) arrivals[count] = next;
+      else arrivals.push(next);
+      count++;
     }
-    if (arrivals.length === 0) return;
-    const result = this.engine.executeBatchWithTops(this.batch, arrivals.length, this.tops);
-    this.route(arrivals, result.records, result.count);
+    if (count === 0) return;
+    const result = this.engine.executeBatchWithTops(this.batch, count, this.tops);
+    this.route(arrivals, count, result.records, result.count);
     this.refreshQuotes();
-    for (let index = 0; index < arrivals.length; index++) {
+    for (let index = 0; index < count; index++) {
       const arrival = arrivals[index]!;
       arrival.command = arrival.own;
       this.inFlightPool.push(arrival);
     }
-    this.counts.commands += arrivals.length;
+    this.counts.commands += count;
     this.counts.reports += result.count;
-    this.commandsSinceValidate += arrivals.length;
+    this.commandsSinceValidate += count;
     if (this.commandsSinceValidate >= this.scenario.checks.invariantsEveryCommands) this.checkInvariants();
   }
 
   /**
-   * Walks the batch's reports alongside its commands (a NEW's reports start with ACCEPTED or
+   * Walks the batch's reports alongside its first `commands` arrivals (a NEW's reports start with ACCEPTED or
    * REJECTED; a CANCEL has exactly one report), hashes the log in order, feeds the ledger and
    * schedules each report's delivery to its owner.
    */
-  private route(arrivals: InFlightCommand[], records: Float64Array, count: number): void {
+  private route(arrivals: InFlightCommand[], commands: number, records: Float64Array, count: number): void {
     let words = this.reportWords.get(records);
     if (words === undefined) {
       words = new Uint32Array(records.buffer, records.byteOffset, records.length * 2);
@@ -404,7 +408,7 @@ class DeterministicRunner {
     const batchWords = this.batchWords;
     const pmKey = this.pmKey;
     let at = 0;
-    for (let index = 0; index < arrivals.length; index++) {
+    for (let index = 0; index < commands; index++) {
       const arrival = arrivals[index]!;
       const first = at;
       at++;
