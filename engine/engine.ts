@@ -12,6 +12,7 @@
  * again at the boundary (TypeError or RangeError naming the field), so a hostile call never
  * reaches the core.
  */
+import { types } from 'node:util';
 import { InvariantError } from './errors.js';
 import { loadAddon, type NativeEngineHandle, type NativeStats } from './native.js';
 import { validateEngineOptions } from './options.js';
@@ -62,11 +63,12 @@ export class Engine implements OrderBookEngine {
   private readonly single = new Float64Array(COMMAND_SLOTS);
   private readonly bboAnswer = new Float64Array(BBO_ANSWER_SLOTS);
   /** The addon's report records (its area), where every batch's reports land first. */
-  private readonly out: Float64Array;
+  private out!: Float64Array;
   /** reportViews[n]: the first n records of `out` (see reportView). */
-  private readonly reportViews: Float64Array[];
+  private reportViews!: Float64Array[];
   /** The addon's tops, copied to the caller's array by executeBatchWithTops. */
-  private readonly ownTops: Float64Array;
+  private ownTops!: Float64Array;
+  private readonly areaReportRecords: number;
   /** A batch with more reports than `out` holds gets them all here (grown as needed). */
   private overflow = new Float64Array(0);
 
@@ -80,11 +82,20 @@ export class Engine implements OrderBookEngine {
     this.batchCommandsMax = addon.layout.batchCommandsMax;
     this.instrumentCount = resolved.instruments.length;
     if (addon.layout.topSlots !== TOP_SLOTS) throw new InvariantError('the native addon was built from another top record layout: run `npm run build:addon`');
-    const reportSlots = addon.layout.areaReportRecords * REPORT_SLOTS;
+    this.areaReportRecords = addon.layout.areaReportRecords;
+    this.symbols = new Map(resolved.instruments.map((instrument, index) => [instrument.symbol, index]));
+    this.viewArea();
+  }
+
+  /**
+   * Views of the addon's area. A caller may transfer a batch's buffer (the area) to a worker; the
+   * addon then gives the next batch a new area, and its views are made again here.
+   */
+  private viewArea(): void {
+    const reportSlots = this.areaReportRecords * REPORT_SLOTS;
     this.out = new Float64Array(this.native.area, 0, reportSlots);
     this.ownTops = new Float64Array(this.native.area, reportSlots * Float64Array.BYTES_PER_ELEMENT, topsLength(this.instrumentCount));
     this.reportViews = Array.from({ length: REPORT_VIEWS_CACHED }, (_, count) => this.out.subarray(0, count * REPORT_SLOTS));
-    this.symbols = new Map(resolved.instruments.map((instrument, index) => [instrument.symbol, index]));
   }
 
   /** The index of a configured symbol, or -1 (which the engine rejects as UNKNOWN_SYMBOL). */
@@ -106,16 +117,17 @@ export class Engine implements OrderBookEngine {
    * separate bbo() per symbol would double the crossings.
    */
   executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch {
-    if (!(tops instanceof Float64Array)) throw new TypeError('tops: must be a Float64Array');
+    if (!isFloat64Array(tops)) throw new TypeError('tops: must be a Float64Array');
     const needed = this.ownTops.length;
     if (tops.length < needed) {
       throw new RangeError(`tops: must hold at least 1 + ${TOP_SLOTS} x instruments = ${needed} elements, got ${tops.length}`);
     }
     const total = this.native.run(commands, count, true);
+    const records = this.reportView(total);
     const own = this.ownTops;
     const slots = 1 + own[0]! * TOP_SLOTS;
     for (let slot = 0; slot < slots; slot++) tops[slot] = own[slot]!;
-    return { records: this.reportView(total), count: total };
+    return { records, count: total };
   }
 
   /**
@@ -125,6 +137,7 @@ export class Engine implements OrderBookEngine {
    * the addon's area holds is gathered in `overflow`.
    */
   private reportView(count: number): Float64Array {
+    if (this.out.length === 0) this.viewArea();
     if (count < REPORT_VIEWS_CACHED) return this.reportViews[count]!;
     const capacity = this.out.length / REPORT_SLOTS;
     if (count <= capacity) return this.out.subarray(0, count * REPORT_SLOTS);
@@ -199,6 +212,9 @@ export class Engine implements OrderBookEngine {
     if (problem !== '') throw new InvariantError(problem);
   }
 }
+
+/** A Float64Array of any realm (a vm context's too), as the addon's own check accepts. */
+const isFloat64Array = (value: unknown): value is Float64Array => types.isFloat64Array(value);
 
 const COMMAND_FIELDS = Object.keys(CommandSlot) as (keyof typeof CommandSlot)[];
 

@@ -143,7 +143,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   // (the own property `area`). run() writes there, so of its arguments only the commands are a
   // typed array to inspect: napi_get_typedarray_info walks V8's chain of type checks, and three of
   // them were a third of a one-command call. The buffer is V8's (napi_create_arraybuffer: never
-  // resizable) and held by a strong reference; if JS detaches it (a transfer), run() refuses.
+  // resizable) and held by a strong reference. If JS detaches it (transfers a batch's buffer to a
+  // worker, say), the next run() allocates a new one and `area` names it.
   void allocate_area(Napi::Env env, Napi::Object self) {
     const std::size_t report_slots = kAreaReportRecords * lob::report_slot::count;
     const std::size_t tops_slots = 1 + kTopSlots * engine_->instrument_count();
@@ -151,12 +152,13 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     area_ = Napi::Persistent(area);
     area_reports_ = Float64Span{static_cast<double*>(area.Data()), report_slots};
     area_tops_ = Float64Span{static_cast<double*>(area.Data()) + report_slots, tops_slots};
-    self.DefineProperty(Napi::PropertyDescriptor::Value("area", area, napi_enumerable));
+    self.DefineProperty(Napi::PropertyDescriptor::Value("area", area, static_cast<napi_property_attributes>(napi_enumerable | napi_configurable)));
   }
 
   // run(commands: Float64Array, count: number, withTops: boolean): number
   // Runs `count` command records and returns how many reports they produced. The first
-  // kAreaReportRecords are written to the area; the rest wait for drain().
+  // kAreaReportRecords are written to the area (a new one if the last was detached); the rest wait
+  // for drain().
   //
   // With `withTops`, also writes to the area's tops the best bid and offer of every symbol the
   // batch's reports name: tops[0] = n, then n records of kTopSlots [symbol, bbo(symbol)...] in the
@@ -169,7 +171,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     const std::size_t count = static_cast<std::size_t>(
         integer_arg(info, 1, "count", 0, static_cast<double>(std::min(records, kBatchCommandsMax))));
     const bool with_tops = boolean_arg(info, 2, "withTops");
-    if (area_.Value().IsDetached()) throw_type(env, "area: the engine's buffer was detached (transferred); create a new engine");
+    if (area_.Value().IsDetached()) allocate_area(env, Value());
 
     batch_.clear();
     const double* data = commands.data;

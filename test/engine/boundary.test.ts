@@ -3,8 +3,10 @@
  * field (or a ConfigError for options), never a crash, and a rejected call changes no state.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Engine, topsLength } from '../../engine/engine.js';
+import { runInNewContext } from 'node:vm';
+import { Engine, TopSlot, topsLength } from '../../engine/engine.js';
 import { loadAddon } from '../../engine/native.js';
+import { loadThreadedAddon } from '../../engine/threaded-native.js';
 import { ReferenceBatchEngine } from '../../sim/deterministic/batch-engine.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, OrderType, REPORT_SLOTS, Reason, ReportSlot, Side } from '../../engine/protocol.js';
 import { decodeReports, encodeCommand } from '../../engine/records.js';
@@ -141,6 +143,17 @@ describe('batched API', () => {
     expect(taker).toMatchObject({ kind: ExecKind.FILLED, owner: 2, clientOrderId: 50, cumQuantity: 1_000, leavesQuantity: 0 });
     roomy.validate();
   });
+
+  it('keeps working after a caller transfers the buffer of a batch away, and takes tops of another realm', () => {
+    const first = engine.executeBatch(records([asCommand({ ...buy, clientOrderId: 1 })]), 1);
+    structuredClone(first.records.buffer, { transfer: [first.records.buffer] });
+    const tops = runInNewContext(`new Float64Array(${topsLength(engine.instrumentCount)})`) as Float64Array;
+    const second = engine.executeBatchWithTops(records([asCommand({ ...buy, clientOrderId: 2, side: Side.SELL })]), 1, tops);
+    expect(decodeReports(second.records, second.count).map((report) => report.kind)).toEqual([ExecKind.ACCEPTED, ExecKind.FILLED, ExecKind.FILLED]);
+    expect([tops[0], tops[1 + TopSlot.symbol]]).toEqual([1, 0]);
+    expect(engine.submit({ ...buy, clientOrderId: 3 })[0]!.kind).toBe(ExecKind.ACCEPTED);
+    engine.validate();
+  });
 });
 
 describe('the addon itself', () => {
@@ -183,7 +196,7 @@ describe('the addon itself', () => {
     expect(second.stats().restingOrders).toBe(0);
   });
 
-  it('run checks its arguments, and refuses once its area was transferred away', () => {
+  it('run checks its arguments, and gives the next batch a new area once its area was transferred away', () => {
     const native = new NativeEngine(testEngineOptions('off', 10));
     const commands = new Float64Array(COMMAND_SLOTS);
     encodeCommand({ action: Action.NEW, symbol: 0, owner: 1, clientOrderId: 1, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price: 100, quantity: 10 }, commands, 0);
@@ -192,9 +205,27 @@ describe('the addon itself', () => {
     expect(() => run(commands, 1, 1)).toThrow(/withTops: must be a boolean/);
     expect(() => run(new Float32Array(COMMAND_SLOTS), 1, false)).toThrow(/commands: must be a Float64Array/);
     expect(() => run(commands, 2, false)).toThrow(/count: must be an integer in \[0, 1\], got 2/);
-    structuredClone(native.area, { transfer: [native.area] });
-    expect(native.area.byteLength).toBe(0);
-    expect(() => run(commands, 1, false)).toThrow(/area: the engine's buffer was detached/);
-    expect(native.stats().restingOrders).toBe(0);
+    const area = native.area;
+    structuredClone(area, { transfer: [area] });
+    expect(area.byteLength).toBe(0);
+    expect(run(commands, 1, false)).toBe(1);
+    expect(native.area).not.toBe(area);
+    expect(new Float64Array(native.area, 0, REPORT_SLOTS)[ReportSlot.kind]).toBe(ExecKind.ACCEPTED);
+  });
+
+  it('binds run and enqueue to their objects through a link JS cannot remove (the function must not outlive its engine)', () => {
+    const native = new NativeEngine(testEngineOptions('off', 10));
+    const threaded = new (loadThreadedAddon().NativeThreadedEngine)({ ...testEngineOptions('off', 10), shards: 1 });
+    try {
+      for (const bound of [native.run, threaded.enqueue] as unknown as Record<symbol, unknown>[]) {
+        const link = Object.getOwnPropertySymbols(bound)[0]!;
+        expect(() => delete bound[link]).toThrow(TypeError);
+        expect(() => (bound[link] = null)).toThrow(TypeError);
+        expect(() => Object.defineProperty(bound, link, { value: 0 })).toThrow(TypeError);
+      }
+      expect(Object.getOwnPropertySymbols(native.run).map((link) => (native.run as unknown as Record<symbol, unknown>)[link])).toEqual([native]);
+    } finally {
+      threaded.shutdownNow();
+    }
   });
 });
