@@ -81,6 +81,8 @@ struct MatchingEngine::Impl {
 
   EngineConfig config;
   std::vector<InstrumentConfig> instruments;
+  // instruments.size(), cached: that size() divides by sizeof(InstrumentConfig), once per command.
+  std::size_t instrument_count;
   std::vector<Band> bands;
   OrderBooks books;
   std::uint64_t seq_last = 0;

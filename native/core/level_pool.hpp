@@ -26,12 +26,14 @@ struct Level {
 
 class LevelPool {
  public:
+  // The bound is a cached count: vector::size() divides by sizeof(Level) (40), and at() runs on
+  // every level access of matching.
   Level& at(std::uint32_t index) {
-    LOB_ASSERT(index < levels_.size(), "level index out of range");
+    LOB_ASSERT(index < count_, "level index out of range");
     return levels_[index];
   }
   const Level& at(std::uint32_t index) const {
-    LOB_ASSERT(index < levels_.size(), "level index out of range");
+    LOB_ASSERT(index < count_, "level index out of range");
     return levels_[index];
   }
 
@@ -40,9 +42,10 @@ class LevelPool {
     if (index != kSlotNone) {
       free_head_ = levels_[index].head;
     } else {
-      LOB_ASSERT(levels_.size() < kSlotNone, "level pool exhausted");
-      index = static_cast<std::uint32_t>(levels_.size());
+      LOB_ASSERT(count_ < kSlotNone, "level pool exhausted");
+      index = count_;
       levels_.emplace_back();
+      count_++;
     }
     Level& level = levels_[index];
     LOB_ASSERT(!level.live, "acquired a live level");
@@ -62,11 +65,12 @@ class LevelPool {
   }
 
   std::uint32_t live() const { return live_; }
-  std::size_t size() const { return levels_.size(); }
+  std::size_t size() const { return count_; }
   std::size_t memory_bytes() const { return levels_.capacity() * sizeof(Level); }
 
  private:
   std::vector<Level> levels_;
+  std::uint32_t count_ = 0;  // levels_.size()
   std::uint32_t free_head_ = kSlotNone;
   std::uint32_t live_ = 0;
 };

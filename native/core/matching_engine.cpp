@@ -37,7 +37,10 @@ bool crosses(const Taker& taker, Price price) {
 }  // namespace
 
 MatchingEngine::Impl::Impl(const EngineConfig& engine_config, std::vector<InstrumentConfig> list)
-    : config(engine_config), instruments(std::move(list)), books(instruments.size(), config.orders_max) {
+    : config(engine_config),
+      instruments(std::move(list)),
+      instrument_count(instruments.size()),
+      books(instrument_count, config.orders_max) {
   LOB_ASSERT(validate_config(config, instruments).empty(), "invalid engine configuration");
   bands.reserve(instruments.size());
   for (const InstrumentConfig& instrument : instruments) bands.push_back(band_of(instrument));
@@ -95,7 +98,7 @@ void MatchingEngine::Impl::report_unknown_order(std::vector<Report>& out, const 
 // ---- NEW ----
 
 Reason MatchingEngine::Impl::check_new(const Command& command) const {
-  if (command.symbol >= instruments.size()) return Reason::UnknownSymbol;
+  if (command.symbol >= instrument_count) return Reason::UnknownSymbol;
   const InstrumentConfig& instrument = instruments[command.symbol];
   if (command.quantity <= 0) return Reason::QuantityInvalid;
   if (!is_multiple(command.quantity, instrument.lot_size)) return Reason::QuantityNotLotMultiple;
@@ -352,10 +355,10 @@ void MatchingEngine::Impl::mass_cancel_book(SymbolIndex symbol, Owner owner,
 
 void MatchingEngine::Impl::on_mass_cancel(const Command& command, std::vector<Report>& out) {
   if (command.symbol == kSymbolAll) {
-    for (SymbolIndex symbol = 0; symbol < instruments.size(); symbol++) {
+    for (SymbolIndex symbol = 0; symbol < instrument_count; symbol++) {
       mass_cancel_book(symbol, command.owner, out);
     }
-  } else if (command.symbol < instruments.size()) {
+  } else if (command.symbol < instrument_count) {
     mass_cancel_book(command.symbol, command.owner, out);
   }
 }

@@ -28,7 +28,7 @@ inline Side opposite(Side side) { return side == Side::Buy ? Side::Sell : Side::
 class OrderBooks {
  public:
   OrderBooks(std::size_t symbols, std::uint32_t orders_max)
-      : orders_(orders_max), by_id_(orders_), by_client_(orders_, orders_max) {
+      : orders_(orders_max), by_id_(orders_), by_client_(orders_, orders_max), symbols_(symbols) {
     ladders_.reserve(symbols * 2);
     for (std::size_t symbol = 0; symbol < symbols; symbol++) {
       ladders_.emplace_back(Side::Buy);
@@ -40,7 +40,7 @@ class OrderBooks {
   OrderBooks(const OrderBooks&) = delete;
   OrderBooks& operator=(const OrderBooks&) = delete;
 
-  std::size_t symbols() const { return ladders_.size() / 2; }
+  std::size_t symbols() const { return symbols_; }
   PriceLadder& ladder(SymbolIndex symbol, Side side) {
     LOB_ASSERT(symbol < symbols(), "symbol out of range");
     return ladders_[std::size_t{symbol} * 2 + static_cast<std::size_t>(side)];
@@ -190,6 +190,8 @@ class OrderBooks {
   IdTable by_id_;
   ClientIndex by_client_;
   std::vector<PriceLadder> ladders_;  // [symbol * 2 + side]
+  // ladders_.size() / 2, cached: that size() divides by sizeof(PriceLadder) on every ladder access.
+  std::size_t symbols_;
 };
 
 }  // namespace lob
