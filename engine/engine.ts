@@ -17,7 +17,7 @@ import { InvariantError } from './errors.js';
 import { loadAddon, type NativeEngineHandle, type NativeStats } from './native.js';
 import { validateEngineOptions } from './options.js';
 import { Action, COMMAND_SLOTS, CommandSlot, OrderType, REPORT_SLOTS, Side, SYMBOL_ALL, type SideCode } from './protocol.js';
-import { decodeBbo, decodeReports, encodeCommand } from './records.js';
+import { BBO_RECORD_SLOTS, decodeBbo, decodeReports, encodeCommand } from './records.js';
 import type {
   Bbo,
   Command,
@@ -33,8 +33,6 @@ import type {
 } from './types.js';
 
 const SNAPSHOT_FIELDS = 7;
-/** The addon's bbo() answer: price, quantity, count of the best bid, then of the best ask (decodeBbo). */
-const BBO_ANSWER_SLOTS = 6;
 /** Batches of fewer reports than this get a cached view of the output buffer. */
 const REPORT_VIEWS_CACHED = 64;
 
@@ -45,6 +43,19 @@ export const TOP_SLOTS = 7;
 /** The length executeBatchWithTops needs of `tops` for an engine of `instrumentCount` symbols. */
 export function topsLength(instrumentCount: number): number {
   return 1 + TOP_SLOTS * instrumentCount;
+}
+
+/**
+ * Throws unless `tops` can take executeBatchWithTops's answer for `instrumentCount` symbols: a
+ * Float64Array of any realm (a vm context's too) of at least topsLength(instrumentCount) elements.
+ * Both batch engines check with it, before running anything.
+ */
+export function checkTops(tops: unknown, instrumentCount: number): asserts tops is Float64Array {
+  if (!types.isFloat64Array(tops)) throw new TypeError('tops: must be a Float64Array');
+  const needed = topsLength(instrumentCount);
+  if (tops.length < needed) {
+    throw new RangeError(`tops: must hold at least 1 + ${TOP_SLOTS} x instruments = ${needed} elements, got ${tops.length}`);
+  }
 }
 
 export interface ReportBatch {
@@ -61,7 +72,7 @@ export class Engine implements OrderBookEngine {
   private readonly native: NativeEngineHandle;
   private readonly symbols: Map<string, number>;
   private readonly single = new Float64Array(COMMAND_SLOTS);
-  private readonly bboAnswer = new Float64Array(BBO_ANSWER_SLOTS);
+  private readonly bboAnswer = new Float64Array(BBO_RECORD_SLOTS);
   /** The addon's report records (its area), where every batch's reports land first. */
   private out!: Float64Array;
   /** reportViews[n]: the first n records of `out` (see reportView). */
@@ -117,11 +128,7 @@ export class Engine implements OrderBookEngine {
    * separate bbo() per symbol would double the crossings.
    */
   executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch {
-    if (!isFloat64Array(tops)) throw new TypeError('tops: must be a Float64Array');
-    const needed = this.ownTops.length;
-    if (tops.length < needed) {
-      throw new RangeError(`tops: must hold at least 1 + ${TOP_SLOTS} x instruments = ${needed} elements, got ${tops.length}`);
-    }
+    checkTops(tops, this.instrumentCount);
     const total = this.native.run(commands, count, true);
     const records = this.reportView(total);
     const own = this.ownTops;
@@ -212,9 +219,6 @@ export class Engine implements OrderBookEngine {
     if (problem !== '') throw new InvariantError(problem);
   }
 }
-
-/** A Float64Array of any realm (a vm context's too), as the addon's own check accepts. */
-const isFloat64Array = (value: unknown): value is Float64Array => types.isFloat64Array(value);
 
 const COMMAND_FIELDS = Object.keys(CommandSlot) as (keyof typeof CommandSlot)[];
 

@@ -95,10 +95,13 @@ export function decodeReports(array: RecordArray, count: number): ExecutionRepor
 }
 
 /**
- * The best bid and offer in six slots from `at`: price, quantity and order count of the bid, then
- * of the ask; a count of 0 means that side is empty. The layout of the addons' bbo() answers, and
- * of top-of-book records after their symbol slot (TopSlot, the threaded BboSlot).
+ * Slots of a best bid and offer: price, quantity and order count of the bid, then of the ask; a
+ * count of 0 means that side is empty. The layout of the addons' bbo() answers, and of top-of-book
+ * records after their symbol slot (TopSlot, the threaded BboSlot).
  */
+export const BBO_RECORD_SLOTS = 6;
+
+/** The best bid and offer in BBO_RECORD_SLOTS slots from `at`. */
 export function decodeBbo(array: RecordArray, at: number): Bbo {
   return { bid: decodeLevel(array, at), ask: decodeLevel(array, at + 3) };
 }

@@ -103,7 +103,7 @@ void encode_report(const Report& report, double* out) {
 
 // Slots of a bbo() answer: price, quantity and order count of the best bid, then of the best ask.
 constexpr std::size_t kBboSlots = 6;
-// Slots of one record of execute()'s `tops`: the symbol, then its bbo() slots.
+// Slots of one record of run()'s tops: the symbol, then its bbo() slots.
 constexpr std::size_t kTopSlots = 1 + kBboSlots;
 
 class EngineWrap : public Napi::ObjectWrap<EngineWrap> {

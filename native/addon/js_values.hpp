@@ -46,7 +46,7 @@ inline std::int64_t checked_integer(Napi::Env env, double value, const std::stri
 }
 
 // Arguments are read with one raw Node-API call each: the node-addon-api spelling (IsNumber, then
-// As<Number>().DoubleValue()) makes two or three, and a small execute() is mostly this overhead.
+// As<Number>().DoubleValue()) makes two or three, and a one-command run() is mostly this overhead.
 inline std::int64_t integer_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field, double min, double max) {
   double value = 0;
   if (info.Length() <= index || napi_get_value_double(info.Env(), info[index], &value) != napi_ok) {
@@ -85,7 +85,7 @@ struct Float64Span {
 
 // One napi_get_typedarray_info call. Through node-addon-api (IsTypedArray, TypedArrayType,
 // As<Float64Array>) it took three, each walking V8's chain of typed-array type checks: a quarter
-// of the cost of a one-command execute(), measured.
+// of the cost of a one-command run(), measured.
 inline Float64Span float64_span_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field) {
   napi_typedarray_type type = napi_int8_array;
   std::size_t length = 0;

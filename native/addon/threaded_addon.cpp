@@ -32,7 +32,7 @@ namespace {
 namespace th = lob::threaded;
 using namespace lob::js;
 
-// One crossing carries at most this many commands (as the inline addon's execute()).
+// One crossing carries at most this many commands (as the inline addon's run()).
 constexpr std::size_t kEnqueueCommandsMax = 1u << 20;
 constexpr std::size_t kSnapshotFields = 7;
 

@@ -1,14 +1,14 @@
 /**
- * What the deterministic runner needs of an engine: the batched record API, market data, the book
+ * What the deterministic runner needs of an engine: the batched record API with tops, the book
  * snapshot and the invariant check. The native Engine has it; `ReferenceBatchEngine` gives the
  * TypeScript reference book the same face, so a whole simulation can run on the oracle (a
  * differential check of the engine in situ, and the comparator of bench:sim).
  */
-import { Engine, TOP_SLOTS, TopSlot, topsLength, type ReportBatch } from '../../engine/engine.js';
+import { checkTops, Engine, TOP_SLOTS, TopSlot, type ReportBatch } from '../../engine/engine.js';
 import { COMMAND_SLOTS, REPORT_SLOTS, ReportSlot } from '../../engine/protocol.js';
 import { decodeCommand, encodeBbo, encodeReport } from '../../engine/records.js';
 import { ReferenceBook } from '../../engine/reference-book.js';
-import type { Bbo, EngineOptions, RestingOrder } from '../../engine/types.js';
+import type { EngineOptions, RestingOrder } from '../../engine/types.js';
 
 /** Batches of fewer reports than this get a view of the output buffer made once (see view()). */
 const VIEWS_CACHED = 64;
@@ -17,7 +17,6 @@ export interface BatchEngine {
   executeBatch(commands: Float64Array, count: number): ReportBatch;
   /** executeBatch, and the tops of the symbols its reports name (Engine.executeBatchWithTops). */
   executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch;
-  bbo(symbol: number): Bbo;
   snapshot(symbol: number): RestingOrder[];
   validate(): void;
 }
@@ -56,11 +55,7 @@ export class ReferenceBatchEngine implements BatchEngine {
   }
 
   executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch {
-    const needed = topsLength(this.instrumentCount);
-    if (!(tops instanceof Float64Array)) throw new TypeError('tops: must be a Float64Array');
-    if (tops.length < needed) {
-      throw new RangeError(`tops: must hold at least 1 + ${TOP_SLOTS} x instruments = ${needed} elements, got ${tops.length}`);
-    }
+    checkTops(tops, this.instrumentCount);
     const batch = this.executeBatch(commands, count);
     let symbols = 0;
     for (let report = 0; report < batch.count; report++) {
@@ -74,10 +69,6 @@ export class ReferenceBatchEngine implements BatchEngine {
     tops[0] = symbols;
     for (let index = 0; index < symbols; index++) this.touched[tops[1 + index * TOP_SLOTS + TopSlot.symbol]!] = 0;
     return batch;
-  }
-
-  bbo(symbol: number): Bbo {
-    return this.book.bbo(symbol);
   }
 
   snapshot(symbol: number): RestingOrder[] {

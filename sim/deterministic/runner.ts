@@ -20,7 +20,7 @@
  */
 import { Action, COMMAND_SLOTS, ExecKind, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
 import { TOP_SLOTS, TopSlot, topsLength } from '../../engine/engine.js';
-import { decodeBbo, decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
+import { BBO_RECORD_SLOTS, decodeBbo, decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
 import type { ExecutionReport } from '../../engine/types.js';
 import type { Command } from '../../engine/types.js';
 import { OrderLedger } from '../checks/order-ledger.js';
@@ -39,8 +39,6 @@ import { EventLogHash, wordsOf } from './event-log-hash.js';
 import { EventQueue, type QueuedEvent } from './event-queue.js';
 
 const NS_PER_US = 1_000;
-/** Slots of one symbol's best bid and offer (decodeBbo's layout: bid price, quantity, count, then ask). */
-const BBO_SLOTS_PER_SYMBOL = TopSlot.askCount - TopSlot.bidPrice + 1;
 const NS_PER_MS = 1_000_000;
 /** Commands the engine takes per quantum before the batch buffer grows. */
 const BATCH_COMMANDS_INITIAL = 1_024;
@@ -110,7 +108,7 @@ class DeterministicRunner {
   /** The PM's key in the event queues: the index after the last client. */
   private readonly pmKey: number;
   private readonly pmDelay: NetworkDelay | null;
-  /** Per symbol, its best bid and offer as the last batch left it: BBO_SLOTS_PER_SYMBOL slots in decodeBbo's layout. */
+  /** Per symbol, its best bid and offer as the last batch left it: BBO_RECORD_SLOTS slots in decodeBbo's layout. */
   private readonly bboSlots: Float64Array;
   private readonly timeline: Timeline;
   private readonly eventHash: EventLogHash;
@@ -173,10 +171,10 @@ class DeterministicRunner {
       const mid = Math.round(instrument.referencePrice / instrument.tickSize);
       return { midTicks: mid, bidTicks: NO_QUOTE, askTicks: NO_QUOTE };
     });
-    this.bboSlots = new Float64Array(scenario.instruments.length * BBO_SLOTS_PER_SYMBOL);
+    this.bboSlots = new Float64Array(scenario.instruments.length * BBO_RECORD_SLOTS);
     this.tops = new Float64Array(topsLength(scenario.instruments.length));
     this.pmKey = this.clients.length;
-    this.pm = scenario.pm ? new PmParticipant(this.pmKey + 1, scenario.pm, scenario.instruments, streams, (symbol) => decodeBbo(this.bboSlots, symbol * BBO_SLOTS_PER_SYMBOL)) : null;
+    this.pm = scenario.pm ? new PmParticipant(this.pmKey + 1, scenario.pm, scenario.instruments, streams, (symbol) => decodeBbo(this.bboSlots, symbol * BBO_RECORD_SLOTS)) : null;
     this.pmDelay = scenario.pm ? new NetworkDelay(streams.stream('pm/latency'), scenario.latency.oneWayUs) : null;
     this.latency = new LatencyRecorder<string>({ operations: this.pm ? [...LATENCY_OPERATIONS, ...PM_LATENCY_OPERATIONS] : [...LATENCY_OPERATIONS] });
     this.recordAck = this.latency.recorder('ack');
@@ -487,8 +485,8 @@ class DeterministicRunner {
     for (let index = 0; index < count; index++) {
       const at = 1 + index * TOP_SLOTS;
       const symbol = tops[at + TopSlot.symbol]!;
-      const base = symbol * BBO_SLOTS_PER_SYMBOL;
-      for (let slot = 0; slot < BBO_SLOTS_PER_SYMBOL; slot++) slots[base + slot] = tops[at + TopSlot.bidPrice + slot]!;
+      const base = symbol * BBO_RECORD_SLOTS;
+      for (let slot = 0; slot < BBO_RECORD_SLOTS; slot++) slots[base + slot] = tops[at + TopSlot.bidPrice + slot]!;
       const tick = this.scenario.instruments[symbol]!.tickSize;
       const quote = this.quotes[symbol]!;
       const hasBid = tops[at + TopSlot.bidCount]! > 0;
