@@ -8,6 +8,15 @@
 // back, or owners past kWindowOwnersMax) go to the hashed fallback (order_index.hpp), so sparse,
 // huge or adversarial ids stay correct and bounded in memory.
 //
+// Live bits. Each chunk also has one bit per id, set while that key is live, wherever it is stored:
+// in the chunk's entries or, after the chunk was evicted, in the fallback. A lookup of a key that is
+// not live (a cancel of an order that already filled, a duplicate check of a fresh id) reads one
+// word of a dense bitmap (128 bytes per 1024 ids, mostly cache-resident) instead of a stale entry
+// and the order it names, two likely cache misses. Erase clears the bit at once; the entry itself
+// is left stale and is never read while its bit is clear. A chunk keeps its bits after it is
+// evicted while it has at least kChunkKeysMin keys; below that it drops them and its remaining keys
+// are found through the fallback, as keys of a range without bits always are.
+//
 // Invariants: every live key is in exactly one place (a window entry or the fallback); a window's
 // fallback_live counts its owner's keys in the fallback, so a window miss only probes the hash when
 // that owner has any there, and a miss in an allocated chunk only when far_id_max says it may. A window's back (newest) chunk is always allocated: fresh ids arrive
@@ -16,11 +25,17 @@
 // the chunk is freed, so the windows cost at most 32 bytes per key plus one chunk per owner, and an
 // owner whose ids are too sparse for a window (say one id in 1000 is theirs) ends up in the hash.
 //
+// Live bits: a chunk with entries has bits; a set bit means its key is live, in the chunk's entries
+// if the chunk has them, otherwise in the fallback; a clear bit means the key is not live, unless
+// the fallback took it for lying past the back (id <= far_id_max); a chunk's `keys` counts its set
+// bits.
+//
 // Limits: kWindowOwnersMax windows (owners beyond it use the fallback); a window's back advances at
 // most kGapChunksMax chunks at a time; keys in a freed middle chunk or below the front use the hash.
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -38,16 +53,21 @@ class ClientIndex {
  public:
   static constexpr unsigned kChunkIdsShift = 10;
   static constexpr std::uint64_t kChunkIds = std::uint64_t{1} << kChunkIdsShift;  // 4 KiB per chunk.
+  static constexpr std::size_t kChunkBitWords = kChunkIds / 64;                  // 128 bytes of bits.
   static constexpr std::size_t kGapChunksMax = 4;
   // A chunk other than the back holds at least this many keys (<= 32 bytes of window per key);
   // a sparser one moves its keys to the fallback and is freed.
   static constexpr std::uint32_t kChunkLiveMin = kChunkIds / 8;
+  // A freed chunk keeps its live bits while at least this many of its keys live (<= 8 bytes of bits
+  // per key).
+  static constexpr std::uint32_t kChunkKeysMin = kChunkIds / 64;
   static constexpr std::size_t kWindowOwnersMax = 1024;
   static constexpr std::size_t kOwnerMapCapacity = 2 * kWindowOwnersMax;  // Load <= 1/2.
 
   ClientIndex(const OrderPool& pool, std::uint32_t orders_max)
       : pool_(pool), fallback_(pool, orders_max), owner_map_(kOwnerMapCapacity, kNoWindow) {
     static_assert((kOwnerMapCapacity & (kOwnerMapCapacity - 1)) == 0, "owner map capacity is a power of two");
+    static_assert(kChunkKeysMin > 0 && kChunkKeysMin <= kChunkLiveMin, "bits outlive the entries of a chunk");
   }
 
   // kSlotNone when the owner has no live order with this client order id.
@@ -55,11 +75,20 @@ class ClientIndex {
     const std::uint32_t window_index = window_of(owner);
     if (window_index != kNoWindow) {
       const Window& window = windows_[window_index];
-      const std::uint32_t* entry = entry_of(window, client_order_id);
-      if (entry != nullptr && holds(*entry, owner, client_order_id)) return *entry;
-      if (window.fallback_live == 0) return kSlotNone;
-      // An allocated chunk can only miss a key that the fallback took while it lay past the back.
-      if (entry != nullptr && client_order_id > window.far_id_max) return kSlotNone;
+      const Chunk* chunk = chunk_of(window, client_order_id);
+      if (chunk != nullptr && chunk->bits) {
+        const std::uint64_t offset = client_order_id & (kChunkIds - 1);
+        if (bit(*chunk, offset)) {
+          if (!chunk->slots) return fallback_.find(ClientKey{owner, client_order_id});
+          const std::uint32_t slot = chunk->slots[offset];
+          if constexpr (kVerify) LOB_ASSERT(holds(slot, owner, client_order_id), "a live bit names a stale entry");
+          return slot;
+        }
+        // A clear bit is final, except for a key the fallback took while it lay past the back.
+        if (window.fallback_live == 0 || client_order_id > window.far_id_max) return kSlotNone;
+      } else if (window.fallback_live == 0) {
+        return kSlotNone;
+      }
     }
     return fallback_.find(ClientKey{owner, client_order_id});
   }
@@ -68,8 +97,8 @@ class ClientIndex {
   const void* entry_address(Owner owner, std::uint64_t client_order_id) const {
     const std::uint32_t window_index = window_of(owner);
     if (window_index != kNoWindow) {
-      const std::uint32_t* entry = entry_of(windows_[window_index], client_order_id);
-      if (entry != nullptr) return entry;
+      const Chunk* chunk = chunk_of(windows_[window_index], client_order_id);
+      if (chunk != nullptr && chunk->bits) return &chunk->bits[(client_order_id & (kChunkIds - 1)) >> 6];
     }
     return fallback_.home_address(ClientKey{owner, client_order_id});
   }
@@ -77,12 +106,7 @@ class ClientIndex {
   // Precondition: no live order has the key of `slot`.
   void insert(std::uint32_t slot) {
     const Order& order = pool_.at(slot);
-    // A stale entry may already name `slot` (the slot's previous order had the same key): the
-    // order is written before it is indexed, so that entry now reads as live.
-    if constexpr (kVerify) {
-      const std::uint32_t found = find(order.owner, order.client_order_id);
-      LOB_ASSERT(found == kSlotNone || found == slot, "duplicate client key");
-    }
+    if constexpr (kVerify) LOB_ASSERT(find(order.owner, order.client_order_id) == kSlotNone, "duplicate client key");
     const std::uint32_t window_index = window_for_insert(order.owner);
     if (window_index != kNoWindow) {
       Window& window = windows_[window_index];
@@ -90,6 +114,8 @@ class ClientIndex {
       window.fallback_live++;
       if (past_back(window, order.client_order_id)) {
         window.far_id_max = std::max(window.far_id_max, order.client_order_id);
+      } else if (Chunk* chunk = chunk_of(window, order.client_order_id); chunk != nullptr && chunk->bits) {
+        set_bit(*chunk, order.client_order_id & (kChunkIds - 1));  // A freed chunk that kept its bits.
       }
     }
     fallback_.insert(slot);
@@ -101,17 +127,21 @@ class ClientIndex {
     const std::uint32_t window_index = window_of(order.owner);
     if (window_index != kNoWindow) {
       Window& window = windows_[window_index];
-      std::uint32_t* entry = entry_of(window, order.client_order_id);
-      // In an allocated chunk the key is in the window unless the fallback may hold it (see
-      // far_id_max); only then is the entry itself read. The window entry is left stale.
-      if (entry != nullptr && (window.fallback_live == 0 || order.client_order_id > window.far_id_max || *entry == slot)) {
-        if constexpr (kVerify) LOB_ASSERT(*entry == slot, "erase of a client key the window does not hold");
-        remove(window, order.client_order_id, slot);
+      Chunk* chunk = chunk_of(window, order.client_order_id);
+      const std::uint64_t offset = order.client_order_id & (kChunkIds - 1);
+      if (chunk != nullptr && chunk->bits && bit(*chunk, offset)) {
+        if (chunk->slots) {
+          if constexpr (kVerify) LOB_ASSERT(chunk->slots[offset] == slot, "erase of a client key the window does not hold");
+          remove(window, *chunk, offset);
+          return;
+        }
+        clear_bit(*chunk, offset);
+        erase_from_fallback(window, slot);
+        drop_bits_if_sparse(window, *chunk);
         return;
       }
-      LOB_ASSERT(window.fallback_live > 0, "erase of a client key held nowhere");
-      window.fallback_live--;
-      if (window.fallback_live == 0) window.far_id_max = 0;
+      erase_from_fallback(window, slot);
+      return;
     }
     fallback_.erase(slot);
   }
@@ -120,36 +150,60 @@ class ClientIndex {
 
   // For validate(): whether the index holds exactly the live orders, given for_each_live(visit),
   // which calls visit(slot) once per live order, and `live`, a flag per slot. Each window chunk's
-  // live count must equal the live orders whose window entry names them; the fallback's entries
-  // must be distinct live orders that no window entry names; each window's fallback_live must
-  // equal its owner's fallback entries; and window and fallback orders must add up to
-  // live_count. With every live order also found by find() (the caller checks), that is a
-  // bijection. It reads each live order once: walking the windows' entries instead reads an
-  // order per stale entry too, up to kChunkIds / kChunkLiveMin per live key.
+  // live count must equal the live orders its entries hold, its key count the live orders whose
+  // bit it has set and its bits' population that same count (so no bit names a dead key); a live
+  // key in a chunk with bits whose bit is clear must be one the fallback took past the back; the
+  // fallback's entries must be distinct live orders that no window entry holds; each window's
+  // fallback_live must equal its owner's fallback entries; and window and fallback orders must add
+  // up to live_count. With every live order also found by find() (the caller checks), that is a
+  // bijection. It reads each live order once and each allocated chunk's bits once.
   template <class ForEachLive>
   bool holds_exactly(ForEachLive for_each_live, std::size_t live_count, const std::vector<bool>& live) const {
     std::vector<std::size_t> first_counter(windows_.size() + 1, 0);
     for (std::size_t index = 0; index < windows_.size(); index++) {
       first_counter[index + 1] = first_counter[index] + windows_[index].chunks.size();
     }
-    std::vector<std::uint32_t> in_chunk(first_counter.back(), 0);
+    std::vector<std::uint32_t> in_entries(first_counter.back(), 0);
+    std::vector<std::uint32_t> with_bit(first_counter.back(), 0);
     std::vector<bool> in_window(live.size(), false);
     std::size_t window_orders = 0;
+    bool consistent = true;
     for_each_live([&](std::uint32_t slot) {
       const Order& order = pool_.at(slot);
       const std::uint32_t window_index = window_of(order.owner);
       if (window_index == kNoWindow) return;
       const Window& window = windows_[window_index];
-      const std::uint32_t* entry = entry_of(window, order.client_order_id);
-      if (entry == nullptr || *entry != slot) return;
-      in_chunk[first_counter[window_index] + ((order.client_order_id >> kChunkIdsShift) - window.base)]++;
+      const Chunk* chunk = chunk_of(window, order.client_order_id);
+      if (chunk == nullptr || !chunk->bits) return;  // Only the fallback can hold it.
+      const std::uint64_t offset = order.client_order_id & (kChunkIds - 1);
+      const std::size_t counter = first_counter[window_index] + static_cast<std::size_t>(chunk - window.chunks.data());
+      if (!bit(*chunk, offset)) {
+        if (order.client_order_id > window.far_id_max) consistent = false;
+        return;
+      }
+      with_bit[counter]++;
+      if (!chunk->slots) return;
+      if (chunk->slots[offset] != slot) {
+        consistent = false;
+        return;
+      }
+      in_entries[counter]++;
       in_window[slot] = true;
       window_orders++;
     });
+    if (!consistent) return false;
     for (std::size_t index = 0; index < windows_.size(); index++) {
       const Window& window = windows_[index];
-      for (std::size_t chunk = 0; chunk < window.chunks.size(); chunk++) {
-        if (window.chunks[chunk].live != in_chunk[first_counter[index] + chunk]) return false;
+      for (std::size_t position = 0; position < window.chunks.size(); position++) {
+        const Chunk& chunk = window.chunks[position];
+        const std::size_t counter = first_counter[index] + position;
+        if (chunk.slots && !chunk.bits) return false;
+        if (chunk.live != in_entries[counter] || chunk.keys != with_bit[counter]) return false;
+        std::uint32_t population = 0;
+        if (chunk.bits) {
+          for (std::size_t word = 0; word < kChunkBitWords; word++) population += std::popcount(chunk.bits[word]);
+        }
+        if (population != chunk.keys) return false;
       }
     }
     std::vector<bool> seen(live.size(), false);
@@ -172,7 +226,8 @@ class ClientIndex {
   }
 
   std::size_t memory_bytes() const {
-    std::size_t bytes = chunks_allocated_ * kChunkIds * sizeof(std::uint32_t) + fallback_.memory_bytes() +
+    std::size_t bytes = chunks_allocated_ * kChunkIds * sizeof(std::uint32_t) +
+                        bits_allocated_ * kChunkBitWords * sizeof(std::uint64_t) + fallback_.memory_bytes() +
                         owner_map_.capacity() * sizeof(std::uint32_t) + windows_.capacity() * sizeof(Window);
     for (const Window& window : windows_) bytes += window.chunks.capacity() * sizeof(Chunk);
     return bytes;
@@ -182,8 +237,12 @@ class ClientIndex {
   static constexpr std::uint32_t kNoWindow = 0xFFFFFFFFu;
 
   struct Chunk {
-    std::unique_ptr<std::uint32_t[]> slots;  // Null before its first key and once freed.
-    std::uint32_t live = 0;
+    // Entries, read only where the bit is set (the others may be stale or never written). Null
+    // before the chunk's first key and once it is freed.
+    std::unique_ptr<std::uint32_t[]> slots;
+    std::unique_ptr<std::uint64_t[]> bits;  // kChunkBitWords words; null when the chunk has none.
+    std::uint32_t live = 0;                 // Keys held in `slots`.
+    std::uint32_t keys = 0;                 // Set bits: keys held in `slots` or, with a bit, in the fallback.
   };
 
   struct Window {
@@ -192,16 +251,28 @@ class ClientIndex {
     std::vector<Chunk> chunks;  // chunks[i] holds the ids [(base + i) * kChunkIds, ...).
     std::uint32_t fallback_live = 0;
     // The largest id the fallback took for lying past the back: a chunk allocated later may cover
-    // it. Chunks are only allocated past the back, so below the back no other fallback key can
-    // sit in an allocated chunk's range.
+    // it without its bit. Chunks are only allocated past the back, so below the back no other
+    // fallback key can lack its bit in a chunk that has bits.
     std::uint64_t far_id_max = 0;
   };
 
-  // Whether a window entry names the live order of the key. An entry is stale after a lazy erase:
-  // the slot is then free (id 0) or reused by another key. Slots are below the pool's high-water
-  // mark, so dereferencing a stale one is safe.
+  static bool bit(const Chunk& chunk, std::uint64_t offset) {
+    return (chunk.bits[offset >> 6] >> (offset & 63)) & 1;
+  }
+  static void set_bit(Chunk& chunk, std::uint64_t offset) {
+    LOB_ASSERT(!bit(chunk, offset), "live bit set twice");
+    chunk.bits[offset >> 6] |= std::uint64_t{1} << (offset & 63);
+    chunk.keys++;
+  }
+  static void clear_bit(Chunk& chunk, std::uint64_t offset) {
+    LOB_ASSERT(bit(chunk, offset) && chunk.keys > 0, "live bit cleared twice");
+    chunk.bits[offset >> 6] &= ~(std::uint64_t{1} << (offset & 63));
+    chunk.keys--;
+  }
+
+  // Whether a window entry names the live order of the key (the order is read: kVerify only).
   bool holds(std::uint32_t slot, Owner owner, std::uint64_t client_order_id) const {
-    if (slot == kSlotNone) return false;
+    if (slot == kSlotNone || slot >= pool_.slots_used()) return false;
     const Order& order = pool_.at(slot);
     return order.id != 0 && order.client_order_id == client_order_id && order.owner == owner;
   }
@@ -235,15 +306,15 @@ class ClientIndex {
     return owner_map_[position];
   }
 
-  static const std::uint32_t* entry_of(const Window& window, std::uint64_t client_order_id) {
+  // The chunk whose range holds the id, freed or not; null outside the window.
+  static const Chunk* chunk_of(const Window& window, std::uint64_t client_order_id) {
     const std::uint64_t number = client_order_id >> kChunkIdsShift;
     // Unsigned: an id below the window wraps to a huge index and fails the same test.
     if (number - window.base >= window.chunks.size()) return nullptr;
-    const Chunk& chunk = window.chunks[number - window.base];
-    return chunk.slots ? &chunk.slots[client_order_id & (kChunkIds - 1)] : nullptr;
+    return &window.chunks[number - window.base];
   }
-  static std::uint32_t* entry_of(Window& window, std::uint64_t client_order_id) {
-    return const_cast<std::uint32_t*>(entry_of(std::as_const(window), client_order_id));
+  static Chunk* chunk_of(Window& window, std::uint64_t client_order_id) {
+    return const_cast<Chunk*>(chunk_of(std::as_const(window), client_order_id));
   }
 
   // Stores the key in the window when its chunk is allocated, or is the first of the window, or
@@ -260,35 +331,51 @@ class ClientIndex {
     if (number - window.base >= window.chunks.size()) advance_back(window, number);
     Chunk& chunk = window.chunks[number - window.base];
     if (!chunk.slots) return false;
-    std::uint32_t& entry = chunk.slots[client_order_id & (kChunkIds - 1)];
-    // The entry may be stale (erase is lazy), never live: the caller checked the key is new.
-    LOB_ASSERT(entry == slot || !holds(entry, window.owner, client_order_id), "client key inserted twice");
-    entry = slot;
+    const std::uint64_t offset = client_order_id & (kChunkIds - 1);
+    set_bit(chunk, offset);
+    chunk.slots[offset] = slot;
     chunk.live++;
     window_live_++;
     return true;
   }
 
-  // Lazy: only the counts change; the entry goes stale when the pool releases the slot.
-  // `slot` is the erased order's, still live in the pool until the caller releases it.
-  void remove(Window& window, std::uint64_t client_order_id, std::uint32_t slot) {
-    const std::size_t index = (client_order_id >> kChunkIdsShift) - window.base;
-    Chunk& chunk = window.chunks[index];
+  // Takes a key out of the chunk's entries (its bit only: the entry goes stale); a middle chunk left
+  // sparser than kChunkLiveMin moves its other keys to the fallback and frees its entries.
+  void remove(Window& window, Chunk& chunk, std::uint64_t offset) {
     LOB_ASSERT(chunk.live > 0 && window_live_ > 0, "erase from an empty chunk");
+    clear_bit(chunk, offset);
     chunk.live--;
     window_live_--;
-    const bool is_back = index + 1 == window.chunks.size();
+    const bool is_back = &chunk == &window.chunks.back();
     if (!is_back && chunk.live < kChunkLiveMin) {
-      evict(window, chunk, slot);
+      evict(window, chunk);
       chunk.slots.reset();
       chunks_allocated_--;
-      trim_front(window);
+      drop_bits_if_sparse(window, chunk);
     }
   }
 
+  void erase_from_fallback(Window& window, std::uint32_t slot) {
+    LOB_ASSERT(window.fallback_live > 0, "erase of a client key held nowhere");
+    window.fallback_live--;
+    if (window.fallback_live == 0) window.far_id_max = 0;
+    fallback_.erase(slot);
+  }
+
+  // A freed middle chunk with fewer than kChunkKeysMin keys gives up its bits (its keys stay in the
+  // fallback, found there like any key of a range without bits); the front then trims.
+  void drop_bits_if_sparse(Window& window, Chunk& chunk) {
+    if (chunk.slots || !chunk.bits || chunk.keys >= kChunkKeysMin || &chunk == &window.chunks.back()) return;
+    chunk.bits.reset();
+    chunk.keys = 0;
+    bits_allocated_--;
+    trim_front(window);  // May move the chunks: `chunk` is not used after this.
+  }
+
   // Makes chunk `number` the back. The old back becomes a middle chunk: it stays if it is dense
-  // enough, otherwise its keys move to the fallback and its buffer (now empty) becomes the new back,
-  // so an owner whose ids advance faster than its orders live does not allocate per chunk.
+  // enough, otherwise its keys move to the fallback and its entries buffer (whose entries need no
+  // clearing: the new back's bits are all clear) becomes the new back's, so an owner whose ids
+  // advance faster than its orders live does not allocate entries per chunk.
   void advance_back(Window& window, std::uint64_t number) {
     const std::size_t old_back = window.chunks.size() - 1;
     while (window.chunks.size() <= number - window.base) window.chunks.emplace_back();
@@ -301,40 +388,47 @@ class ClientIndex {
     }
     evict(window, previous);
     back.slots = std::move(previous.slots);
-    back.live = 0;
-    trim_front(window);
+    allocate_bits(back);
+    drop_bits_if_sparse(window, previous);
   }
 
-  // Moves every live key of `chunk` to the fallback and leaves all the chunk's entries empty (stale
-  // ones too: the buffer may be reused as the back, whose entries must be empty or stale for
-  // ids of this owner at their own offsets, which a moved buffer no longer guarantees). `erased` is
-  // the slot being erased, still live in the pool: it is not moved.
-  void evict(Window& window, Chunk& chunk, std::uint32_t erased = kSlotNone) {
-    const std::uint64_t first = (window.base + static_cast<std::uint64_t>(&chunk - window.chunks.data())) << kChunkIdsShift;
-    for (std::uint64_t offset = 0; offset < kChunkIds; offset++) {
-      const std::uint32_t slot = chunk.slots[offset];
-      chunk.slots[offset] = kSlotNone;
-      if (slot == erased || !holds(slot, window.owner, first + offset)) continue;
-      chunk.live--;
-      window_live_--;
-      fallback_.insert(slot);
-      window.fallback_live++;
+  // Moves every key held in the chunk's entries to the fallback; their bits stay set.
+  void evict(Window& window, Chunk& chunk) {
+    // A chunk with entries has never been freed, so each of its set bits is a key in its entries.
+    LOB_ASSERT(chunk.slots && chunk.keys == chunk.live, "evict of a chunk with keys outside its entries");
+    for (std::size_t word = 0; word < kChunkBitWords; word++) {
+      for (std::uint64_t bits = chunk.bits[word]; bits != 0; bits &= bits - 1) {
+        const std::uint32_t slot = chunk.slots[word * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
+        fallback_.insert(slot);
+        window.fallback_live++;
+      }
     }
-    LOB_ASSERT(chunk.live == 0, "evicted chunk still holds keys");
+    window_live_ -= chunk.live;
+    chunk.live = 0;
   }
 
   void allocate(Chunk& chunk) {
+    // Entries need no initial value: one is read only while its bit is set, after it was written.
     chunk.slots = std::make_unique_for_overwrite<std::uint32_t[]>(kChunkIds);
-    std::fill_n(chunk.slots.get(), kChunkIds, kSlotNone);
     chunk.live = 0;
     chunks_allocated_++;
+    allocate_bits(chunk);
   }
 
-  // Drops freed chunks at the front so the directory spans only the oldest allocated chunk to the
-  // back (the back is always allocated).
+  void allocate_bits(Chunk& chunk) {
+    LOB_ASSERT(!chunk.bits && chunk.keys == 0, "a chunk's bits allocated twice");
+    chunk.bits = std::make_unique<std::uint64_t[]>(kChunkBitWords);  // Zeroed.
+    bits_allocated_++;
+  }
+
+  // Drops the chunks at the front that have neither entries nor bits, so the directory spans only
+  // the oldest chunk with either to the back (the back always has both).
   void trim_front(Window& window) {
     std::size_t freed_front = 0;
-    while (freed_front + 1 < window.chunks.size() && !window.chunks[freed_front].slots) freed_front++;
+    while (freed_front + 1 < window.chunks.size() && !window.chunks[freed_front].slots &&
+           !window.chunks[freed_front].bits) {
+      freed_front++;
+    }
     if (freed_front == 0) return;
     window.chunks.erase(window.chunks.begin(), window.chunks.begin() + static_cast<std::ptrdiff_t>(freed_front));
     window.base += freed_front;
@@ -346,6 +440,7 @@ class ClientIndex {
   std::vector<Window> windows_;           // Never shrinks: owners are few and come back.
   std::size_t window_live_ = 0;
   std::size_t chunks_allocated_ = 0;
+  std::size_t bits_allocated_ = 0;
 };
 
 }  // namespace lob
