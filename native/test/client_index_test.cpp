@@ -41,6 +41,7 @@ class Harness {
   }
 
   bool contains(Key key) const { return model_.count(key) != 0; }
+  bool finds_none(Key key) const { return index_.find(key.first, key.second) == kSlotNone; }
 
   // Every model key is found, a few absent ones are not, sizes agree, and holds_exactly accepts the
   // model's orders and rejects a count or a set that is off by one.
@@ -147,6 +148,35 @@ TEST(client_index_reuses_keys_and_slots_over_stale_entries) {
       CHECK(harness.insert(owner, id));  // Likely a slot whose stale entry names another key.
     }
     if (round % 1000 == 0) CHECK(harness.agrees(rng));
+  }
+  CHECK(harness.agrees(rng));
+}
+
+// A chunk thinned below kChunkLiveMin moves its keys to the fallback but keeps its live bits, which
+// then still answer for its dead ids; thinned below kChunkKeysMin it drops them too. Every step of
+// the way each live key is found and each dead one is not.
+TEST(client_index_answers_through_chunks_that_were_evicted_and_lost_their_bits) {
+  std::mt19937_64 rng(3);
+  Harness harness(1u << 16);
+  const std::uint64_t chunk_ids = ClientIndex::kChunkIds;
+  for (std::uint64_t id = 0; id < 6 * chunk_ids; id++) CHECK(harness.insert(1, id));
+  // Thin chunks 1..4 (the back, chunk 5, is never evicted) one key at a time, in id order.
+  for (std::uint64_t id = chunk_ids; id < 5 * chunk_ids; id++) {
+    const std::uint64_t in_chunk = id % chunk_ids;
+    if (in_chunk + ClientIndex::kChunkKeysMin / 2 >= chunk_ids) continue;  // Leave a few per chunk.
+    CHECK(harness.erase({1, id}));
+    const std::uint64_t left = chunk_ids - in_chunk - 1;
+    if (left == ClientIndex::kChunkLiveMin - 1 || left == ClientIndex::kChunkKeysMin - 1 || left % 97 == 0) {
+      CHECK(harness.agrees(rng));
+      for (std::uint64_t dead = id - in_chunk; dead <= id; dead++) CHECK(harness.finds_none({1, dead}));
+    }
+  }
+  CHECK(harness.agrees(rng));
+  // Fresh ids keep arriving at the back while the thinned chunks' last keys go.
+  for (std::uint64_t id = 6 * chunk_ids; id < 9 * chunk_ids; id++) CHECK(harness.insert(1, id));
+  while (!harness.model().empty()) {
+    CHECK(harness.erase(harness.model().begin()->first));
+    if (harness.model().size() % 1000 == 0) CHECK(harness.agrees(rng));
   }
   CHECK(harness.agrees(rng));
 }
