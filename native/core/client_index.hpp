@@ -98,7 +98,10 @@ class ClientIndex {
     const std::uint32_t window_index = window_of(owner);
     if (window_index != kNoWindow) {
       const Chunk* chunk = chunk_of(windows_[window_index], client_order_id);
-      if (chunk != nullptr && chunk->bits) return &chunk->bits[(client_order_id & (kChunkIds - 1)) >> 6];
+      const std::uint64_t offset = client_order_id & (kChunkIds - 1);
+      // The entry is the likely miss; the bits are dense and mostly cached.
+      if (chunk != nullptr && chunk->slots) return &chunk->slots[offset];
+      if (chunk != nullptr && chunk->bits) return &chunk->bits[offset >> 6];
     }
     return fallback_.home_address(ClientKey{owner, client_order_id});
   }
@@ -148,15 +151,16 @@ class ClientIndex {
 
   std::size_t size() const { return window_live_ + fallback_.size(); }
 
-  // For validate(): whether the index holds exactly the live orders, given for_each_live(visit),
-  // which calls visit(slot) once per live order, and `live`, a flag per slot. Each window chunk's
-  // live count must equal the live orders its entries hold, its key count the live orders whose
-  // bit it has set and its bits' population that same count (so no bit names a dead key); a live
-  // key in a chunk with bits whose bit is clear must be one the fallback took past the back; the
-  // fallback's entries must be distinct live orders that no window entry holds; each window's
-  // fallback_live must equal its owner's fallback entries; and window and fallback orders must add
-  // up to live_count. With every live order also found by find() (the caller checks), that is a
-  // bijection. It reads each live order once and each allocated chunk's bits once.
+  // For validate(): whether the index holds exactly the live orders and find() answers each of
+  // them, given for_each_live(visit), which calls visit(slot) once per live order, and `live`, a
+  // flag per slot. Each window chunk's live count must equal the live orders its entries hold, its
+  // key count the live orders whose bit it has set and its bits' population that same count (so no
+  // bit names a dead key); a live key in a chunk with bits whose bit is clear must be one the
+  // fallback took past the back; every live key not held in a window entry must be found in the
+  // fallback; the fallback's entries must be distinct live orders that no window entry holds; each
+  // window's fallback_live must equal its owner's fallback entries; and window and fallback orders
+  // must add up to live_count. That is a bijection, and what find() reads for each key. It reads
+  // each live order once and each allocated chunk's bits once.
   template <class ForEachLive>
   bool holds_exactly(ForEachLive for_each_live, std::size_t live_count, const std::vector<bool>& live) const {
     std::vector<std::size_t> first_counter(windows_.size() + 1, 0);
@@ -171,18 +175,22 @@ class ClientIndex {
     for_each_live([&](std::uint32_t slot) {
       const Order& order = pool_.at(slot);
       const std::uint32_t window_index = window_of(order.owner);
-      if (window_index == kNoWindow) return;
+      // Only the fallback can hold a key outside the window entries: find() looks it up there.
+      const auto in_fallback = [&] {
+        if (fallback_.find(ClientKey{order.owner, order.client_order_id}) != slot) consistent = false;
+      };
+      if (window_index == kNoWindow) return in_fallback();
       const Window& window = windows_[window_index];
       const Chunk* chunk = chunk_of(window, order.client_order_id);
-      if (chunk == nullptr || !chunk->bits) return;  // Only the fallback can hold it.
+      if (chunk == nullptr || !chunk->bits) return in_fallback();
       const std::uint64_t offset = order.client_order_id & (kChunkIds - 1);
       const std::size_t counter = first_counter[window_index] + static_cast<std::size_t>(chunk - window.chunks.data());
       if (!bit(*chunk, offset)) {
         if (order.client_order_id > window.far_id_max) consistent = false;
-        return;
+        return in_fallback();
       }
       with_bit[counter]++;
-      if (!chunk->slots) return;
+      if (!chunk->slots) return in_fallback();
       if (chunk->slots[offset] != slot) {
         consistent = false;
         return;
@@ -433,6 +441,9 @@ class ClientIndex {
     window.chunks.erase(window.chunks.begin(), window.chunks.begin() + static_cast<std::ptrdiff_t>(freed_front));
     window.base += freed_front;
   }
+
+  // Tests flip live bits through it to check that holds_exactly() sees it; only a test defines it.
+  friend struct ClientIndexTestAccess;
 
   const OrderPool& pool_;
   OrderIndex<ClientKeyOps> fallback_;

@@ -15,6 +15,18 @@
 
 using namespace lob;
 
+// Must be in lob, where the friend declaration names it.
+namespace lob {
+struct ClientIndexTestAccess {
+  // Flips the live bit of (owner 1, id); the window of owner 1 must cover it.
+  static void flip_bit(ClientIndex& index, std::uint64_t id) {
+    ClientIndex::Window& window = index.windows_[index.window_of(1)];
+    ClientIndex::Chunk* chunk = ClientIndex::chunk_of(window, id);
+    chunk->bits[(id & (ClientIndex::kChunkIds - 1)) >> 6] ^= std::uint64_t{1} << (id & 63);
+  }
+};
+}  // namespace lob
+
 namespace {
 
 using Key = std::pair<Owner, std::uint64_t>;
@@ -76,6 +88,14 @@ class Harness {
   }
 
   const std::map<Key, std::uint32_t>& model() const { return model_; }
+  ClientIndex& index() { return index_; }
+
+  // Only the audit, holds_exactly(), over the model's orders.
+  bool audit_passes() const {
+    std::vector<bool> live(pool_.slots_used(), false);
+    for (const auto& [key, slot] : model_) live.at(slot) = true;
+    return index_.holds_exactly([&](auto visit) { for (const auto& [key, slot] : model_) visit(slot); }, model_.size(), live);
+  }
   std::size_t memory_bytes() const { return index_.memory_bytes(); }
 
  private:
@@ -178,5 +198,22 @@ TEST(client_index_answers_through_chunks_that_were_evicted_and_lost_their_bits) 
     CHECK(harness.erase(harness.model().begin()->first));
     if (harness.model().size() % 1000 == 0) CHECK(harness.agrees(rng));
   }
+  CHECK(harness.agrees(rng));
+}
+
+// holds_exactly() audits the live bits: a dead key's bit set, or a live key's bit cleared, is seen.
+TEST(client_index_audit_sees_a_wrong_live_bit) {
+  std::mt19937_64 rng(9);
+  Harness harness(1u << 12);
+  for (std::uint64_t id = 1; id <= 100; id++) CHECK(harness.insert(1, id));
+  CHECK(harness.erase({1, 50}));
+  CHECK(harness.agrees(rng));
+  ClientIndexTestAccess::flip_bit(harness.index(), 50);  // Dead, now claimed live.
+  CHECK(!harness.audit_passes());
+  ClientIndexTestAccess::flip_bit(harness.index(), 50);
+  CHECK(harness.audit_passes());
+  ClientIndexTestAccess::flip_bit(harness.index(), 51);  // Live, now claimed dead.
+  CHECK(!harness.audit_passes());
+  ClientIndexTestAccess::flip_bit(harness.index(), 51);
   CHECK(harness.agrees(rng));
 }
