@@ -26,6 +26,8 @@ interface LatencyData {
   agents: number;
   ratePerAgent: number;
   seconds: number;
+  /** Orders planned in the first warmupSeconds are sent but not recorded (JIT compilation, caches). */
+  warmupSeconds: number;
   symbols: number;
   seed: number;
 }
@@ -86,7 +88,7 @@ async function latency(d: LatencyData): Promise<void> {
   const fill = createLatencyHistogram();
   const owners = Array.from({ length: d.agents }, (_, i) => i + 1);
   // planned[id] = planned send time (ns); indexed by clientOrderId.
-  const total = Math.ceil(d.agents * d.ratePerAgent * d.seconds * 1.2) + 1000;
+  const total = Math.ceil(d.agents * d.ratePerAgent * (d.warmupSeconds + d.seconds) * 1.2) + 1000;
   const planned = new Float64Array(total);
   const filledOnce = new Uint8Array(total);
   const ackedOnArrival = new Float64Array(total);
@@ -96,11 +98,17 @@ async function latency(d: LatencyData): Promise<void> {
   const stages = { send: createLatencyHistogram(), match: createLatencyHistogram(), dispatch: createLatencyHistogram(), deliver: createLatencyHistogram() };
   type Stage = keyof typeof stages;
   const recordStage = (stage: Stage, ns: number): void => stages[stage].recordValue(Math.max(0, Math.round(ns)));
+  // Orders planned before recordFrom (the warm-up) are sent and answered but not recorded.
+  let recordFrom = Number.POSITIVE_INFINITY;
   engine.onReports(owners, ({ records, count }: ReportBatch) => {
     const now = nowNs();
     for (let i = 0, at = 0; i < count; i++, at += REPORT_SLOTS) {
       const id = records[at + ReportSlot.clientOrderId]!;
       const kind = records[at + ReportSlot.kind]!;
+      if (planned[id]! < recordFrom) {
+        if (kind === ExecKind.ACCEPTED || kind === ExecKind.REJECTED) acked++;
+        continue;
+      }
       if (kind === ExecKind.ACCEPTED || kind === ExecKind.REJECTED) {
         ack.recordValue(Math.max(0, Math.round(now - planned[id]!)));
         recordStage('send', records[at + ReportSlot.tsReceiveNs]! - planned[id]!);
@@ -126,10 +134,12 @@ async function latency(d: LatencyData): Promise<void> {
   parentPort!.postMessage('ready');
   await go;
   const start = nowNs() + 1_000_000;
-  const end = start + d.seconds * 1e9;
+  recordFrom = start + d.warmupSeconds * 1e9;
+  const end = recordFrom + d.seconds * 1e9;
   const meanGapNs = 1e9 / d.ratePerAgent;
   const nextAt = owners.map(() => start - Math.log(uniform()) * meanGapNs);
   let sent = 0;
+  let recorded = 0;
   let busy = 0;
   // One setImmediate callback per turn of the event loop (no promise per turn): reports are
   // delivered between turns, and each turn sends what is due.
@@ -150,11 +160,13 @@ async function latency(d: LatencyData): Promise<void> {
       while (nextAt[a]! <= now) {
         const id = ++sent;
         planned[id] = nextAt[a]!;
+        const measured = nextAt[a]! >= recordFrom;
+        if (measured) recorded++;
         const side = uniform() < 0.5 ? 0 : 1;
         const price = 995 + Math.floor(uniform() * 11);
         const report = engine.submit({ symbol: id % d.symbols, owner: owners[a]!, clientOrderId: id, side, type: OrderType.LIMIT, price, quantity: 1 + Math.floor(uniform() * 10) });
         if (report !== null) {
-          busy++;
+          if (measured) busy++;
           acked++;
         }
         nextAt[a]! += -Math.log(uniform()) * meanGapNs;
@@ -167,5 +179,5 @@ async function latency(d: LatencyData): Promise<void> {
   const p99Us = (stage: Stage): number => stages[stage].getValueAtPercentile(99) / 1000;
   const stagesUs = { send: meanUs('send'), match: meanUs('match'), dispatch: meanUs('dispatch'), deliver: meanUs('deliver') };
   const stagesP99Us = { send: p99Us('send'), match: p99Us('match'), dispatch: p99Us('dispatch'), deliver: p99Us('deliver') };
-  parentPort!.postMessage({ sent, busy, acked, ack: encodeHistogram(ack), fill: encodeHistogram(fill), stagesUs, stagesP99Us });
+  parentPort!.postMessage({ sent: recorded, busy, acked, ack: encodeHistogram(ack), fill: encodeHistogram(fill), stagesUs, stagesP99Us });
 }

@@ -45,6 +45,7 @@ const option = (name: string, fallback: number): number => {
 const json = flag('json');
 const ordersPerWorker = option('orders', 1_000_000);
 const latencySeconds = option('seconds', 5);
+const warmupSeconds = option('warmup', 1);
 const shardsOption = option('shards', 0);
 const spinNsOption = option('spin-ns', -1);
 const onlyAt = args.indexOf('--only');
@@ -105,7 +106,7 @@ async function hiccups(seconds: number): Promise<HiccupResult> {
 
 async function latency(spinNs: number | undefined): Promise<Record<string, number>> {
   const engine = engineFor(4, spinNs);
-  const worker = spawn({ role: 'latency', engineId: engine.id, agents: 100, ratePerAgent: 100, seconds: latencySeconds, symbols: 4, seed: 20240601 });
+  const worker = spawn({ role: 'latency', engineId: engine.id, agents: 100, ratePerAgent: 100, seconds: latencySeconds, warmupSeconds, symbols: 4, seed: 20240601 });
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   await nextMessage(worker);
   const result = nextMessage<{ sent: number; busy: number; acked: number; ack: string; fill: string; stagesUs: Record<string, number>; stagesP99Us: Record<string, number> }>(worker);
