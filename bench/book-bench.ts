@@ -2,8 +2,8 @@
  * `npm run bench:book [-- --json] [--commands N] [--seed S] [--reps R]`: order-book throughput.
  *
  * One seeded stream (bench/book-stream.ts, 2,000,000 commands by default) replayed through:
- *   (a) the C++ core, lob::MatchingEngine::execute           } native/bench/book_bench.cpp,
- *   (b) the seed's textbook std::map + std::list book         } one child process
+ *   (a) the C++ core, lob::MatchingEngine::execute           } native/bench/book_bench.cpp, a child
+ *   (b) the seed's textbook std::map + std::list book         } process per engine per round
  *   (c) TypeScript to native, one call per command (Engine.submit / Engine.cancel)
  *   (d) TypeScript to native, batched (Engine.executeBatch, 1024 commands a call, every report read)
  *   (e) the TypeScript reference book (ReferenceBook.submit / cancel)
@@ -208,9 +208,7 @@ class Samples {
     return this.runs < reps && (this.runs === 0 || this.seconds < TS_BUDGET_SECONDS);
   }
   get median(): number {
-    const sorted = [...this.ops].sort((a, b) => a - b);
-    const middle = sorted.length / 2;
-    return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
+    return median(this.ops);
   }
   get best(): number {
     return Math.max(...this.ops);
@@ -250,15 +248,63 @@ function firstReferenceDivergence(stream: BookStream): string {
   return 'none found in the lockstep replay';
 }
 
-/** (a) and (b): the stream goes to the C++ bench through a temporary file. */
+interface OneEngineRun {
+  engine: 'native' | 'textbook';
+  ops: number[];
+  trades: number;
+  filled_qty: number;
+  resting: number;
+  rejected: number;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
+}
+
+/**
+ * (a) and (b): the stream goes to the C++ bench through a temporary file. Each engine runs in a
+ * process of its own, one warm-up run and one measured run per process, the two engines
+ * alternating for `reps` rounds so that a burst of noise on the shared machine lands on both; run
+ * in one process, each engine ran on the heap the other had left (book_bench.cpp says how much
+ * that moved the textbook's figure). Memory is measured in a fresh process of its own.
+ */
 function runNativeBench(stream: BookStream, options: Options): NativeBenchResult {
   const binary = buildNativeBench();
   const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-book-bench-'));
   try {
     const file = path.join(dir, 'stream.f64');
     writeBookStream(stream, file);
-    process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and textbook\n`);
-    return JSON.parse(execFileSync(binary, [file, '--reps', String(options.reps)], { encoding: 'utf8' })) as NativeBenchResult;
+    process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and textbook, ${options.reps} rounds of one process each\n`);
+    const run = (args: string[]): string => execFileSync(binary, [file, ...args], { encoding: 'utf8' });
+    const memory = JSON.parse(run(['--engine', 'memory'])) as Pick<NativeBenchResult, 'memory_orders' | 'bytes_per_resting_order' | 'rss_bytes_per_resting_order'>;
+    const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [] };
+    for (let round = 0; round < options.reps; round++) {
+      for (const engine of ['native', 'textbook'] as const) runs[engine].push(JSON.parse(run(['--engine', engine, '--reps', '1'])) as OneEngineRun);
+    }
+    const ops = (engine: OneEngineRun['engine']): number[] => runs[engine].flatMap((one) => one.ops);
+    const last = (engine: OneEngineRun['engine']): OneEngineRun => runs[engine].at(-1)!;
+    const [native, textbook] = [last('native'), last('textbook')];
+    const agree = native.trades === textbook.trades && native.filled_qty === textbook.filled_qty && native.resting === textbook.resting;
+    // On disagreement, the lockstep replay of both in one process finds the first command after which they differ.
+    const firstDivergence = agree ? -1 : (JSON.parse(run(['--reps', '1', '--memory-orders', '1'])) as NativeBenchResult).first_divergence;
+    return {
+      reps: options.reps,
+      native_ops_per_s: Math.round(median(ops('native'))),
+      native_best_ops_per_s: Math.max(...ops('native')),
+      textbook_ops_per_s: Math.round(median(ops('textbook'))),
+      textbook_best_ops_per_s: Math.max(...ops('textbook')),
+      native_trades: native.trades,
+      native_filled_qty: native.filled_qty,
+      native_resting: native.resting,
+      native_rejected: native.rejected,
+      textbook_trades: textbook.trades,
+      textbook_filled_qty: textbook.filled_qty,
+      textbook_resting: textbook.resting,
+      first_divergence: firstDivergence,
+      ...memory,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

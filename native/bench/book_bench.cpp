@@ -1,6 +1,6 @@
 // Native half of `npm run bench:book` (bench/book-bench.ts builds and runs it).
 //
-//   book_bench <stream.f64> [--reps N] [--memory-orders N]
+//   book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N]
 //
 // Reads a command stream (raw little-endian float64 records, engine/protocol.ts layout, written by
 // bench/book-stream.ts), replays it through (a) lob::MatchingEngine and (b) the textbook book of
@@ -8,11 +8,19 @@
 // ops/s, trades and filled quantity of each, and the core's memory per resting order measured on a
 // separate book of `memory-orders` non-crossing orders.
 //
+// --engine native|textbook runs one engine only, `warmup` runs unmeasured first (default 1: a
+// process's first run also pays for faulting in its heap and page tables), and prints its ops/s
+// per measured run and its outcome; --engine memory only measures memory. bench/book-bench.ts runs the engines in separate
+// processes that way: in one process each engine ran on the heap the other left behind (the
+// textbook book measured 15% faster after the core's old malloc'd pool than alone, and 15% slower
+// after its mapped one), so a figure depended on which engine ran before it.
+//
 // Both are timed on decoded commands (decoding is not matching), construction and destruction
 // outside the clock. Trades are counted from the core's reports the way a consumer would: one
 // trade per new trade id (the taker's fill report comes first and carries the filled quantity).
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include "matching_engine.hpp"
@@ -35,6 +44,8 @@ struct Options {
   std::string file;
   int reps = 5;
   std::uint64_t memory_orders = 1'000'000;
+  std::string engine = "both";
+  int warmup = 1;  // --engine native|textbook only.
 };
 
 struct Outcome {
@@ -54,7 +65,16 @@ Options parse_options(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; i++) {
     const std::string arg = argv[i];
-    if ((arg == "--reps" || arg == "--memory-orders") && i + 1 < argc) {
+    if (arg == "--engine" && i + 1 < argc) {
+      options.engine = argv[++i];
+      if (options.engine != "both" && options.engine != "native" && options.engine != "textbook" && options.engine != "memory") {
+        fail("--engine: must be one of both, native, textbook, memory");
+      }
+    } else if (arg == "--warmup" && i + 1 < argc) {
+      const long long value = std::atoll(argv[++i]);
+      if (value < 0 || value > 100) fail("--warmup: must be an integer in [0, 100]");
+      options.warmup = static_cast<int>(value);
+    } else if ((arg == "--reps" || arg == "--memory-orders") && i + 1 < argc) {
       const long long value = std::atoll(argv[++i]);
       if (value < 1) fail(arg + ": must be an integer >= 1");
       if (arg == "--reps") options.reps = static_cast<int>(value);
@@ -62,10 +82,10 @@ Options parse_options(int argc, char** argv) {
     } else if (options.file.empty() && arg.rfind("--", 0) != 0) {
       options.file = arg;
     } else {
-      fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N]");
+      fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N]");
     }
   }
-  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N]");
+  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N]");
   return options;
 }
 
@@ -235,8 +255,41 @@ struct Summary {
 
 }  // namespace
 
+// One engine alone: {"engine", "ops": [per run], trades, filled_qty, resting, rejected}.
+void print_one(const char* engine, const Summary& summary) {
+  std::printf("{\"engine\":\"%s\",\"ops\":[", engine);
+  for (std::size_t i = 0; i < summary.ops.size(); i++) std::printf("%s%.0f", i == 0 ? "" : ",", summary.ops[i]);
+  std::printf("],\"trades\":%llu,\"filled_qty\":%llu,\"resting\":%llu,\"rejected\":%llu}\n",
+              static_cast<unsigned long long>(summary.outcome.trades),
+              static_cast<unsigned long long>(summary.outcome.filled_quantity),
+              static_cast<unsigned long long>(summary.outcome.resting),
+              static_cast<unsigned long long>(summary.outcome.rejected));
+}
+
 int main(int argc, char** argv) {
   const Options options = parse_options(argc, argv);
+  // A long-running engine works in memory it already faulted in. glibc would hand a freed book's
+  // heap back to the kernel (trim) and serve large blocks from fresh mappings, so every run would
+  // fault its memory in again and the figures would weigh page faults, not matching; after the
+  // warm-up run both engines reuse their process's heap. (The core's order pool is mapped per
+  // engine, so it still faults in its pages on every run.)
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
+  mallopt(M_MMAP_THRESHOLD, INT_MAX);
+  if (options.engine == "memory") {
+    const Memory memory = measure_memory(options.memory_orders);
+    std::printf("{\"memory_orders\":%llu,\"bytes_per_resting_order\":%.1f,\"rss_bytes_per_resting_order\":%.1f}\n",
+                static_cast<unsigned long long>(options.memory_orders), memory.bytes_per_order, memory.rss_bytes_per_order);
+    return 0;
+  }
+  if (options.engine == "native" || options.engine == "textbook") {
+    const std::vector<Command> commands = read_commands(options.file);
+    const bool native = options.engine == "native";
+    for (int rep = 0; rep < options.warmup; rep++) native ? run_native(commands) : run_textbook(commands);
+    Summary summary;
+    for (int rep = 0; rep < options.reps; rep++) summary.add(native ? run_native(commands) : run_textbook(commands), commands.size());
+    print_one(native ? "native" : "textbook", summary);
+    return 0;
+  }
   const Memory memory = measure_memory(options.memory_orders);
   const std::vector<Command> commands = read_commands(options.file);
   // Alternating the two keeps a burst of noise on the shared machine from landing on one only.
