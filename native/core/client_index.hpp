@@ -22,7 +22,8 @@
 // that owner has any there, and a miss in an allocated chunk only when far_id_max says it may. A window's back (newest) chunk is always allocated: fresh ids arrive
 // there. Every other allocated chunk holds at least kChunkLiveMin keys: when one gets sparser (its
 // orders fill or cancel, or the back moves on from a sparse chunk), its keys move to the fallback and
-// the chunk is freed, so the windows cost at most 32 bytes per key plus one chunk per owner, and an
+// the chunk is freed, so the windows cost at most 32 bytes per key plus one chunk per owner (and, for
+// the live bits, at most 8 bytes per key more: see below), and an
 // owner whose ids are too sparse for a window (say one id in 1000 is theirs) ends up in the hash.
 //
 // Live bits: a chunk with entries has bits; a set bit means its key is live, in the chunk's entries
@@ -31,7 +32,9 @@
 // bits.
 //
 // Limits: kWindowOwnersMax windows (owners beyond it use the fallback); a window's back advances at
-// most kGapChunksMax chunks at a time; keys in a freed middle chunk or below the front use the hash.
+// most kGapChunksMax chunks at a time; keys in a freed middle chunk or below the front use the hash;
+// the directory spans from the oldest chunk that still has entries or bits (kChunkKeysMin live keys
+// keep a freed chunk's bits) to the back, 24 bytes per chunk of ids between them.
 #pragma once
 
 #include <algorithm>
