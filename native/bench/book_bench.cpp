@@ -10,10 +10,11 @@
 //
 // --engine native|textbook runs one engine only, `warmup` runs unmeasured first (default 1: a
 // process's first run also pays for faulting in its heap and page tables), and prints its ops/s
-// per measured run and its outcome; --engine memory only measures memory. bench/book-bench.ts runs the engines in separate
-// processes that way: in one process each engine ran on the heap the other left behind (the
-// textbook book measured 15% faster after the core's old malloc'd pool than alone, and 15% slower
-// after its mapped one), so a figure depended on which engine ran before it.
+// per measured run and its outcome; --engine memory only measures memory. bench/book-bench.ts
+// runs the engines in separate processes that way: in one process each engine ran on the heap the
+// other left behind (the textbook book measured 15% faster after a run of the core than alone, and
+// 15% slower after a variant of the core that mapped its own memory), so a figure depended on
+// which engine ran before it.
 //
 // Both are timed on decoded commands (decoding is not matching), construction and destruction
 // outside the clock. Trades are counted from the core's reports the way a consumer would: one
@@ -271,8 +272,7 @@ int main(int argc, char** argv) {
   // A long-running engine works in memory it already faulted in. glibc would hand a freed book's
   // heap back to the kernel (trim) and serve large blocks from fresh mappings, so every run would
   // fault its memory in again and the figures would weigh page faults, not matching; after the
-  // warm-up run both engines reuse their process's heap. (The core's order pool is mapped per
-  // engine, so it still faults in its pages on every run.)
+  // warm-up run both engines reuse their process's heap.
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
   mallopt(M_MMAP_THRESHOLD, INT_MAX);
   if (options.engine == "memory") {
