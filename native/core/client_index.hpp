@@ -156,11 +156,11 @@ class ClientIndex {
 
   // For validate(): whether the index holds exactly the live orders and find() answers each of
   // them, given for_each_live(visit), which calls visit(slot) once per live order, and `live`, a
-  // flag per slot. Each window chunk's live count must equal the live orders its entries hold, its
-  // key count the live orders whose bit it has set and its bits' population that same count (so no
-  // bit names a dead key); a live key in a chunk with bits whose bit is clear must be one the
-  // fallback took past the back; every live key not held in a window entry must be found in the
-  // fallback; the fallback's entries must be distinct live orders that no window entry holds; each
+  // flag per slot. Each window chunk's key count must equal the live orders whose bit it has set,
+  // and its bits' population that same count (so no bit names a dead key); a chunk with entries
+  // must hold all those orders in them; a live key in a chunk with bits whose bit is clear must be
+  // one the fallback took past the back; every live key not held in a window entry must be found
+  // in the fallback; the fallback's entries must be distinct live orders that no window entry holds; each
   // window's fallback_live must equal its owner's fallback entries; and window and fallback orders
   // must add up to live_count. That is a bijection, and what find() reads for each key. It reads
   // each live order once and each allocated chunk's bits once.
@@ -209,7 +209,8 @@ class ClientIndex {
         const Chunk& chunk = window.chunks[position];
         const std::size_t counter = first_counter[index] + position;
         if (chunk.slots && !chunk.bits) return false;
-        if (chunk.live != in_entries[counter] || chunk.keys != with_bit[counter]) return false;
+        const std::uint32_t entry_keys = chunk.slots ? chunk.keys : 0;
+        if (in_entries[counter] != entry_keys || chunk.keys != with_bit[counter]) return false;
         std::uint32_t population = 0;
         if (chunk.bits) {
           for (std::size_t word = 0; word < kChunkBitWords; word++) population += std::popcount(chunk.bits[word]);
@@ -252,8 +253,9 @@ class ClientIndex {
     // before the chunk's first key and once it is freed.
     std::unique_ptr<std::uint32_t[]> slots;
     std::unique_ptr<std::uint64_t[]> bits;  // kChunkBitWords words; null when the chunk has none.
-    std::uint32_t live = 0;                 // Keys held in `slots`.
-    std::uint32_t keys = 0;                 // Set bits: keys held in `slots` or, with a bit, in the fallback.
+    // Set bits. A chunk with entries has never been freed (only the back is ever given entries),
+    // so while it has them every set bit's key is in them: `keys` is then also its entries' count.
+    std::uint32_t keys = 0;
   };
 
   struct Window {
@@ -345,7 +347,6 @@ class ClientIndex {
     const std::uint64_t offset = client_order_id & (kChunkIds - 1);
     set_bit(chunk, offset);
     chunk.slots[offset] = slot;
-    chunk.live++;
     window_live_++;
     return true;
   }
@@ -353,12 +354,11 @@ class ClientIndex {
   // Takes a key out of the chunk's entries (its bit only: the entry goes stale); a middle chunk left
   // sparser than kChunkLiveMin moves its other keys to the fallback and frees its entries.
   void remove(Window& window, Chunk& chunk, std::uint64_t offset) {
-    LOB_ASSERT(chunk.live > 0 && window_live_ > 0, "erase from an empty chunk");
+    LOB_ASSERT(chunk.slots && window_live_ > 0, "erase from a chunk without entries");
     clear_bit(chunk, offset);
-    chunk.live--;
     window_live_--;
     const bool is_back = &chunk == &window.chunks.back();
-    if (!is_back && chunk.live < kChunkLiveMin) {
+    if (!is_back && chunk.keys < kChunkLiveMin) {
       evict(window, chunk);
       chunk.slots.reset();
       chunks_allocated_--;
@@ -393,7 +393,7 @@ class ClientIndex {
     Chunk& previous = window.chunks[old_back];
     Chunk& back = window.chunks.back();
     LOB_ASSERT(previous.slots && !back.slots, "the back chunk is allocated, chunks past it are not");
-    if (previous.live >= kChunkLiveMin) {
+    if (previous.keys >= kChunkLiveMin) {
       allocate(back);
       return;
     }
@@ -405,8 +405,7 @@ class ClientIndex {
 
   // Moves every key held in the chunk's entries to the fallback; their bits stay set.
   void evict(Window& window, Chunk& chunk) {
-    // A chunk with entries has never been freed, so each of its set bits is a key in its entries.
-    LOB_ASSERT(chunk.slots && chunk.keys == chunk.live, "evict of a chunk with keys outside its entries");
+    LOB_ASSERT(chunk.slots && window_live_ >= chunk.keys, "evict of a chunk without entries");
     for (std::size_t word = 0; word < kChunkBitWords; word++) {
       for (std::uint64_t bits = chunk.bits[word]; bits != 0; bits &= bits - 1) {
         const std::uint32_t slot = chunk.slots[word * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
@@ -414,14 +413,12 @@ class ClientIndex {
         window.fallback_live++;
       }
     }
-    window_live_ -= chunk.live;
-    chunk.live = 0;
+    window_live_ -= chunk.keys;
   }
 
   void allocate(Chunk& chunk) {
     // Entries need no initial value: one is read only while its bit is set, after it was written.
     chunk.slots = std::make_unique_for_overwrite<std::uint32_t[]>(kChunkIds);
-    chunk.live = 0;
     chunks_allocated_++;
     allocate_bits(chunk);
   }
