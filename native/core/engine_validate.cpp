@@ -208,11 +208,15 @@ std::string MatchingEngine::Impl::validate_indexes(const std::vector<bool>& queu
         }
       },
       queued_count, queued);
-  if (!client_exact) {
-    return "client index does not hold exactly the queued orders: an order not indexed by (owner, clientOrderId), "
-           "a chunk's live count or bits, or a fallback entry";
+  if (client_exact) return "";
+  // Only on failure: name the first order find() misses, if the fault is one (the audit only says no).
+  for (std::uint32_t slot = 0; slot < slots; slot++) {
+    const Order& order = books.order(slot);
+    if (queued[slot] && books.find_by_client(order.owner, order.client_order_id) != slot) {
+      return "order " + std::to_string(order.id) + " not indexed by (owner, clientOrderId)";
+    }
   }
-  return "";
+  return "client index does not hold exactly the queued orders (a chunk's key count or bits, or a fallback entry)";
 }
 
 std::string MatchingEngine::Impl::validate() const {

@@ -635,7 +635,7 @@ TEST(validate_sees_an_order_its_client_index_cannot_find) {
   MatchingEngine& engine = corruptible_book(holder);
   OrderBooks& books = MatchingEngineTestAccess::books(engine);
   books.order(slot_of(books, 2)).client_order_id = 77;
-  check_violation(engine, "not indexed by (owner, clientOrderId)");
+  check_violation(engine, "order 2 not indexed by (owner, clientOrderId)");
 }
 
 TEST(validate_sees_an_order_id_never_issued) {
