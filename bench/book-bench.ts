@@ -26,6 +26,7 @@ import type { OrderTypeCode, SideCode } from '../engine/protocol.js';
 import { ReferenceBook } from '../engine/reference-book.js';
 import type { Command, OrderBookEngine } from '../engine/types.js';
 import { BENCH_ENGINE_OPTIONS, OWNER, generateBookStream, writeBookStream, type BookStream } from './book-stream.js';
+import { median } from 'simple-statistics';
 import { alignedTable, formatCount, formatRatio, toJsonLine } from './format.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -255,12 +256,6 @@ interface OneEngineRun {
   filled_qty: number;
   resting: number;
   rejected: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
 }
 
 /**
