@@ -14,7 +14,7 @@
  *    run: the machine's own pauses seen by a JS thread doing nothing else (hiccup-worker.ts), the
  *    floor under any tail this benchmark can show.
  *
- * Usage: npm run bench:engine [-- --json] [--orders N] [--seconds S] [--shards N] [--spin-ns NS] [--only throughput|latency]
+ * Usage: npm run bench:engine [-- --json] [--orders N] [--seconds S] [--warmup S] [--shards N] [--spin-ns NS] [--only throughput|latency]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -217,7 +217,7 @@ function printThroughput(): void {
 
 function printLatency(): void {
   const f = (key: string): string => (result[key] as number).toFixed(1);
-  console.log(`Open-loop latency, 100 agents x 100 orders/s Poisson, ${latencySeconds} s, from planned send time, in JS (us)`);
+  console.log(`Open-loop latency, 100 agents x 100 orders/s Poisson, ${latencySeconds} s after a ${warmupSeconds} s warm-up, from planned send time, in JS (us)`);
   const configurations: [string, string][] = [[spinNsOption >= 0 ? `spinNs ${spinNsOption}` : 'default options', '']];
   if ('tuned_ack_p99_us' in result) configurations.push([`tuned: spinNs ${TUNED_SPIN_NS}`, 'tuned_']);
   const rows: string[][] = [];
