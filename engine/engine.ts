@@ -17,7 +17,7 @@ import { InvariantError } from './errors.js';
 import { loadAddon, type NativeEngineHandle, type NativeStats } from './native.js';
 import { validateEngineOptions } from './options.js';
 import { Action, COMMAND_SLOTS, CommandSlot, OrderType, REPORT_SLOTS, Side, SYMBOL_ALL, type SideCode } from './protocol.js';
-import { BBO_RECORD_SLOTS, decodeBbo, decodeReports, encodeCommand } from './records.js';
+import { BBO_RECORD_SLOTS, decodeBbo, decodeReports, decodeRestingOrders, encodeCommand } from './records.js';
 import type {
   Bbo,
   Command,
@@ -32,7 +32,6 @@ import type {
   RestingOrder,
 } from './types.js';
 
-const SNAPSHOT_FIELDS = 7;
 /** Batches of fewer reports than this get a cached view of the output buffer. */
 const REPORT_VIEWS_CACHED = 64;
 
@@ -189,20 +188,12 @@ export class Engine implements OrderBookEngine {
   }
 
   snapshot(symbol: number): RestingOrder[] {
-    const raw = this.native.snapshot(symbol);
-    const orders: RestingOrder[] = [];
-    for (let at = 0; at < raw.length; at += SNAPSHOT_FIELDS) {
-      orders.push({
-        side: raw[at] as SideCode,
-        price: raw[at + 1]!,
-        orderId: raw[at + 2]!,
-        owner: raw[at + 3]!,
-        clientOrderId: raw[at + 4]!,
-        quantity: raw[at + 5]!,
-        leaves: raw[at + 6]!,
-      });
-    }
-    return orders;
+    return decodeRestingOrders(this.native.snapshot(symbol));
+  }
+
+  /** snapshot() as records (RestingSlot layout), for callers that read a whole book of 10^5 orders. */
+  snapshotRecords(symbol: number): Float64Array {
+    return this.native.snapshot(symbol);
   }
 
   stats(): EngineStats {

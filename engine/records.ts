@@ -14,7 +14,7 @@ import {
   type ReasonCode,
   type SideCode,
 } from './protocol.js';
-import type { Bbo, Command, ExecutionReport, Level } from './types.js';
+import type { Bbo, Command, ExecutionReport, Level, RestingOrder } from './types.js';
 
 /** Float64 records; plain arrays are accepted for tests and tooling. */
 export type RecordArray = Float64Array | number[];
@@ -121,4 +121,47 @@ function encodeLevel(level: Level | null, array: RecordArray, at: number): void 
   array[at] = level?.price ?? 0;
   array[at + 1] = level?.quantity ?? 0;
   array[at + 2] = level?.count ?? 0;
+}
+
+/**
+ * Slots of a resting-order record: the layout of the addons' snapshot answers, in snapshot order
+ * (bids best first, then asks best first; time priority within a level). The harness's end-of-run
+ * checks read these records directly: decoding a book of 10^5 orders into objects cost more than
+ * the checks themselves.
+ */
+export const RestingSlot = { side: 0, price: 1, orderId: 2, owner: 3, clientOrderId: 4, quantity: 5, leaves: 6 } as const;
+export const RESTING_SLOTS = 7;
+
+/** Every record of `records` (RestingSlot layout) as an object. */
+export function decodeRestingOrders(records: RecordArray): RestingOrder[] {
+  if (records.length % RESTING_SLOTS !== 0) throw new RangeError(`resting records: ${records.length} slots is not a multiple of ${RESTING_SLOTS}`);
+  const orders: RestingOrder[] = [];
+  for (let at = 0; at < records.length; at += RESTING_SLOTS) {
+    orders.push({
+      side: slot(records, at + RestingSlot.side) as SideCode,
+      price: slot(records, at + RestingSlot.price),
+      orderId: slot(records, at + RestingSlot.orderId),
+      owner: slot(records, at + RestingSlot.owner),
+      clientOrderId: slot(records, at + RestingSlot.clientOrderId),
+      quantity: slot(records, at + RestingSlot.quantity),
+      leaves: slot(records, at + RestingSlot.leaves),
+    });
+  }
+  return orders;
+}
+
+/** `orders` as records in RestingSlot layout. */
+export function encodeRestingOrders(orders: readonly RestingOrder[]): Float64Array {
+  const records = new Float64Array(orders.length * RESTING_SLOTS);
+  orders.forEach((order, index) => {
+    const at = index * RESTING_SLOTS;
+    records[at + RestingSlot.side] = order.side;
+    records[at + RestingSlot.price] = order.price;
+    records[at + RestingSlot.orderId] = order.orderId;
+    records[at + RestingSlot.owner] = order.owner;
+    records[at + RestingSlot.clientOrderId] = order.clientOrderId;
+    records[at + RestingSlot.quantity] = order.quantity;
+    records[at + RestingSlot.leaves] = order.leaves;
+  });
+  return records;
 }

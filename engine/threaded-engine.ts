@@ -24,7 +24,7 @@
 import { InvariantError, LobsimError } from './errors.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, REPORT_SLOTS, Reason, SYMBOL_ALL, type SideCode } from './protocol.js';
 import { TOP_SLOTS, TopSlot } from './engine.js';
-import { decodeBbo, decodeReport } from './records.js';
+import { decodeBbo, decodeReport, decodeRestingOrders } from './records.js';
 import { loadThreadedAddon, type NativeThreadedHandle, type NativeThreadedStats, type ThreadedLayout } from './threaded-native.js';
 import { validateThreadedOptions, type ResolvedThreadedOptions, type ThreadedEngineOptionsExtra } from './threaded-options.js';
 import { RingWriter, type RingSetDescriptor } from './threaded-ring.js';
@@ -56,6 +56,8 @@ export interface ThreadedSnapshot {
   seq: number;
   bbo: Bbo;
   orders: RestingOrder[];
+  /** `orders` as records (RestingSlot layout). */
+  records: Float64Array;
 }
 
 export interface ThreadedStats extends NativeThreadedStats {
@@ -65,7 +67,6 @@ export interface ThreadedStats extends NativeThreadedStats {
 
 /** Ring capacity default, records per (writer, shard) ring. */
 export const RING_CAPACITY_DEFAULT = 16_384;
-const SNAPSHOT_FIELDS = 7;
 
 export class ThreadedEngine {
   readonly id: number;
@@ -144,12 +145,7 @@ export class ThreadedEngine {
   /** The book of `symbol` between two commands of its shard (never half-applied). */
   async snapshot(symbol: number): Promise<ThreadedSnapshot> {
     const raw = await this.native.query('snapshot', symbol);
-    const orders: RestingOrder[] = [];
-    for (let at = 0; at < raw.orders.length; at += SNAPSHOT_FIELDS) {
-      const o = raw.orders;
-      orders.push({ side: o[at] as SideCode, price: o[at + 1]!, orderId: o[at + 2]!, owner: o[at + 3]!, clientOrderId: o[at + 4]!, quantity: o[at + 5]!, leaves: o[at + 6]! });
-    }
-    return { seq: raw.seq, bbo: decodeBbo(raw.bbo, 0), orders };
+    return { seq: raw.seq, bbo: decodeBbo(raw.bbo, 0), orders: decodeRestingOrders(raw.orders), records: raw.orders };
   }
 
   /** Per shard: FNV-1a 64 of the shard's books (same function as Engine.stateHash). */

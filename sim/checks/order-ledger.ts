@@ -8,7 +8,7 @@
  * Engine order ids are sequential from 1, so per-order state lives in typed arrays indexed by id.
  */
 import { ExecKind, Side } from '../../engine/protocol.js';
-import type { RestingOrder } from '../../engine/types.js';
+import { RESTING_SLOTS, RestingSlot } from '../../engine/records.js';
 import { fail, pass, type CheckResult } from './check.js';
 
 const ORDERS_INITIAL = 1 << 16;
@@ -76,13 +76,19 @@ export class OrderLedger {
     return key < this.positions.length ? this.positions[key]! : 0;
   }
 
-  /** Conservation per order and in total, given every resting order at the end. */
-  conservation(resting: readonly RestingOrder[]): CheckResult {
+  /**
+   * Conservation per order and in total, given every resting order at the end: `books` holds each
+   * symbol's resting orders as records in RestingSlot layout.
+   */
+  conservation(books: readonly Float64Array[]): CheckResult {
     const restingLeaves = new Float64Array(this.orderIdMax + 1);
     let restingTotal = 0;
-    for (const order of resting) {
-      restingLeaves[order.orderId] = order.leaves;
-      restingTotal += order.leaves;
+    for (const records of books) {
+      for (let at = 0; at < records.length; at += RESTING_SLOTS) {
+        const leaves = records[at + RestingSlot.leaves]!;
+        restingLeaves[records[at + RestingSlot.orderId]!] = leaves;
+        restingTotal += leaves;
+      }
     }
     const failures: string[] = [];
     let closedTotal = 0;

@@ -6,9 +6,9 @@
  */
 import { checkTops, Engine, TOP_SLOTS, TopSlot, type ReportBatch } from '../../engine/engine.js';
 import { COMMAND_SLOTS, REPORT_SLOTS, ReportSlot } from '../../engine/protocol.js';
-import { decodeCommand, encodeBbo, encodeReport } from '../../engine/records.js';
+import { decodeCommand, encodeBbo, encodeReport, encodeRestingOrders } from '../../engine/records.js';
 import { ReferenceBook } from '../../engine/reference-book.js';
-import type { EngineOptions, RestingOrder } from '../../engine/types.js';
+import type { EngineOptions } from '../../engine/types.js';
 
 /** Batches of fewer reports than this get a view of the output buffer made once (see view()). */
 const VIEWS_CACHED = 64;
@@ -17,7 +17,8 @@ export interface BatchEngine {
   executeBatch(commands: Float64Array, count: number): ReportBatch;
   /** executeBatch, and the tops of the symbols its reports name (Engine.executeBatchWithTops). */
   executeBatchWithTops(commands: Float64Array, count: number, tops: Float64Array): ReportBatch;
-  snapshot(symbol: number): RestingOrder[];
+  /** The book of `symbol` as resting-order records (RestingSlot layout), in snapshot order. */
+  snapshotRecords(symbol: number): Float64Array;
   validate(): void;
 }
 
@@ -71,8 +72,8 @@ export class ReferenceBatchEngine implements BatchEngine {
     return batch;
   }
 
-  snapshot(symbol: number): RestingOrder[] {
-    return this.book.snapshot(symbol);
+  snapshotRecords(symbol: number): Float64Array {
+    return encodeRestingOrders(this.book.snapshot(symbol));
   }
 
   validate(): void {

@@ -24,7 +24,7 @@ import { BBO_RECORD_SLOTS, decodeBbo, decodeCommand, decodeReport, encodeCommand
 import type { ExecutionReport } from '../../engine/types.js';
 import type { Command } from '../../engine/types.js';
 import { OrderLedger } from '../checks/order-ledger.js';
-import { bookDepth, type BookDepth } from '../result/book-depth.js';
+import { bookDepth, restingCount, type BookDepth } from '../result/book-depth.js';
 import { fail, pass, type CheckResult } from '../checks/check.js';
 import { NO_QUOTE, OrderFlag, TraderAgent, type Quote } from '../clients/trader-agent.js';
 import { LATENCY_OPERATIONS, LatencyRecorder } from '../metrics/latency-recorder.js';
@@ -530,18 +530,17 @@ class DeterministicRunner {
         ? pass('engine-invariants', `validate() passed ${this.invariantChecks} times (every ${this.scenario.checks.invariantsEveryCommands} commands and at the end)`)
         : fail('engine-invariants', this.invariantFailure),
     );
-    const books = this.scenario.instruments.map((_, symbol) => this.engine.snapshot(symbol));
-    const resting = books.flat();
-    this.checks.push(this.ledger.conservation(resting));
+    const books = this.scenario.instruments.map((_, symbol) => this.engine.snapshotRecords(symbol));
+    this.checks.push(this.ledger.conservation(books));
     this.checks.push(this.ledger.tradeLedger());
-    if (this.pm) this.checks.push(...this.pm.checks(this.durationNs, (symbol) => this.ledger.position(this.pm!.owner, symbol), resting));
+    if (this.pm) this.checks.push(...this.pm.checks(this.durationNs, (symbol) => this.ledger.position(this.pm!.owner, symbol), books));
     return {
       eventHash: this.eventHash,
       checks: this.checks,
       latency: this.latency,
       timeline: this.timeline,
       cost: this.cost.summary(),
-      counts: { ...this.counts, trades: this.ledger.trades, filledQuantity: this.ledger.filledQuantity, restingOrders: resting.length },
+      counts: { ...this.counts, trades: this.ledger.trades, filledQuantity: this.ledger.filledQuantity, restingOrders: restingCount(books) },
       durationNs: this.durationNs,
       capturedEvent: this.capturedEvent,
       pm: this.pm,

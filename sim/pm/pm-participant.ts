@@ -13,7 +13,8 @@
  */
 import { ExecKind, Side } from '../../engine/protocol.js';
 import { PositionManager } from '../../engine/pm/index.js';
-import type { Bbo, Command, ExecutionReport, InstrumentConfig, RestingOrder } from '../../engine/types.js';
+import { RESTING_SLOTS, RestingSlot } from '../../engine/records.js';
+import type { Bbo, Command, ExecutionReport, InstrumentConfig } from '../../engine/types.js';
 import { fail, pass, type CheckResult } from '../checks/check.js';
 import type { RandomStreams } from '../random/streams.js';
 import type { PmScenario } from '../scenario/types.js';
@@ -178,12 +179,18 @@ export class PmParticipant {
     });
   }
 
-  checks(endNs: number, ledgerPosition: (symbol: number) => number, resting: readonly RestingOrder[]): CheckResult[] {
+  /** `books`: every symbol's resting orders, as records in RestingSlot layout. */
+  checks(endNs: number, ledgerPosition: (symbol: number) => number, books: readonly Float64Array[]): CheckResult[] {
     this.tracks.forEach((track, symbol) => this.closeConvergeWindow(track, symbol, endNs));
     const state = this.pm.state();
     const ledgerMismatch = state.symbols.filter((view) => view.position !== ledgerPosition(view.symbol));
     const pmLive = new Set(state.symbols.flatMap((view) => view.liveOrders.map((order) => order.orderId)));
-    const engineLive = new Set(resting.filter((order) => order.owner === this.owner).map((order) => order.orderId));
+    const engineLive = new Set<number>();
+    for (const records of books) {
+      for (let at = 0; at < records.length; at += RESTING_SLOTS) {
+        if (records[at + RestingSlot.owner] === this.owner) engineLive.add(records[at + RestingSlot.orderId]!);
+      }
+    }
     const orphans = [...pmLive].filter((id) => !engineLive.has(id));
     const forgotten = [...engineLive].filter((id) => !pmLive.has(id));
     const illegal = state.stats.illegalTransitions;

@@ -19,7 +19,7 @@ import { ReferenceBook } from '../../engine/reference-book.js';
 import { globalizeReport, shardInstruments, shardOfId } from '../../engine/threaded-ids.js';
 import { ThreadedEngine } from '../../engine/threaded-engine.js';
 import { OrderLedger } from '../checks/order-ledger.js';
-import { bookDepth, type BookDepth } from '../result/book-depth.js';
+import { bookDepth, restingCount, type BookDepth } from '../result/book-depth.js';
 import { fail, pass, type CheckResult } from '../checks/check.js';
 import { EventLogHash, wordsOf } from '../deterministic/event-log-hash.js';
 import { mergeLatencyRecords } from '../metrics/latency-recorder.js';
@@ -146,7 +146,7 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
   await engine.close();
 
   const checks: CheckResult[] = [];
-  const resting = [];
+  const books: Float64Array[] = [];
   try {
     await engine.validate();
     checks.push(pass('engine-invariants', `validate() passed on all ${shards} shards at the end`));
@@ -155,15 +155,15 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
   }
   const book: BookDepth[] = [];
   for (let symbol = 0; symbol < scenario.instruments.length; symbol++) {
-    const { orders } = await engine.snapshot(symbol);
-    resting.push(...orders);
-    book.push(bookDepth(scenario.instruments[symbol]!.symbol, orders));
+    const { records } = await engine.snapshot(symbol);
+    books.push(records);
+    book.push(bookDepth(scenario.instruments[symbol]!.symbol, records));
   }
-  checks.push(ledger.conservation(resting), ledger.tradeLedger());
+  checks.push(ledger.conservation(books), ledger.tradeLedger());
   const replay = await replayJournals(engine, scenario, streams);
   checks.push(replay.check);
   const pm = stressPm?.participant ?? null;
-  if (pm) checks.push(...pm.checks(durationNs, (symbol) => ledger.position(pm.owner, symbol), resting));
+  if (pm) checks.push(...pm.checks(durationNs, (symbol) => ledger.position(pm.owner, symbol), books));
 
   const busy = outputs.reduce((sum, output) => sum + output.busy, 0);
   return {
@@ -176,7 +176,7 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
     timeline: mergeTimelineSnapshots(outputs.map((output) => output.timeline)),
     counts: {
       commands: replay.commands, reports, orders: replay.orders, cancels: replay.commands - replay.orders,
-      trades: ledger.trades, filledQuantity: ledger.filledQuantity, restingOrders: resting.length, busy,
+      trades: ledger.trades, filledQuantity: ledger.filledQuantity, restingOrders: restingCount(books), busy,
     },
     durationNs,
     wallMs: performance.now() - wallStart,

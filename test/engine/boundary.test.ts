@@ -120,7 +120,7 @@ describe('batched API', () => {
     const reference = new ReferenceBatchEngine(testEngineOptions('off', 10));
     expect(() => reference.executeBatchWithTops(batch, 1, new Float64Array(needed - 1))).toThrow(new RegExp(`tops: must hold at least .* = ${needed} elements, got ${needed - 1}`));
     expect(() => reference.executeBatchWithTops(batch, 1, [] as unknown as Float64Array)).toThrow(/tops: must be a Float64Array/);
-    expect(reference.snapshot(0)).toEqual([]);
+    expect(reference.snapshotRecords(0)).toEqual(new Float64Array(0));
   });
 
   it('rejects an oversized batch with a RangeError naming the limit', () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine, TOP_SLOTS, TopSlot, topsLength } from '../../engine/engine.js';
 import { ReferenceBatchEngine } from '../../sim/deterministic/batch-engine.js';
 import { Action, COMMAND_SLOTS, OrderType, Side } from '../../engine/protocol.js';
-import { decodeReports, encodeCommand } from '../../engine/records.js';
+import { decodeReports, encodeCommand, encodeRestingOrders } from '../../engine/records.js';
 import { ReferenceBook } from '../../engine/reference-book.js';
 import type { Command, ExecutionReport, StpModeName } from '../../engine/types.js';
 import { commandArbitrary, testEngineOptions } from '../support/command-arbitrary.js';
@@ -19,6 +19,8 @@ const STP_MODES: StpModeName[] = ['off', 'cancel-incoming', 'cancel-resting'];
 function compareBooks(native: Engine, reference: ReferenceBook): void {
   for (let symbol = 0; symbol < native.instrumentCount; symbol++) {
     expect(native.snapshot(symbol)).toEqual(reference.snapshot(symbol));
+    // The records the harness's checks read hold the same orders in the same layout.
+    expect(native.snapshotRecords(symbol)).toEqual(encodeRestingOrders(reference.snapshot(symbol)));
     expect(native.depth(symbol, 1_000)).toEqual(reference.depth(symbol, 1_000));
     expect(native.bbo(symbol)).toEqual(reference.bbo(symbol));
   }
