@@ -5,19 +5,29 @@
  *   a REPLACED report resets the order's quantity); and the same in total;
  * - the trade ledger: per symbol the quantity bought equals the quantity sold, and the positions of
  *   all owners sum to zero.
- * Engine order ids are sequential from 1, so per-order state lives in typed arrays indexed by id.
+ * Engine order ids are sequential from 1, so per-order state lives in one typed array indexed by
+ * id, an order's fields side by side: a report about an old resting order then costs one cache miss,
+ * not one per field (the harness feeds every report of a run through here).
  */
 import { ExecKind, Side } from '../../engine/protocol.js';
 import { RESTING_SLOTS, RestingSlot } from '../../engine/records.js';
 import { fail, pass, type CheckResult } from './check.js';
 
 const ORDERS_INITIAL = 1 << 16;
+/**
+ * Largest order count taken from a caller's estimate: past it the ledger grows as ids come. Sizing
+ * up front spares the copies of a doubling array and their page faults (each a few microseconds on
+ * a virtual machine); a wrong estimate must not reserve gigabytes.
+ */
+const ORDERS_PRESIZED_MAX = 1 << 24;
 const FAILURES_SHOWN_MAX = 3;
 
+/** Per order id, ORDER_SLOTS numbers: its accepted quantity, filled, cancelled or expired. */
+const OrderSlot = { quantity: 0, filled: 1, closed: 2 } as const;
+const ORDER_SLOTS = 3;
+
 export class OrderLedger {
-  private quantity = new Float64Array(ORDERS_INITIAL);
-  private filled = new Float64Array(ORDERS_INITIAL);
-  private closed = new Float64Array(ORDERS_INITIAL);
+  private orders: Float64Array;
   private orderIdMax = 0;
   private readonly bought: Float64Array;
   private readonly sold: Float64Array;
@@ -29,7 +39,13 @@ export class OrderLedger {
   filledQuantity = 0;
   trades = 0;
 
-  constructor(private readonly symbols: number) {
+  /** `ordersExpected`: the number of orders the run will likely issue, to size the ledger once. */
+  constructor(
+    private readonly symbols: number,
+    ordersExpected = ORDERS_INITIAL,
+  ) {
+    if (!(ordersExpected >= 0)) throw new RangeError(`order ledger: ordersExpected must be >= 0, got ${ordersExpected}`);
+    this.orders = new Float64Array((Math.min(Math.ceil(ordersExpected), ORDERS_PRESIZED_MAX) + 1) * ORDER_SLOTS);
     this.bought = new Float64Array(symbols);
     this.sold = new Float64Array(symbols);
   }
@@ -38,18 +54,20 @@ export class OrderLedger {
   onReport(kind: number, orderId: number, owner: number, symbol: number, side: number, quantity: number, lastQuantity: number, leaves: number, takerFill: boolean): void {
     if (orderId === 0) return;
     this.ensure(orderId);
+    const orders = this.orders;
+    const at = orderId * ORDER_SLOTS;
     switch (kind) {
       case ExecKind.ACCEPTED:
-        this.quantity[orderId] = quantity;
+        orders[at + OrderSlot.quantity] = quantity;
         this.acceptedQuantity += quantity;
         break;
       case ExecKind.REPLACED:
-        this.acceptedQuantity += quantity - this.quantity[orderId]!;
-        this.quantity[orderId] = quantity;
+        this.acceptedQuantity += quantity - orders[at + OrderSlot.quantity]!;
+        orders[at + OrderSlot.quantity] = quantity;
         break;
       case ExecKind.PARTIALLY_FILLED:
       case ExecKind.FILLED:
-        this.filled[orderId]! += lastQuantity;
+        orders[at + OrderSlot.filled]! += lastQuantity;
         if (side === Side.BUY) this.bought[symbol]! += lastQuantity;
         else this.sold[symbol]! += lastQuantity;
         {
@@ -65,7 +83,7 @@ export class OrderLedger {
         break;
       case ExecKind.CANCELLED:
       case ExecKind.EXPIRED:
-        this.closed[orderId]! += this.quantity[orderId]! - this.filled[orderId]! - leaves;
+        orders[at + OrderSlot.closed]! += orders[at + OrderSlot.quantity]! - orders[at + OrderSlot.filled]! - leaves;
         break;
     }
   }
@@ -93,12 +111,16 @@ export class OrderLedger {
     const failures: string[] = [];
     let closedTotal = 0;
     let filledTotal = 0;
+    const orders = this.orders;
     for (let id = 1; id <= this.orderIdMax; id++) {
-      const balance = this.filled[id]! + this.closed[id]! + restingLeaves[id]!;
-      closedTotal += this.closed[id]!;
-      filledTotal += this.filled[id]!;
-      if (balance !== this.quantity[id]! && failures.length < FAILURES_SHOWN_MAX) {
-        failures.push(`order ${id}: quantity ${this.quantity[id]} but filled ${this.filled[id]} + closed ${this.closed[id]} + resting ${restingLeaves[id]}`);
+      const at = id * ORDER_SLOTS;
+      const quantity = orders[at + OrderSlot.quantity]!;
+      const filled = orders[at + OrderSlot.filled]!;
+      const closed = orders[at + OrderSlot.closed]!;
+      closedTotal += closed;
+      filledTotal += filled;
+      if (filled + closed + restingLeaves[id]! !== quantity && failures.length < FAILURES_SHOWN_MAX) {
+        failures.push(`order ${id}: quantity ${quantity} but filled ${filled} + closed ${closed} + resting ${restingLeaves[id]}`);
       }
     }
     // Each trade fills two orders: the accepted quantity counts both sides.
@@ -140,12 +162,10 @@ export class OrderLedger {
 
   private ensure(orderId: number): void {
     if (orderId > this.orderIdMax) this.orderIdMax = orderId;
-    if (orderId < this.quantity.length) return;
-    const size = Math.max(orderId + 1, this.quantity.length * 2);
-    for (const key of ['quantity', 'filled', 'closed'] as const) {
-      const grown = new Float64Array(size);
-      grown.set(this[key]);
-      this[key] = grown;
-    }
+    if ((orderId + 1) * ORDER_SLOTS <= this.orders.length) return;
+    const orderCount = Math.max(orderId + 1, (2 * this.orders.length) / ORDER_SLOTS);
+    const grown = new Float64Array(orderCount * ORDER_SLOTS);
+    grown.set(this.orders);
+    this.orders = grown;
   }
 }

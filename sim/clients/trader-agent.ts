@@ -32,6 +32,13 @@ const NS_PER_MS = 1_000_000;
 /** Bits of TraderAgent.flags. */
 export const OrderFlag = { RESTING_TYPE: 1, FILL_SEEN: 2, FINISHED: 4 } as const;
 const PLANNED_INITIAL_ORDERS = 256;
+/** Largest per-order capacity reserve() takes from an estimate; past it the arrays grow as orders come. */
+const PLANNED_RESERVED_MAX = 1 << 22;
+/**
+ * Headroom of reserve() over the expected order count, in standard deviations of the Poisson count
+ * (sd = sqrt(mean)): the run rarely outgrows it, and then the arrays simply grow.
+ */
+const RESERVE_SIGMAS = 5;
 
 /** The arrival-rate schedule of one client: the base rate with the scenario's spikes laid over it. */
 export function rateSchedule(flow: ClientFlow): RateSegment[] {
@@ -91,6 +98,18 @@ export class TraderAgent {
   /** When this client acts next (integer ns of virtual time). */
   get nextEventNs(): number {
     return Math.min(this.nextOrderNs, this.cancels.nextCancelNs);
+  }
+
+  /**
+   * Sizes the per-order arrays once for a run of `durationNs` of virtual time, from the expected
+   * number of arrivals, and returns that expectation: a doubling array copies itself and faults its
+   * pages in again at every step, a cost paid in the middle of the run.
+   */
+  reserve(durationNs: number): number {
+    const expected = this.arrivals.expectedCount(0, durationNs);
+    const capacity = Math.min(PLANNED_RESERVED_MAX, Math.ceil(expected + RESERVE_SIGMAS * Math.sqrt(expected)) + 2);
+    if (capacity > this.plannedNs.length) this.resize(capacity);
+    return expected;
   }
 
   get liveOrderCount(): number {
@@ -189,8 +208,12 @@ export class TraderAgent {
 
   private ensureCapacity(clientOrderId: number): void {
     if (clientOrderId < this.plannedNs.length) return;
+    this.resize(this.plannedNs.length * 2);
+  }
+
+  private resize(capacity: number): void {
     const grow = <T extends Float64Array | Uint8Array | Uint16Array>(array: T, make: (n: number) => T): T => {
-      const grown = make(array.length * 2);
+      const grown = make(capacity);
       grown.set(array);
       return grown;
     };

@@ -46,6 +46,8 @@ const BATCH_COMMANDS_INITIAL = 1_024;
 const TIMELINE_POINTS_TARGET = 600;
 /** RSS is read every this many timeline samples (reading it costs a system call). */
 const RSS_SAMPLE_EVERY = 10;
+/** The order ledger is sized for the clients' expected orders times this (the PM's orders, chance). */
+const ORDERS_EXPECTED_HEADROOM = 1.05;
 
 interface InFlightCommand extends QueuedEvent {
   command: Command;
@@ -181,8 +183,10 @@ class DeterministicRunner {
     this.recordFill = this.latency.recorder('fill');
     this.recordCancel = this.latency.recorder('cancel');
     this.tracking = options.captureEvent !== undefined;
-    this.ledger = new OrderLedger(scenario.instruments.length);
     this.durationNs = scenario.durationMs * NS_PER_MS;
+    let ordersExpected = 0;
+    for (const client of this.clients) ordersExpected += client.reserve(this.durationNs);
+    this.ledger = new OrderLedger(scenario.instruments.length, ordersExpected * ORDERS_EXPECTED_HEADROOM);
     this.quantumNs = Math.max(1, Math.round(scenario.latency.quantumUs * NS_PER_US));
     this.processingNs = Math.round(scenario.latency.processingUs * NS_PER_US);
     this.sampleIntervalNs = Math.max(this.quantumNs, Math.ceil(this.durationNs / TIMELINE_POINTS_TARGET));

@@ -55,4 +55,19 @@ describe('OrderLedger', () => {
     expect(check.passed).toBe(false);
     expect(check.detail).toBe('symbol 0: bought 10 != sold 0; symbol 0: positions sum to 10');
   });
+
+  it('keeps every order when ids outgrow the size it was given, and refuses a negative size', () => {
+    const ledger = new OrderLedger(1, 2);
+    const orders = 1_000;
+    for (let id = 1; id <= orders; id++) {
+      ledger.onReport(ExecKind.ACCEPTED, id, 1, SYMBOL, Side.BUY, id, 0, id, false);
+      if (id % 2 === 0) ledger.onReport(ExecKind.CANCELLED, id, 1, SYMBOL, Side.BUY, id, 0, 0, false);
+    }
+    const resting = [];
+    for (let id = 1; id <= orders; id += 2) resting.push({ side: Side.BUY, price: 100, orderId: id, owner: 1, clientOrderId: id, quantity: id, leaves: id });
+    const check = ledger.conservation([encodeRestingOrders(resting)]);
+    expect(check.passed, check.detail).toBe(true);
+    expect(check.detail).toBe('1000 orders, 500500 accepted = 0 filled (both sides) + 250500 cancelled or expired + 250000 resting');
+    expect(() => new OrderLedger(1, -1)).toThrow(/ordersExpected must be >= 0/);
+  });
 });
