@@ -4,12 +4,19 @@
  * same run on the same scenario, is the same simulation driving the TypeScript reference book
  * instead of the native core (a pure-JavaScript simulator). Both must give the same event hash.
  *
+ * The native core runs `--warmup` times unmeasured (JIT compilation, the first growth of the heap
+ * and of native memory), then `--reps` times; the figure is the median of those. The first run's
+ * rate, which is what one `lobsim run` in a fresh process sees, is reported beside it, and the
+ * ratio against the reference book compares first runs: the reference runs once, from cold.
+ *
  *   npm run bench:sim                     table
  *   npm run bench:sim -- --json           one JSON object
  *   npm run bench:sim -- --duration 10000 virtual ms per run (default: the scenario's)
+ *   npm run bench:sim -- --reps 5 --warmup 1
  */
 import { runDeterministic } from '../sim/deterministic/runner.js';
 import { loadScenario } from '../sim/scenario/load.js';
+import { median } from 'simple-statistics';
 import { alignedTable, formatCount, formatRatio, toJsonLine } from './format.js';
 
 function option(name: string): string | undefined {
@@ -21,31 +28,46 @@ const json = process.argv.includes('--json');
 const scenarioName = option('scenario') ?? 'baseline';
 const overrides = option('duration') ? [`durationMs=${option('duration')}`] : [];
 const referenceOverrides = [...overrides, ...(option('reference-duration') ? [`durationMs=${option('reference-duration')}`] : [])];
-const reps = Number(option('reps') ?? 3);
+const reps = countOption('reps', 3, 1);
+const warmups = countOption('warmup', 1, 0);
 
-function measure(engine: 'native' | 'reference', runs: number, scenarioOverrides: string[]) {
+function countOption(name: string, fallback: number, min: number): number {
+  const text = option(name);
+  const value = text === undefined ? fallback : Number(text);
+  if (!Number.isSafeInteger(value) || value < min || value > 100) {
+    process.stderr.write(`bench:sim: --${name} must be an integer in [${min}, 100], got ${text}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+/** `warmupRuns` unmeasured runs, then `runs` measured ones; `first` is the first run's rate, warm-up or not. */
+function measure(engine: 'native' | 'reference', runs: number, warmupRuns: number, scenarioOverrides: string[]) {
   const scenario = loadScenario(scenarioName, { overrides: scenarioOverrides });
   const rates: number[] = [];
+  let first = 0;
   let hash = '';
   let events = 0;
   let passed = true;
-  for (let rep = 0; rep < runs; rep++) {
+  for (let rep = 0; rep < warmupRuns + runs; rep++) {
     const started = performance.now();
     const run = runDeterministic(scenario, { engine });
-    const seconds = (performance.now() - started) / 1_000;
-    rates.push(run.eventHash.eventCount / seconds);
+    const rate = run.eventHash.eventCount / ((performance.now() - started) / 1_000);
+    if (rep === 0) first = rate;
+    if (rep >= warmupRuns) rates.push(rate);
+    if (hash !== '' && run.eventHash.digest() !== hash) throw new Error(`${engine}: run ${rep} gave event hash ${run.eventHash.digest()}, run 0 ${hash}`);
     hash = run.eventHash.digest();
     events = run.eventHash.eventCount;
     passed &&= run.checks.every((check) => check.passed);
   }
   rates.sort((a, b) => a - b);
-  return { median: rates[Math.floor(rates.length / 2)]!, best: rates.at(-1)!, hash, events, passed, runs };
+  return { median: median(rates), best: rates.at(-1)!, first, hash, events, passed, runs };
 }
 
-process.stderr.write(`bench:sim: ${scenarioName}, native core x${reps}\n`);
-const native = measure('native', reps, overrides);
+process.stderr.write(`bench:sim: ${scenarioName}, native core x${reps} after ${warmups} warm-up\n`);
+const native = measure('native', reps, warmups, overrides);
 process.stderr.write('bench:sim: reference book x1\n');
-const reference = measure('reference', 1, referenceOverrides);
+const reference = measure('reference', 1, 0, referenceOverrides);
 const sameLog = referenceOverrides.length === overrides.length ? reference.hash === native.hash : null;
 
 const figures = {
@@ -53,9 +75,11 @@ const figures = {
   events: native.events,
   sim_events_per_s: Math.round(native.median),
   sim_best_events_per_s: Math.round(native.best),
+  sim_first_run_events_per_s: Math.round(native.first),
   sim_runs: native.runs,
+  sim_warmup_runs: warmups,
   reference_sim_events_per_s: Math.round(reference.median),
-  native_vs_reference_sim: native.median / reference.median,
+  native_vs_reference_sim: native.first / reference.first,
   event_hash: native.hash,
   same_event_log: sameLog,
   checks_passed: native.passed && reference.passed,
@@ -65,12 +89,12 @@ if (json) {
 } else {
   process.stdout.write(
     `${alignedTable(
-      ['simulator', 'events/s (median)', 'best', 'runs', 'events', 'event hash'],
+      ['simulator', 'events/s (median)', 'best', 'first run', 'runs', 'events', 'event hash'],
       [
-        ['deterministic, native core', formatCount(native.median), formatCount(native.best), String(native.runs), formatCount(native.events), native.hash],
-        ['deterministic, reference book', formatCount(reference.median), formatCount(reference.best), '1', formatCount(reference.events), reference.hash],
+        ['deterministic, native core', formatCount(native.median), formatCount(native.best), formatCount(native.first), `${native.runs} + ${warmups} warm-up`, formatCount(native.events), native.hash],
+        ['deterministic, reference book', formatCount(reference.median), formatCount(reference.best), formatCount(reference.first), '1', formatCount(reference.events), reference.hash],
       ],
-    )}\nnative vs reference simulator: ${formatRatio(figures.native_vs_reference_sim)}; same event log: ${sameLog ?? 'n/a (different durations)'}; checks ${figures.checks_passed ? 'passed' : 'FAILED'}\n`,
+    )}\nnative vs reference simulator (first runs): ${formatRatio(figures.native_vs_reference_sim)}; same event log: ${sameLog ?? 'n/a (different durations)'}; checks ${figures.checks_passed ? 'passed' : 'FAILED'}\n`,
   );
 }
 if (!figures.checks_passed || sameLog === false) process.exitCode = 1;
