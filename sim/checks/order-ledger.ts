@@ -9,7 +9,7 @@
  * id, an order's fields side by side: a report about an old resting order then costs one cache miss,
  * not one per field (the harness feeds every report of a run through here).
  */
-import { ExecKind, Side } from '../../engine/protocol.js';
+import { ExecKind, ReportSlot, Side } from '../../engine/protocol.js';
 import { RESTING_SLOTS, RestingSlot } from '../../engine/records.js';
 import { fail, pass, type CheckResult } from './check.js';
 
@@ -50,24 +50,37 @@ export class OrderLedger {
     this.sold = new Float64Array(symbols);
   }
 
-  /** Applies report record `at` (slot offset) of `records`. */
-  onReport(kind: number, orderId: number, owner: number, symbol: number, side: number, quantity: number, lastQuantity: number, leaves: number, takerFill: boolean): void {
+  /**
+   * Applies the report record at slot offset `at` of `records` (protocol.ts ReportSlot layout);
+   * `takerFill`: the record is the taker's fill of a trade (counted once per trade). The ledger
+   * reads the record itself: the harness feeds it every report of a run, and eight numbers passed
+   * one by one are eight values to box.
+   */
+  onReport(records: Float64Array, at: number, takerFill: boolean): void {
+    const kind = records[at + ReportSlot.kind]!;
+    const orderId = records[at + ReportSlot.orderId]!;
+    const owner = records[at + ReportSlot.owner]!;
+    const symbol = records[at + ReportSlot.symbol]!;
+    const side = records[at + ReportSlot.side]!;
+    const quantity = records[at + ReportSlot.quantity]!;
+    const lastQuantity = records[at + ReportSlot.lastQuantity]!;
+    const leaves = records[at + ReportSlot.leavesQuantity]!;
     if (orderId === 0) return;
     this.ensure(orderId);
     const orders = this.orders;
-    const at = orderId * ORDER_SLOTS;
+    const slot = orderId * ORDER_SLOTS;
     switch (kind) {
       case ExecKind.ACCEPTED:
-        orders[at + OrderSlot.quantity] = quantity;
+        orders[slot + OrderSlot.quantity] = quantity;
         this.acceptedQuantity += quantity;
         break;
       case ExecKind.REPLACED:
-        this.acceptedQuantity += quantity - orders[at + OrderSlot.quantity]!;
-        orders[at + OrderSlot.quantity] = quantity;
+        this.acceptedQuantity += quantity - orders[slot + OrderSlot.quantity]!;
+        orders[slot + OrderSlot.quantity] = quantity;
         break;
       case ExecKind.PARTIALLY_FILLED:
       case ExecKind.FILLED:
-        orders[at + OrderSlot.filled]! += lastQuantity;
+        orders[slot + OrderSlot.filled]! += lastQuantity;
         if (side === Side.BUY) this.bought[symbol]! += lastQuantity;
         else this.sold[symbol]! += lastQuantity;
         {
@@ -83,7 +96,7 @@ export class OrderLedger {
         break;
       case ExecKind.CANCELLED:
       case ExecKind.EXPIRED:
-        orders[at + OrderSlot.closed]! += orders[at + OrderSlot.quantity]! - orders[at + OrderSlot.filled]! - leaves;
+        orders[slot + OrderSlot.closed]! += orders[slot + OrderSlot.quantity]! - orders[slot + OrderSlot.filled]! - leaves;
         break;
     }
   }

@@ -443,13 +443,8 @@ class DeterministicRunner {
     const base = report * REPORT_SLOTS;
     const kind = records[base + ReportSlot.kind]!;
     const owner = records[base + ReportSlot.owner]!;
-    const symbol = records[base + ReportSlot.symbol]!;
     const isTaker = owner === arrival.command.owner && records[base + ReportSlot.clientOrderId] === arrival.command.clientOrderId;
-    this.ledger.onReport(
-      kind, records[base + ReportSlot.orderId]!, owner, symbol, records[base + ReportSlot.side]!,
-      records[base + ReportSlot.quantity]!, records[base + ReportSlot.lastQuantity]!, records[base + ReportSlot.leavesQuantity]!,
-      isTaker && (kind === ExecKind.FILLED || kind === ExecKind.PARTIALLY_FILLED),
-    );
+    this.ledger.onReport(records, base, isTaker && (kind === ExecKind.FILLED || kind === ExecKind.PARTIALLY_FILLED));
     const clientIndex = owner - 1;
     const toPm = clientIndex === this.pmKey && this.pm !== null;
     const client = this.clients[clientIndex];

@@ -103,10 +103,7 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
       const tradeId = records[at + ReportSlot.tradeId]!;
       const takerFill = fill && tradeId !== lastTradeId[shard];
       if (fill) lastTradeId[shard] = tradeId;
-      ledger.onReport(
-        kind, records[at + ReportSlot.orderId]!, records[at + ReportSlot.owner]!, records[at + ReportSlot.symbol]!, records[at + ReportSlot.side]!,
-        records[at + ReportSlot.quantity]!, records[at + ReportSlot.lastQuantity]!, records[at + ReportSlot.leavesQuantity]!, takerFill,
-      );
+      ledger.onReport(records, at, takerFill);
       streams.add(records, at, shard);
       reports++;
     }

@@ -3,21 +3,30 @@
  * consistent account and fails, naming the order or symbol, when one quantity is off.
  */
 import { describe, expect, it } from 'vitest';
-import { ExecKind, Side } from '../../engine/protocol.js';
-import { encodeRestingOrders } from '../../engine/records.js';
+import { ExecKind, REPORT_SLOTS, Side } from '../../engine/protocol.js';
+import type { ExecutionReport } from '../../engine/types.js';
+import { encodeReport, encodeRestingOrders } from '../../engine/records.js';
 import { OrderLedger } from '../../sim/checks/order-ledger.js';
 
 const SYMBOL = 0;
+const record = new Float64Array(REPORT_SLOTS);
+
+/** Feeds the ledger one report record with these fields (the rest zero). */
+function feed(ledger: OrderLedger, kind: number, orderId: number, owner: number, symbol: number, side: number, quantity: number, lastQuantity: number, leavesQuantity: number, takerFill: boolean): void {
+  const report = { seq: 0, kind, reason: 0, orderId, owner, clientOrderId: orderId, symbol, side, price: 100, quantity, lastQuantity, lastPrice: 0, cumQuantity: 0, leavesQuantity, tradeId: 0, tsReceiveNs: 0, tsMatchNs: 0, tsDispatchNs: 0 };
+  encodeReport(report as ExecutionReport, record, 0);
+  ledger.onReport(record, 0, takerFill);
+}
 
 /** Order 1 (owner 1) buys 100 and rests; order 2 (owner 2) sells 30 into it; order 3 (owner 1) is cancelled. */
 function tradedLedger(): OrderLedger {
   const ledger = new OrderLedger(1);
-  ledger.onReport(ExecKind.ACCEPTED, 1, 1, SYMBOL, Side.BUY, 100, 0, 100, false);
-  ledger.onReport(ExecKind.ACCEPTED, 2, 2, SYMBOL, Side.SELL, 30, 0, 30, false);
-  ledger.onReport(ExecKind.FILLED, 2, 2, SYMBOL, Side.SELL, 30, 30, 0, true);
-  ledger.onReport(ExecKind.PARTIALLY_FILLED, 1, 1, SYMBOL, Side.BUY, 100, 30, 70, false);
-  ledger.onReport(ExecKind.ACCEPTED, 3, 1, SYMBOL, Side.BUY, 40, 0, 40, false);
-  ledger.onReport(ExecKind.CANCELLED, 3, 1, SYMBOL, Side.BUY, 40, 0, 0, false);
+  feed(ledger, ExecKind.ACCEPTED, 1, 1, SYMBOL, Side.BUY, 100, 0, 100, false);
+  feed(ledger, ExecKind.ACCEPTED, 2, 2, SYMBOL, Side.SELL, 30, 0, 30, false);
+  feed(ledger, ExecKind.FILLED, 2, 2, SYMBOL, Side.SELL, 30, 30, 0, true);
+  feed(ledger, ExecKind.PARTIALLY_FILLED, 1, 1, SYMBOL, Side.BUY, 100, 30, 70, false);
+  feed(ledger, ExecKind.ACCEPTED, 3, 1, SYMBOL, Side.BUY, 40, 0, 40, false);
+  feed(ledger, ExecKind.CANCELLED, 3, 1, SYMBOL, Side.BUY, 40, 0, 0, false);
   return ledger;
 }
 
@@ -49,8 +58,8 @@ describe('OrderLedger', () => {
 
   it('fails the trade ledger when one side of a trade is missing', () => {
     const ledger = new OrderLedger(1);
-    ledger.onReport(ExecKind.ACCEPTED, 1, 1, SYMBOL, Side.BUY, 10, 0, 10, false);
-    ledger.onReport(ExecKind.FILLED, 1, 1, SYMBOL, Side.BUY, 10, 10, 0, true);
+    feed(ledger, ExecKind.ACCEPTED, 1, 1, SYMBOL, Side.BUY, 10, 0, 10, false);
+    feed(ledger, ExecKind.FILLED, 1, 1, SYMBOL, Side.BUY, 10, 10, 0, true);
     const check = ledger.tradeLedger();
     expect(check.passed).toBe(false);
     expect(check.detail).toBe('symbol 0: bought 10 != sold 0; symbol 0: positions sum to 10');
@@ -60,8 +69,8 @@ describe('OrderLedger', () => {
     const ledger = new OrderLedger(1, 2);
     const orders = 1_000;
     for (let id = 1; id <= orders; id++) {
-      ledger.onReport(ExecKind.ACCEPTED, id, 1, SYMBOL, Side.BUY, id, 0, id, false);
-      if (id % 2 === 0) ledger.onReport(ExecKind.CANCELLED, id, 1, SYMBOL, Side.BUY, id, 0, 0, false);
+      feed(ledger, ExecKind.ACCEPTED, id, 1, SYMBOL, Side.BUY, id, 0, id, false);
+      if (id % 2 === 0) feed(ledger, ExecKind.CANCELLED, id, 1, SYMBOL, Side.BUY, id, 0, 0, false);
     }
     const resting = [];
     for (let id = 1; id <= orders; id += 2) resting.push({ side: Side.BUY, price: 100, orderId: id, owner: 1, clientOrderId: id, quantity: id, leaves: id });
