@@ -28,6 +28,25 @@ function base(array: RecordArray, index: number, slots: number): number {
 
 const slot = (array: RecordArray, at: number): number => array[at] as number;
 
+/**
+ * A copy of `command` with every field, in CommandSlot order. A caller that holds many commands
+ * (the harness) makes them all this way, so they share one object shape and the code reading them
+ * stays monomorphic.
+ */
+export function copyCommand(command: Command): Command {
+  return {
+    action: command.action,
+    symbol: command.symbol,
+    owner: command.owner,
+    clientOrderId: command.clientOrderId,
+    orderId: command.orderId,
+    side: command.side,
+    type: command.type,
+    price: command.price,
+    quantity: command.quantity,
+  };
+}
+
 export function encodeCommand(command: Command, array: RecordArray, index: number): void {
   const at = base(array, index, COMMAND_SLOTS);
   array[at + CommandSlot.action] = command.action;

@@ -27,10 +27,9 @@ const LANE2_MULTIPLIER = 0x85ebca6b;
 const LANE3_MULTIPLIER = 0xc2b2ae35;
 
 export class EventLogHash {
-  private lane0 = 0x811c9dc5;
-  private lane1 = 0x9747b28c;
-  private lane2 = 0x2545f491;
-  private lane3 = 0x6a09e667;
+  /** The four lanes' states: an Int32Array, as the values are int32 whatever their size (a
+   * plain field would change representation when a lane first reached 2^30). */
+  private readonly lanes = Int32Array.of(0x811c9dc5, 0x9747b28c, 0x2545f491, 0x6a09e667);
   private events = 0;
   private readonly trace: Uint32Array[] | null;
 
@@ -57,10 +56,11 @@ export class EventLogHash {
 
   /** Folds one record's words: word i into lane i mod LANES. */
   private fold(words: Uint32Array, start: number, end: number): void {
-    let lane0 = this.lane0;
-    let lane1 = this.lane1;
-    let lane2 = this.lane2;
-    let lane3 = this.lane3;
+    const lanes = this.lanes;
+    let lane0 = lanes[0]!;
+    let lane1 = lanes[1]!;
+    let lane2 = lanes[2]!;
+    let lane3 = lanes[3]!;
     let at = start;
     for (; at + LANES <= end; at += LANES) {
       lane0 = Math.imul(lane0 ^ words[at]!, LANE0_MULTIPLIER);
@@ -80,20 +80,20 @@ export class EventLogHash {
       lane1 = Math.imul(lane1 ^ words[at + 1]!, LANE1_MULTIPLIER);
       lane1 ^= lane1 >>> 15;
     }
-    this.lane0 = lane0;
-    this.lane1 = lane1;
-    this.lane2 = lane2;
-    this.lane3 = lane3;
+    lanes[0] = lane0;
+    lanes[1] = lane1;
+    lanes[2] = lane2;
+    lanes[3] = lane3;
   }
 
   /** The high 32 bits of the hash so far (lanes 0 and 2 through murmur3's finalizer). */
   private high(): number {
-    return finalMix(this.lane0 ^ Math.imul(this.lane2, 0x9e3779b1)) >>> 0;
+    return finalMix(this.lanes[0]! ^ Math.imul(this.lanes[2]!, 0x9e3779b1)) >>> 0;
   }
 
   /** The low 32 bits of the hash so far (lanes 1 and 3). */
   private low(): number {
-    return finalMix(this.lane1 ^ Math.imul(this.lane3, 0x9e3779b1)) >>> 0;
+    return finalMix(this.lanes[1]! ^ Math.imul(this.lanes[3]!, 0x9e3779b1)) >>> 0;
   }
 
   /** The hash as 16 hex digits. */

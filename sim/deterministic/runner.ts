@@ -18,9 +18,9 @@
  * draw comes from a named stream, so the event log (commands in, reports out) and its hash depend
  * only on scenario, seed and code.
  */
-import { Action, COMMAND_SLOTS, ExecKind, REPORT_SLOTS, Reason, ReportSlot } from '../../engine/protocol.js';
+import { Action, COMMAND_SLOTS, ExecKind, OrderType, REPORT_SLOTS, Reason, ReportSlot, Side } from '../../engine/protocol.js';
 import { TOP_SLOTS, TopSlot, topsLength } from '../../engine/engine.js';
-import { BBO_RECORD_SLOTS, decodeBbo, decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
+import { BBO_RECORD_SLOTS, copyCommand, decodeBbo, decodeCommand, decodeReport, encodeCommand } from '../../engine/records.js';
 import type { ExecutionReport } from '../../engine/types.js';
 import type { Command } from '../../engine/types.js';
 import { OrderLedger } from '../checks/order-ledger.js';
@@ -46,6 +46,15 @@ const BATCH_COMMANDS_INITIAL = 1_024;
 const TIMELINE_POINTS_TARGET = 600;
 /** RSS is read every this many timeline samples (reading it costs a system call). */
 const RSS_SAMPLE_EVERY = 10;
+/**
+ * The first value of a queue entry's time: not a small integer, so V8 stores the field as a double
+ * from the start. Virtual times pass 2^31 ns 2.1 s into a run; a field that began as a small
+ * integer then changed representation, and every optimized function that read it (the heap's push
+ * and pop, route, match) was deoptimized and compiled again, in each process's first run.
+ */
+const TIME_NS_UNSET = Number.MAX_SAFE_INTEGER;
+/** What a fresh in-flight entry's own command starts as (a trader agent overwrites every field). */
+const BLANK_COMMAND: Command = { action: Action.NEW, symbol: 0, owner: 0, clientOrderId: 0, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price: 0, quantity: 0 };
 /** The order ledger is sized for the clients' expected orders times this (the PM's orders, chance). */
 const ORDERS_EXPECTED_HEADROOM = 1.05;
 
@@ -325,7 +334,7 @@ class DeterministicRunner {
   }
 
   private pushAction(timeNs: number, key: number, seq: number): void {
-    const entry = this.actionPool.pop() ?? { timeNs: 0, key: 0, seq: 0 };
+    const entry = this.actionPool.pop() ?? { timeNs: TIME_NS_UNSET, key: 0, seq: 0 };
     entry.timeNs = timeNs;
     entry.key = key;
     entry.seq = seq;
@@ -335,8 +344,8 @@ class DeterministicRunner {
   private takeInFlight(): InFlightCommand {
     const entry = this.inFlightPool.pop();
     if (entry !== undefined) return entry;
-    const own = {} as Command;
-    return { timeNs: 0, key: 0, seq: 0, command: own, own };
+    const own = copyCommand(BLANK_COMMAND);
+    return { timeNs: TIME_NS_UNSET, key: 0, seq: 0, command: own, own };
   }
 
   /** Every client whose next action is due before `untilNs` acts. */
@@ -462,7 +471,7 @@ class DeterministicRunner {
       // latency above needed them.
       if (!client!.learnsFrom(kind, clientOrderId)) return;
     }
-    const delivery = this.deliveryPool.pop() ?? { timeNs: 0, key: 0, seq: 0, kind: 0, reason: 0, clientOrderId: 0, report: null };
+    const delivery = this.deliveryPool.pop() ?? { timeNs: TIME_NS_UNSET, key: 0, seq: 0, kind: 0, reason: 0, clientOrderId: 0, report: null };
     delivery.timeNs = timeNs;
     delivery.key = clientIndex;
     delivery.seq = seq;

@@ -13,7 +13,7 @@
  */
 import { ExecKind, Side } from '../../engine/protocol.js';
 import { PositionManager } from '../../engine/pm/index.js';
-import { RESTING_SLOTS, RestingSlot } from '../../engine/records.js';
+import { RESTING_SLOTS, RestingSlot, copyCommand } from '../../engine/records.js';
 import type { Bbo, Command, ExecutionReport, InstrumentConfig } from '../../engine/types.js';
 import { fail, pass, type CheckResult } from '../checks/check.js';
 import type { RandomStreams } from '../random/streams.js';
@@ -131,7 +131,7 @@ export class PmParticipant {
   }
 
   private onSend(command: Command): void {
-    this.outbox.push({ ...command });
+    this.outbox.push(copyCommand(command));
     const track = this.tracks[command.symbol];
     if (command.action === 1 && track?.waitingFirstOrder) {
       track.waitingFirstOrder = false;
