@@ -49,6 +49,9 @@ constexpr double kOwnerMax = kUint32MaxDouble;
 // written field by field (bytes, words) and read back at once with 16-byte loads, which cannot take
 // their data from the pending narrow stores: two store-forwarding stalls per command, a fifth of
 // the batched path's own time.
+// The batch is not cleared between calls, so every field must be written here: a field added to
+// Command must be decoded too, or it would carry over from an earlier batch.
+static_assert(sizeof(Command) == 48, "decode_command writes every field of lob::Command; decode the new one");
 void decode_command(Napi::Env env, const double* record, std::size_t index, Command& command) {
   namespace slot = lob::command_slot;
   command.action = static_cast<lob::Action>(slot_integer(env, record, index, slot::action, "action", 1, lob::kActionMax));

@@ -15,11 +15,11 @@ import { fail, pass, type CheckResult } from './check.js';
 
 const ORDERS_INITIAL = 1 << 16;
 /**
- * Largest order count taken from a caller's estimate: past it the ledger grows as ids come. Sizing
- * up front spares the copies of a doubling array and their page faults (each a few microseconds on
- * a virtual machine); a wrong estimate must not reserve gigabytes.
+ * Largest order count taken from a caller's estimate (96 MiB of ledger): past it the ledger grows as
+ * ids come. Sizing up front spares the copies of a doubling array and their page faults (each a few
+ * microseconds on a virtual machine); a wrong estimate must not reserve much more than that.
  */
-const ORDERS_PRESIZED_MAX = 1 << 24;
+const ORDERS_PRESIZED_MAX = 1 << 22;
 const FAILURES_SHOWN_MAX = 3;
 
 /** Per order id, ORDER_SLOTS numbers: its accepted quantity, filled, cancelled or expired. */
@@ -45,7 +45,8 @@ export class OrderLedger {
     ordersExpected = ORDERS_INITIAL,
   ) {
     if (!(ordersExpected >= 0)) throw new RangeError(`order ledger: ordersExpected must be >= 0, got ${ordersExpected}`);
-    this.orders = new Float64Array((Math.min(Math.ceil(ordersExpected), ORDERS_PRESIZED_MAX) + 1) * ORDER_SLOTS);
+    const orders = Math.max(ORDERS_INITIAL, Math.min(Math.ceil(ordersExpected), ORDERS_PRESIZED_MAX));
+    this.orders = new Float64Array((orders + 1) * ORDER_SLOTS);
     this.bought = new Float64Array(symbols);
     this.sold = new Float64Array(symbols);
   }

@@ -32,10 +32,10 @@ const NS_PER_MS = 1_000_000;
 /** Bits of TraderAgent.flags. */
 export const OrderFlag = { RESTING_TYPE: 1, FILL_SEEN: 2, FINISHED: 4 } as const;
 const PLANNED_INITIAL_ORDERS = 256;
-/** Largest per-order capacity reserve() takes from an estimate; past it the arrays grow as orders come. */
+/** Largest per-order capacity reserveExpectedOrders() takes from an estimate; past it the arrays grow as orders come. */
 const PLANNED_RESERVED_MAX = 1 << 22;
 /**
- * Headroom of reserve() over the expected order count, in standard deviations of the Poisson count
+ * Headroom of reserveExpectedOrders() over the expected order count, in standard deviations of the Poisson count
  * (sd = sqrt(mean)): the run rarely outgrows it, and then the arrays simply grow.
  */
 const RESERVE_SIGMAS = 5;
@@ -102,10 +102,10 @@ export class TraderAgent {
 
   /**
    * Sizes the per-order arrays once for a run of `durationNs` of virtual time, from the expected
-   * number of arrivals, and returns that expectation: a doubling array copies itself and faults its
-   * pages in again at every step, a cost paid in the middle of the run.
+   * number of arrivals, and returns that expected count: a doubling array copies itself and faults
+   * its pages in again at every step, a cost paid in the middle of the run.
    */
-  reserve(durationNs: number): number {
+  reserveExpectedOrders(durationNs: number): number {
     const expected = this.arrivals.expectedCount(0, durationNs);
     const capacity = Math.min(PLANNED_RESERVED_MAX, Math.ceil(expected + RESERVE_SIGMAS * Math.sqrt(expected)) + 2);
     if (capacity > this.plannedNs.length) this.resize(capacity);

@@ -5,11 +5,14 @@
  * operations per word and no allocation. Equal logs give equal hashes on every machine: the records
  * hold integers only, whose float64 encodings are exact.
  *
- * Word i of a record goes to lane i mod 4. Four lanes, not one chain, because the harness hashes
- * about 36 words per event and a single multiply chain runs at the multiplier's latency: four
- * independent chains keep the CPU's multipliers busy (about 7x faster in V8). Each lane's step,
- * h -> mix((h ^ word) * odd), is a bijection of h for a fixed word and of the word for a fixed h,
- * so two logs that differ in a single word always differ in that lane's final state.
+ * Slot i of a record (both of its words, low then high) goes to lane i mod 4. Four lanes, not one
+ * chain, because the harness hashes 18 slots per event and a single multiply chain runs at the
+ * multiplier's latency: four independent chains keep the CPU's multipliers busy (about 7x faster in
+ * V8). A lane takes whole slots because most slots hold small integers, whose low word is zero: a
+ * lane fed only low words would learn almost nothing. Each step, h -> mix((h ^ word) * odd), is a
+ * bijection of h for a fixed word and of the word for a fixed h, so two logs that differ in a
+ * single word always differ in that lane's final state; each half of the digest mixes all four
+ * lanes, so such a difference reaches both.
  *
  * Optionally it keeps the running hash after every event (`trace`), so that --check-determinism can
  * name the first event where two runs diverge.
@@ -20,15 +23,21 @@ export const TRACE_EVENTS_MAX = 50_000_000;
 const TRACE_CHUNK_EVENTS = 1 << 20;
 /** Independent multiply chains of the hash. */
 const LANES = 4;
+/** Words of one float64 slot. */
+const SLOT_WORDS = 2;
 /** Odd multipliers of the lanes (FNV-1a's prime, murmur2's and murmur3's constants). */
 const LANE0_MULTIPLIER = 0x01000193;
 const LANE1_MULTIPLIER = 0x5bd1e995;
 const LANE2_MULTIPLIER = 0x85ebca6b;
 const LANE3_MULTIPLIER = 0xc2b2ae35;
+/** Odd multipliers that weigh the lanes into the two halves of the digest (golden ratio, murmur3). */
+const HALF_WEIGHTS = [0x9e3779b1, 0x85ebca77, 0xc2b2ae3d] as const;
 
 export class EventLogHash {
-  /** The four lanes' states: an Int32Array, as the values are int32 whatever their size (a
-   * plain field would change representation when a lane first reached 2^30). */
+  /**
+   * The four lanes' states: an Int32Array, as the values are int32 whatever their size (a plain
+   * field would change representation when a lane first reached 2^30).
+   */
   private readonly lanes = Int32Array.of(0x811c9dc5, 0x9747b28c, 0x2545f491, 0x6a09e667);
   private events = 0;
   private readonly trace: Uint32Array[] | null;
@@ -46,7 +55,7 @@ export class EventLogHash {
    * Uint32Array view of the same memory (wordsOf(records)), made once per buffer, not per call.
    */
   addRecords(words: Uint32Array, from: number, count: number, slots: number): void {
-    const wordsPerRecord = slots * 2;
+    const wordsPerRecord = slots * SLOT_WORDS;
     for (let record = from; record < from + count; record++) {
       this.fold(words, record * wordsPerRecord, (record + 1) * wordsPerRecord);
       this.events++;
@@ -54,46 +63,47 @@ export class EventLogHash {
     }
   }
 
-  /** Folds one record's words: word i into lane i mod LANES. */
+  /** Folds one record's words [start, end): slot i into lane i mod LANES. */
   private fold(words: Uint32Array, start: number, end: number): void {
     const lanes = this.lanes;
     let lane0 = lanes[0]!;
     let lane1 = lanes[1]!;
     let lane2 = lanes[2]!;
     let lane3 = lanes[3]!;
+    const stride = LANES * SLOT_WORDS;
     let at = start;
-    for (; at + LANES <= end; at += LANES) {
-      lane0 = Math.imul(lane0 ^ words[at]!, LANE0_MULTIPLIER);
-      lane0 ^= lane0 >>> 15;
-      lane1 = Math.imul(lane1 ^ words[at + 1]!, LANE1_MULTIPLIER);
-      lane1 ^= lane1 >>> 15;
-      lane2 = Math.imul(lane2 ^ words[at + 2]!, LANE2_MULTIPLIER);
-      lane2 ^= lane2 >>> 13;
-      lane3 = Math.imul(lane3 ^ words[at + 3]!, LANE3_MULTIPLIER);
-      lane3 ^= lane3 >>> 16;
+    for (; at + stride <= end; at += stride) {
+      lane0 = step(step(lane0, words[at]!, LANE0_MULTIPLIER), words[at + 1]!, LANE0_MULTIPLIER);
+      lane1 = step(step(lane1, words[at + 2]!, LANE1_MULTIPLIER), words[at + 3]!, LANE1_MULTIPLIER);
+      lane2 = step(step(lane2, words[at + 4]!, LANE2_MULTIPLIER), words[at + 5]!, LANE2_MULTIPLIER);
+      lane3 = step(step(lane3, words[at + 6]!, LANE3_MULTIPLIER), words[at + 7]!, LANE3_MULTIPLIER);
     }
-    // A slot is two words, so a record of an odd number of slots (a command: 9) ends with two
-    // words left over, for lanes 0 and 1.
+    // A record of 4n + k slots (a command: 9, a report: 18) leaves k slots, for lanes 0 .. k - 1.
     if (at < end) {
-      lane0 = Math.imul(lane0 ^ words[at]!, LANE0_MULTIPLIER);
-      lane0 ^= lane0 >>> 15;
-      lane1 = Math.imul(lane1 ^ words[at + 1]!, LANE1_MULTIPLIER);
-      lane1 ^= lane1 >>> 15;
+      lane0 = step(step(lane0, words[at]!, LANE0_MULTIPLIER), words[at + 1]!, LANE0_MULTIPLIER);
+      at += SLOT_WORDS;
     }
+    if (at < end) {
+      lane1 = step(step(lane1, words[at]!, LANE1_MULTIPLIER), words[at + 1]!, LANE1_MULTIPLIER);
+      at += SLOT_WORDS;
+    }
+    if (at < end) lane2 = step(step(lane2, words[at]!, LANE2_MULTIPLIER), words[at + 1]!, LANE2_MULTIPLIER);
     lanes[0] = lane0;
     lanes[1] = lane1;
     lanes[2] = lane2;
     lanes[3] = lane3;
   }
 
-  /** The high 32 bits of the hash so far (lanes 0 and 2 through murmur3's finalizer). */
+  /** The high 32 bits of the hash so far: every lane, weighed, through murmur3's finalizer. */
   private high(): number {
-    return finalMix(this.lanes[0]! ^ Math.imul(this.lanes[2]!, 0x9e3779b1)) >>> 0;
+    const lanes = this.lanes;
+    return finalMix(lanes[0]! ^ Math.imul(lanes[1]!, HALF_WEIGHTS[0]) ^ Math.imul(lanes[2]!, HALF_WEIGHTS[1]) ^ Math.imul(lanes[3]!, HALF_WEIGHTS[2])) >>> 0;
   }
 
-  /** The low 32 bits of the hash so far (lanes 1 and 3). */
+  /** The low 32 bits: every lane again, weighed in the other order. */
   private low(): number {
-    return finalMix(this.lanes[1]! ^ Math.imul(this.lanes[3]!, 0x9e3779b1)) >>> 0;
+    const lanes = this.lanes;
+    return finalMix(lanes[3]! ^ Math.imul(lanes[2]!, HALF_WEIGHTS[0]) ^ Math.imul(lanes[1]!, HALF_WEIGHTS[1]) ^ Math.imul(lanes[0]!, HALF_WEIGHTS[2])) >>> 0;
   }
 
   /** The hash as 16 hex digits. */
@@ -118,6 +128,12 @@ export class EventLogHash {
     this.trace![chunkIndex]![at] = this.high();
     this.trace![chunkIndex]![at + 1] = this.low();
   }
+}
+
+/** One lane step: the word in, then a multiply and a shift-xor (each a bijection). */
+function step(lane: number, word: number, multiplier: number): number {
+  const h = Math.imul(lane ^ word, multiplier);
+  return h ^ (h >>> 15);
 }
 
 function finalMix(value: number): number {

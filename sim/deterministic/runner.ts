@@ -194,7 +194,7 @@ class DeterministicRunner {
     this.tracking = options.captureEvent !== undefined;
     this.durationNs = scenario.durationMs * NS_PER_MS;
     let ordersExpected = 0;
-    for (const client of this.clients) ordersExpected += client.reserve(this.durationNs);
+    for (const client of this.clients) ordersExpected += client.reserveExpectedOrders(this.durationNs);
     this.ledger = new OrderLedger(scenario.instruments.length, ordersExpected * ORDERS_EXPECTED_HEADROOM);
     this.quantumNs = Math.max(1, Math.round(scenario.latency.quantumUs * NS_PER_US));
     this.processingNs = Math.round(scenario.latency.processingUs * NS_PER_US);

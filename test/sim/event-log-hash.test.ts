@@ -1,13 +1,16 @@
 /**
  * The event-log hash: equal logs hash equal, any one changed word changes the hash (each lane's
- * step is a bijection), the words a lane-sized stride leaves over count too, and the trace keeps
- * the same running hash whether records come one call at a time or many per call.
+ * step is a bijection), the slots a lane-sized stride leaves over count too, a change in a small
+ * integer field (whose float64 low word is zero) reaches both halves of the digest, and the trace
+ * keeps the same running hash whether records come one call at a time or many per call.
  */
 import { describe, expect, it } from 'vitest';
+import { COMMAND_SLOTS, REPORT_SLOTS } from '../../engine/protocol.js';
 import { EventLogHash, firstDivergence, wordsOf } from '../../sim/deterministic/event-log-hash.js';
 
-const COMMAND_SLOTS = 9;
-const REPORT_SLOTS = 18;
+/** The running hash after event `index` as the 16 hex digits digest() prints. */
+const hexAfter = (hash: EventLogHash, index: number): string =>
+  hash.hashAfter(index)!.map((half) => half.toString(16).padStart(8, '0')).join('');
 
 function records(count: number, slots: number): Float64Array {
   const values = new Float64Array(count * slots);
@@ -50,6 +53,21 @@ describe('EventLogHash', () => {
     }
   });
 
+  it('carries a change of one small integer field into both halves of the digest', () => {
+    // Report-like records of small integers (kind, side, owner, quantity...): every low word is 0.
+    const values = new Float64Array(10 * REPORT_SLOTS);
+    for (let at = 0; at < values.length; at++) values[at] = (at * 37) % 1000;
+    const reference = hashOf(values, REPORT_SLOTS).digest();
+    for (let at = 0; at < values.length; at++) {
+      const saved = values[at]!;
+      values[at] = saved + 1;
+      const changed = hashOf(values, REPORT_SLOTS).digest();
+      values[at] = saved;
+      expect(changed.slice(0, 8), `slot ${at}: high half`).not.toBe(reference.slice(0, 8));
+      expect(changed.slice(8), `slot ${at}: low half`).not.toBe(reference.slice(8));
+    }
+  });
+
   it('depends on the order of records', () => {
     const values = records(2, COMMAND_SLOTS);
     const swapped = new Float64Array(values.length);
@@ -63,6 +81,8 @@ describe('EventLogHash', () => {
     const plain = hashOf(values, REPORT_SLOTS);
     const traced = hashOf(values, REPORT_SLOTS, { trace: true, perCall: 7 });
     expect(traced.digest()).toBe(plain.digest());
+    expect(hexAfter(traced, 19)).toBe(plain.digest());
+    expect(traced.hashAfter(20)).toBeNull();
     expect(plain.hashAfter(0)).toBeNull();
     expect(firstDivergence(traced, hashOf(values, REPORT_SLOTS, { trace: true }))).toBe(-1);
     const changed = records(20, REPORT_SLOTS);
