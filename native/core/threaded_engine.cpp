@@ -265,18 +265,19 @@ bool ThreadedEngine::help_dispatch() {
 // Returns how many records it moved.
 std::size_t ThreadedEngine::dispatch_pass(bool helping) {
   if (!helping) refresh_routes(true);  // help_dispatch() refreshed them before it checked for room.
-  const Routes& routes = *dispatch_routes_;
   // A helper moves at most one batch's worth of reports and one of market data, so it flushes at
   // most kHelpInFlightRoom batches to each subscriber (room_to_help() checked there is room for
   // them); what it leaves stays pending for the next pass.
   const std::size_t pass_max = helping ? config_.batch_reports_max : kUnlimited;
-  std::size_t moved = dispatch_reports(routes, pass_max);
+  std::size_t moved = dispatch_reports(pass_max);
   // Also when nobody subscribes any more: a shard may have published just before the last market
   // data subscriber left, and pending data left there would keep the dispatcher from parking.
   if (signals_.market_data.load(std::memory_order_acquire) || market_data_pending()) {
-    moved += dispatch_market_data(routes, pass_max);
+    moved += dispatch_market_data(pass_max);
   }
-  flush_all(routes);
+  // Both may have taken newer routes: read them only now. A subscriber that left in the meantime
+  // is not in them, and what was built for it is not delivered.
+  flush_all(*dispatch_routes_);
   return moved;
 }
 
@@ -326,7 +327,7 @@ bool ThreadedEngine::finished_closing() {
 
 // Pops a run of reports from each shard first and stamps the run after the pops, so that the
 // dispatch time of a report is never earlier than its match time.
-std::size_t ThreadedEngine::dispatch_reports(const Routes& routes, std::size_t pass_reports_max) {
+std::size_t ThreadedEngine::dispatch_reports(std::size_t pass_reports_max) {
   std::size_t moved = 0;
   double record[report_slot::count];
   for (auto& shard : shards_) {
@@ -338,6 +339,13 @@ std::size_t ThreadedEngine::dispatch_reports(const Routes& routes, std::size_t p
     }
     if (report_scratch_.empty()) continue;
     shard->events_consumed();
+    // The routes are read after the pops, never before: a subscription made before a command was
+    // submitted happens-before its reports reach the event queue (subscribe, submit, match, push
+    // are ordered), so routes read now hold it. Routes read at the start of a long pass could miss
+    // a subscriber that arrived meanwhile, and its first reports went to nobody but 'all'. Waits for
+    // (un)subscribe's short copy of the routes if one holds their lock.
+    refresh_routes(true);
+    const Routes& routes = *dispatch_routes_;
     const std::uint64_t ts_dispatch_ns = steady_now_ns();
     for (Report& each : report_scratch_) {
       if (signals_.stop.load(std::memory_order_relaxed)) return moved;  // shutdown_now(): drop the rest.
@@ -364,13 +372,16 @@ std::size_t ThreadedEngine::dispatch_reports(const Routes& routes, std::size_t p
 }
 
 // Conflated: a shard keeps only the latest BBO per symbol until the dispatcher takes it.
-std::size_t ThreadedEngine::dispatch_market_data(const Routes& routes, std::size_t pass_updates_max) {
+std::size_t ThreadedEngine::dispatch_market_data(std::size_t pass_updates_max) {
   bbo_scratch_.clear();
   std::size_t moved = 0;
   double record[bbo_slot::count];
   for (auto& shard : shards_) {
     bbo_scratch_.clear();
     shard->take_market_data(bbo_scratch_, pass_updates_max - moved);
+    if (bbo_scratch_.empty()) continue;
+    refresh_routes(true);  // After the take, as dispatch_reports does after its pops.
+    const Routes& routes = *dispatch_routes_;
     for (const BboUpdate& update : bbo_scratch_) {
       record[bbo_slot::symbol] = global_symbol(update.local_symbol, shard->index(), config_.shards);
       record[bbo_slot::bid_price] = static_cast<double>(update.bbo.bid.price);

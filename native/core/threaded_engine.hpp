@@ -108,8 +108,8 @@ class ThreadedEngine final : private DispatchHelper {
   bool refresh_routes(bool may_wait);
   bool room_to_help() const;
   bool nothing_left() const;
-  std::size_t dispatch_reports(const Routes& routes, std::size_t reports_max);
-  std::size_t dispatch_market_data(const Routes& routes, std::size_t pass_updates_max);
+  std::size_t dispatch_reports(std::size_t reports_max);
+  std::size_t dispatch_market_data(std::size_t pass_updates_max);
   void append(const std::shared_ptr<SinkSlot>& slot, const double* record, std::uint32_t record_slots);
   void flush(const std::shared_ptr<SinkSlot>& slot);
   void flush_all(const Routes& routes);

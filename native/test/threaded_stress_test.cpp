@@ -302,6 +302,51 @@ TEST(threaded_shard_delivers_its_own_reports_when_dispatch_is_idle) {
   CHECK(engine.stats().helped_passes > 0);
 }
 
+// A subscriber that subscribes while the dispatcher is busy (another owner floods the engine) gets
+// the first report of every command it sends after subscribe() returned: the dispatcher reads the
+// routes after it pops reports, not at the start of a pass that may have begun before the
+// subscription. (It read them at the start, and a late subscriber's first reports went to 'all'
+// only. That race showed in test/threaded/workers.test.ts on a loaded machine; this test has not
+// caught it in C++ alone, where the window is narrower, but it pins the property down.)
+TEST(threaded_late_subscriber_gets_every_report_of_its_commands) {
+  constexpr int kRounds = 40;
+  constexpr int kCommandsPerRound = 16;
+  ThreadedEngine engine(stress_config(2));
+  auto audit = std::make_shared<CollectingSink>();
+  std::string error;
+  CHECK(engine.subscribe(audit, StreamKind::Reports, {}, true, error) != 0);
+  std::atomic<bool> flooding{true};
+  std::thread flood([&] {
+    for (std::uint64_t seed = 1; flooding.load(std::memory_order_relaxed); seed++) produce(engine, 1, 500, seed);
+  });
+  for (int round = 0; round < kRounds; round++) {
+    const auto owner = static_cast<Owner>(100 + round);
+    auto sink = std::make_shared<CollectingSink>();
+    const std::uint64_t id = engine.subscribe(sink, StreamKind::Reports, {owner}, false, error);
+    CHECK(id != 0);
+    for (int i = 0; i < kCommandsPerRound; i++) {
+      const Command command{Action::New, Side::Buy, OrderType::Limit, static_cast<SymbolIndex>(i % 4), owner,
+                            static_cast<std::uint64_t>(i + 1), 0, 990, 1};
+      while (engine.enqueue(command, steady_now_ns()) == EnqueueStatus::Busy) std::this_thread::yield();
+    }
+    const auto first_reports = [&] {
+      std::size_t count = 0;
+      for (const auto& slots : sink->records()) {
+        const auto kind = static_cast<ExecKind>(static_cast<int>(slots[report_slot::kind]));
+        if (kind == ExecKind::Accepted || kind == ExecKind::Rejected) count++;
+      }
+      return count;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (first_reports() < kCommandsPerRound && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    CHECK_EQ(first_reports(), static_cast<std::size_t>(kCommandsPerRound));
+    engine.unsubscribe(id);
+  }
+  flooding.store(false, std::memory_order_relaxed);
+  flood.join();
+  close_and_wait(engine);
+}
+
 TEST(threaded_seq_is_gapless_per_shard) {
   ThreadedEngine engine(stress_config(3));
   auto sink = std::make_shared<CollectingSink>();
