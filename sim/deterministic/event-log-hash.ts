@@ -26,10 +26,7 @@ const LANES = 4;
 /** Words of one float64 slot. */
 const SLOT_WORDS = 2;
 /** Odd multipliers of the lanes (FNV-1a's prime, murmur2's and murmur3's constants). */
-const LANE0_MULTIPLIER = 0x01000193;
-const LANE1_MULTIPLIER = 0x5bd1e995;
-const LANE2_MULTIPLIER = 0x85ebca6b;
-const LANE3_MULTIPLIER = 0xc2b2ae35;
+const LANE_MULTIPLIERS = [0x01000193, 0x5bd1e995, 0x85ebca6b, 0xc2b2ae35] as const;
 /** Odd multipliers that weigh the lanes into the two halves of the digest (golden ratio, murmur3). */
 const HALF_WEIGHTS = [0x9e3779b1, 0x85ebca77, 0xc2b2ae3d] as const;
 
@@ -66,6 +63,10 @@ export class EventLogHash {
   /** Folds one record's words [start, end): slot i into lane i mod LANES. */
   private fold(words: Uint32Array, start: number, end: number): void {
     const lanes = this.lanes;
+    const m0 = LANE_MULTIPLIERS[0];
+    const m1 = LANE_MULTIPLIERS[1];
+    const m2 = LANE_MULTIPLIERS[2];
+    const m3 = LANE_MULTIPLIERS[3];
     let lane0 = lanes[0]!;
     let lane1 = lanes[1]!;
     let lane2 = lanes[2]!;
@@ -73,25 +74,20 @@ export class EventLogHash {
     const stride = LANES * SLOT_WORDS;
     let at = start;
     for (; at + stride <= end; at += stride) {
-      lane0 = step(step(lane0, words[at]!, LANE0_MULTIPLIER), words[at + 1]!, LANE0_MULTIPLIER);
-      lane1 = step(step(lane1, words[at + 2]!, LANE1_MULTIPLIER), words[at + 3]!, LANE1_MULTIPLIER);
-      lane2 = step(step(lane2, words[at + 4]!, LANE2_MULTIPLIER), words[at + 5]!, LANE2_MULTIPLIER);
-      lane3 = step(step(lane3, words[at + 6]!, LANE3_MULTIPLIER), words[at + 7]!, LANE3_MULTIPLIER);
+      lane0 = step(step(lane0, words[at]!, m0), words[at + 1]!, m0);
+      lane1 = step(step(lane1, words[at + 2]!, m1), words[at + 3]!, m1);
+      lane2 = step(step(lane2, words[at + 4]!, m2), words[at + 5]!, m2);
+      lane3 = step(step(lane3, words[at + 6]!, m3), words[at + 7]!, m3);
     }
-    // A record of 4n + k slots (a command: 9, a report: 18) leaves k slots, for lanes 0 .. k - 1.
-    if (at < end) {
-      lane0 = step(step(lane0, words[at]!, LANE0_MULTIPLIER), words[at + 1]!, LANE0_MULTIPLIER);
-      at += SLOT_WORDS;
-    }
-    if (at < end) {
-      lane1 = step(step(lane1, words[at]!, LANE1_MULTIPLIER), words[at + 1]!, LANE1_MULTIPLIER);
-      at += SLOT_WORDS;
-    }
-    if (at < end) lane2 = step(step(lane2, words[at]!, LANE2_MULTIPLIER), words[at + 1]!, LANE2_MULTIPLIER);
     lanes[0] = lane0;
     lanes[1] = lane1;
     lanes[2] = lane2;
     lanes[3] = lane3;
+    // A record of 4n + k slots (a command: 9, a report: 18) leaves k slots, for lanes 0 .. k - 1.
+    for (let lane = 0; at < end; lane++, at += SLOT_WORDS) {
+      const multiplier = LANE_MULTIPLIERS[lane]!;
+      lanes[lane] = step(step(lanes[lane]!, words[at]!, multiplier), words[at + 1]!, multiplier);
+    }
   }
 
   /** The high 32 bits of the hash so far: every lane, weighed, through murmur3's finalizer. */
