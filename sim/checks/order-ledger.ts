@@ -58,15 +58,15 @@ export class OrderLedger {
    * one by one are eight values to box.
    */
   onReport(records: Float64Array, at: number, takerFill: boolean): void {
-    const kind = records[at + ReportSlot.kind]!;
     const orderId = records[at + ReportSlot.orderId]!;
+    if (orderId === 0) return;
+    const kind = records[at + ReportSlot.kind]!;
     const owner = records[at + ReportSlot.owner]!;
     const symbol = records[at + ReportSlot.symbol]!;
     const side = records[at + ReportSlot.side]!;
     const quantity = records[at + ReportSlot.quantity]!;
     const lastQuantity = records[at + ReportSlot.lastQuantity]!;
     const leaves = records[at + ReportSlot.leavesQuantity]!;
-    if (orderId === 0) return;
     this.ensure(orderId);
     const orders = this.orders;
     const slot = orderId * ORDER_SLOTS;
