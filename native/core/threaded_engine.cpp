@@ -282,7 +282,8 @@ std::size_t ThreadedEngine::dispatch_pass(bool helping) {
 }
 
 // False when the routes changed and `may_wait` is false while (un)subscribe holds their lock: a
-// helping shard then leaves the pass to the dispatcher rather than wait.
+// helping shard about to start a pass then leaves it to the dispatcher rather than wait. After a
+// pop, everyone waits (dispatch_reports).
 bool ThreadedEngine::refresh_routes(bool may_wait) {
   if (routes_version_.load(std::memory_order_acquire) == dispatch_routes_version_) return true;
   std::unique_lock<std::mutex> lock(routes_mutex_, std::defer_lock);

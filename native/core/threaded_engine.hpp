@@ -9,9 +9,11 @@
 // thread that finished a pass and found the lock free (help_dispatch): then the shard delivers its
 // own reports at once, without waking another thread. On a machine with few cores that hand-off,
 // and a third thread competing for a core, are most of the ack latency. A helping shard never
-// waits: it helps only when every subscriber has room for the batches one pass can flush (so with
-// batches_in_flight_max < kHelpInFlightRoom it never helps while anyone subscribes) and the routes
-// are not being changed; otherwise it wakes the dispatcher, which may wait, as before.
+// waits for a subscriber: it helps only when every subscriber has room for the batches one pass can
+// flush (so with batches_in_flight_max < kHelpInFlightRoom it never helps while anyone subscribes)
+// and the routes are not being changed; otherwise it wakes the dispatcher, which may wait, as
+// before. Once it has popped reports it routes them with routes read after the pop, and may then
+// wait for an (un)subscribe that is copying the routes (a short critical section).
 //
 // Ordering invariant: the reports of one shard reach every subscriber in the shard's execution
 // order (seq order). Reports of different shards are independent.
