@@ -126,7 +126,10 @@ Reason MatchingEngine::Impl::check_new(const Command& command) const {
   return Reason::None;
 }
 
-void MatchingEngine::Impl::on_new(const Command& command, std::vector<Report>& out) {
+// flatten: the matching steps below are separate functions for reading, but called they pass the
+// taker through memory and save and restore registers at each step; inlined into the three command
+// handlers, the taker stays in registers (bench:book per call: +9-11%).
+[[gnu::flatten]] void MatchingEngine::Impl::on_new(const Command& command, std::vector<Report>& out) {
   const Reason reason = check_new(command);
   if (reason != Reason::None) {
     report_rejected(out, command, reason);
@@ -271,7 +274,7 @@ std::uint32_t MatchingEngine::Impl::lookup(const Command& command) const {
   return slot;
 }
 
-void MatchingEngine::Impl::on_cancel(const Command& command, std::vector<Report>& out) {
+[[gnu::flatten]] void MatchingEngine::Impl::on_cancel(const Command& command, std::vector<Report>& out) {
   const std::uint32_t slot = lookup(command);
   if (slot == kSlotNone) {
     report_unknown_order(out, command);
@@ -298,7 +301,7 @@ Reason MatchingEngine::Impl::check_modify(const Command& command, const Order& o
   return Reason::None;
 }
 
-void MatchingEngine::Impl::on_modify(const Command& command, std::vector<Report>& out) {
+[[gnu::flatten]] void MatchingEngine::Impl::on_modify(const Command& command, std::vector<Report>& out) {
   const std::uint32_t slot = lookup(command);
   if (slot == kSlotNone) {
     report_unknown_order(out, command);
