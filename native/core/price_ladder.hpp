@@ -7,7 +7,6 @@
 // worst to best on both sides and one search serves both. Levels are parallel to keys.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
