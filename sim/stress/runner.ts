@@ -23,7 +23,7 @@ import { bookDepth, restingCount, type BookDepth } from '../result/book-depth.js
 import { fail, pass, type CheckResult } from '../checks/check.js';
 import { EventLogHash, wordsOf } from '../deterministic/event-log-hash.js';
 import { mergeLatencyRecords } from '../metrics/latency-recorder.js';
-import { mergeTimelineSnapshots, minIntervalNsFor } from '../metrics/timeline.js';
+import { mergeTimelineSnapshots, minIntervalNsFor, Timeline } from '../metrics/timeline.js';
 import type { LatencyHistogramsRecord, TimelineSnapshot } from '../metrics/types.js';
 import type { Scenario } from '../scenario/types.js';
 import type { WorkerInput, WorkerOutput } from './client-worker.js';
@@ -37,6 +37,9 @@ const TIMELINE_POINTS_TARGET = 600;
 /** Wall time between the workers' go and the run's start, so all of them start together. */
 const START_DELAY_MS = 50;
 const REPLAY_CHUNK_COMMANDS = 4_096;
+/** Gauge samples per timeline interval; at least GAUGE_PERIOD_MS_MIN apart (timers are ~1 ms coarse). */
+const GAUGE_SAMPLES_PER_INTERVAL = 2;
+const GAUGE_PERIOD_MS_MIN = 1;
 
 export interface StressRun {
   eventHash: string;
@@ -125,7 +128,9 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
     thread.once('exit', (code) => reject(failed(worker)(code)));
   })));
   const startEpochMs = Date.now() + START_DELAY_MS;
-  stressPm?.start(Number(process.hrtime.bigint()) + (startEpochMs - Date.now()) * 1_000_000);
+  const startNs = Number(process.hrtime.bigint()) + (startEpochMs - Date.now()) * 1_000_000;
+  stressPm?.start(startNs);
+  const gauges = sampleGauges(engine, startNs, durationNs, timelineIntervalNs);
   const outputs = await Promise.all(
     threads.map((thread, worker) => {
       thread.postMessage({ startEpochMs });
@@ -136,6 +141,7 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
       });
     }),
   );
+  const gaugeTimeline = gauges.stop();
   if (stressPm) {
     stressPm.stop();
     await new Promise((resolve) => setTimeout(resolve, PM_SETTLE_MS));
@@ -170,7 +176,7 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
     book,
     histograms: mergeLatencyRecords([...outputs.map((output) => output.histograms), ...(stressPm ? [stressPm.latency.encode()] : [])]),
     pm,
-    timeline: mergeTimelineSnapshots(outputs.map((output) => output.timeline)),
+    timeline: mergeTimelineSnapshots([...outputs.map((output) => output.timeline), gaugeTimeline]),
     counts: {
       commands: replay.commands, reports, orders: replay.orders, cancels: replay.commands - replay.orders,
       trades: ledger.trades, filledQuantity: ledger.filledQuantity, restingOrders: restingCount(books), busy,
@@ -179,6 +185,32 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
     wallMs: performance.now() - wallStart,
     workers,
     shards,
+  };
+}
+
+/**
+ * The timeline's gauges, sampled on the main thread while the workers send: queue depth is the
+ * commands waiting in the shards' ingress queues (submitted, not yet matched: the stress-mode
+ * counterpart of the deterministic runner's commands in flight), RSS the whole process's (workers
+ * and shard threads share it). Workers do not sample: a memoryUsage() syscall per send loop would
+ * cost them schedule accuracy, and per-worker depths would not add up to the engine's.
+ */
+function sampleGauges(engine: ThreadedEngine, startNs: number, durationNs: number, intervalNs: number) {
+  const timeline = new Timeline({ intervalNs });
+  const sample = (): void => {
+    const tNs = Number(process.hrtime.bigint()) - startNs;
+    if (tNs < 0 || tNs >= durationNs) return;
+    const depth = engine.stats().shards.reduce((sum, shard) => sum + shard.ingressDepth, 0);
+    timeline.sampleQueueDepth(tNs, depth);
+    timeline.sampleRss(tNs, process.memoryUsage.rss());
+  };
+  const periodMs = Math.max(GAUGE_PERIOD_MS_MIN, Math.floor(intervalNs / 1_000_000 / GAUGE_SAMPLES_PER_INTERVAL));
+  const timer = setInterval(sample, periodMs);
+  return {
+    stop(): TimelineSnapshot {
+      clearInterval(timer);
+      return timeline.snapshot();
+    },
   };
 }
 

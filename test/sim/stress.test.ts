@@ -23,6 +23,15 @@ describe('stress mode', () => {
     expect(result.metrics.counts.orders).toBeGreaterThan(500);
     expect(result.metrics.latency.ack!.corrected.count).toBe(result.metrics.counts.orders);
     expect(result.eventHash).toMatch(/^[0-9a-f]{16}$/);
+    // The main thread samples the gauges twice per interval while the workers send.
+    const points = result.timelines.engine.points;
+    const sampled = points.filter((point) => point.queueDepth !== null);
+    expect(sampled.length).toBeGreaterThan(points.length / 2);
+    for (const point of sampled) {
+      expect(Number.isInteger(point.queueDepth)).toBe(true);
+      expect(point.queueDepth).toBeGreaterThanOrEqual(0);
+      expect(point.rssMb).toBeGreaterThan(10);
+    }
   });
 
   it('runs the position manager over the threaded engine: large liquidation passes every PM check', async () => {
