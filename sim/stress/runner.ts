@@ -130,7 +130,8 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
   const startEpochMs = Date.now() + START_DELAY_MS;
   const startNs = Number(process.hrtime.bigint()) + (startEpochMs - Date.now()) * 1_000_000;
   stressPm?.start(startNs);
-  const gauges = sampleGauges(engine, startNs, durationNs, timelineIntervalNs);
+  const validation = new PeriodicValidation(engine, scenario.checks.invariantsEveryCommands);
+  const gauges = sampleGauges(engine, startNs, durationNs, timelineIntervalNs, () => validation.tick());
   const outputs = await Promise.all(
     threads.map((thread, worker) => {
       thread.postMessage({ startEpochMs });
@@ -142,6 +143,7 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
     }),
   );
   const gaugeTimeline = gauges.stop();
+  await validation.settled();
   if (stressPm) {
     stressPm.stop();
     await new Promise((resolve) => setTimeout(resolve, PM_SETTLE_MS));
@@ -150,12 +152,7 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
 
   const checks: CheckResult[] = [];
   const books: Float64Array[] = [];
-  try {
-    await engine.validate();
-    checks.push(pass('engine-invariants', `validate() passed on all ${shards} shards at the end`));
-  } catch (error) {
-    checks.push(fail('engine-invariants', (error as Error).message));
-  }
+  checks.push(await validation.final());
   const book: BookDepth[] = [];
   for (let symbol = 0; symbol < scenario.instruments.length; symbol++) {
     const { records } = await engine.snapshot(symbol);
@@ -195,7 +192,7 @@ export async function runStress(scenario: Scenario): Promise<StressRun> {
  * and shard threads share it). Workers do not sample: a memoryUsage() syscall per send loop would
  * cost them schedule accuracy, and per-worker depths would not add up to the engine's.
  */
-function sampleGauges(engine: ThreadedEngine, startNs: number, durationNs: number, intervalNs: number) {
+function sampleGauges(engine: ThreadedEngine, startNs: number, durationNs: number, intervalNs: number, onSample: () => void) {
   const timeline = new Timeline({ intervalNs });
   const sample = (): void => {
     const tNs = Number(process.hrtime.bigint()) - startNs;
@@ -203,6 +200,7 @@ function sampleGauges(engine: ThreadedEngine, startNs: number, durationNs: numbe
     const depth = engine.stats().shards.reduce((sum, shard) => sum + shard.ingressDepth, 0);
     timeline.sampleQueueDepth(tNs, depth);
     timeline.sampleRss(tNs, process.memoryUsage.rss());
+    onSample();
   };
   const periodMs = Math.max(GAUGE_PERIOD_MS_MIN, Math.floor(intervalNs / 1_000_000 / GAUGE_SAMPLES_PER_INTERVAL));
   const timer = setInterval(sample, periodMs);
@@ -212,6 +210,54 @@ function sampleGauges(engine: ThreadedEngine, startNs: number, durationNs: numbe
       return timeline.snapshot();
     },
   };
+}
+
+/**
+ * The engine-invariants check of a stress run: validate() on every shard whenever the shards have
+ * executed checks.invariantsEveryCommands more commands (looked at on each gauge sample, so at
+ * most twice per timeline interval), and once more at the end. A shard validates between two of
+ * its commands, so the check sees a consistent book mid-run; its O(book) pause is part of what the
+ * run measures, as in the deterministic runner. One validation at a time: a slow one is not queued
+ * behind itself.
+ */
+class PeriodicValidation {
+  private passes = 0;
+  private commandsAtLast = 0;
+  private running: Promise<void> | null = null;
+  private problem: string | null = null;
+
+  constructor(private readonly engine: ThreadedEngine, private readonly everyCommands: number) {}
+
+  tick(): void {
+    if (this.running !== null || this.problem !== null) return;
+    const commands = this.engine.stats().shards.reduce((sum, shard) => sum + shard.commands, 0);
+    if (commands - this.commandsAtLast < this.everyCommands) return;
+    this.commandsAtLast = commands;
+    this.running = this.validate(`after ${commands} commands`).finally(() => {
+      this.running = null;
+    });
+  }
+
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  async final(): Promise<CheckResult> {
+    await this.settled();
+    if (this.problem === null) await this.validate('at the end');
+    if (this.problem !== null) return fail('engine-invariants', this.problem);
+    const during = this.passes - 1;
+    return pass('engine-invariants', `validate() passed on all ${this.engine.shards} shards ${during} times during the run (every ${this.everyCommands} commands) and at the end`);
+  }
+
+  private async validate(when: string): Promise<void> {
+    try {
+      await this.engine.validate();
+      this.passes++;
+    } catch (error) {
+      this.problem = `${when}: ${(error as Error).message}`;
+    }
+  }
 }
 
 /**

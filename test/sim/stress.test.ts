@@ -19,12 +19,14 @@ describe('stress mode', () => {
       'trade-ledger': true,
       'journal-replay': true,
     });
+    // smoke validates every 1000 commands: the 1.5 s run sends about 1500 of them.
+    expect(result.checks.find((check) => check.name === 'engine-invariants')!.detail).toMatch(/ [1-9]\d* times during the run \(every 1000 commands\) and at the end/);
     expect(result.metrics.stress).toMatchObject({ workers: 2 });
     expect(result.metrics.counts.orders).toBeGreaterThan(500);
     expect(result.metrics.latency.ack!.corrected.count).toBe(result.metrics.counts.orders);
     expect(result.eventHash).toMatch(/^[0-9a-f]{16}$/);
     // The main thread samples the gauges twice per interval while the workers send.
-    const points = result.timelines.engine.points;
+    const points = result.timelines.engine!.points;
     const sampled = points.filter((point) => point.queueDepth !== null);
     expect(sampled.length).toBeGreaterThan(points.length / 2);
     for (const point of sampled) {
