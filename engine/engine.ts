@@ -209,6 +209,14 @@ export class Engine implements OrderBookEngine {
     const problem = this.native.validate();
     if (problem !== '') throw new InvariantError(problem);
   }
+
+  /**
+   * Frees the native book now rather than at garbage collection. Later calls throw an Error with
+   * code LOBSIM_ERR_CLOSED; closing twice is allowed.
+   */
+  close(): void {
+    this.native.close();
+  }
 }
 
 const COMMAND_FIELDS = Object.keys(CommandSlot) as (keyof typeof CommandSlot)[];

@@ -28,6 +28,8 @@ export interface NativeEngineHandle {
   stats(): NativeStats;
   stateHash(): string;
   validate(): string;
+  /** Frees the book now; every later call throws (code LOBSIM_ERR_CLOSED). */
+  close(): void;
 }
 
 export interface NativeStats {

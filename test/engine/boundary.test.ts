@@ -228,4 +228,41 @@ describe('the addon itself', () => {
       threaded.shutdownNow();
     }
   });
+
+  it('after close(), every call throws LOBSIM_ERR_CLOSED instead of touching freed memory; close twice is allowed', () => {
+    const native = new NativeEngine(testEngineOptions('off', 10));
+    const detachedRun = native.run;
+    native.close();
+    native.close();
+    const commands = new Float64Array(COMMAND_SLOTS);
+    encodeCommand(asCommand(buy), commands, 0);
+    const out = new Float64Array(7);
+    const calls: [string, () => unknown][] = [
+      ['run', () => native.run(commands, 1, false)],
+      ['detached run', () => detachedRun(commands, 1, false)],
+      ['bbo', () => native.bbo(0, out)],
+      ['depth', () => native.depth(0, 5)],
+      ['snapshot', () => native.snapshot(0)],
+      ['stats', () => native.stats()],
+      ['stateHash', () => native.stateHash()],
+      ['validate', () => native.validate()],
+    ];
+    for (const [name, call] of calls) {
+      expect(call, name).toThrow(/engine: closed/);
+      try {
+        call();
+      } catch (error) {
+        expect((error as { code?: string }).code, name).toBe('LOBSIM_ERR_CLOSED');
+      }
+    }
+    expect(native.drain(new Float64Array(REPORT_SLOTS), 0)).toBe(0);
+  });
+
+  it('an Engine closed after use frees its book; a new one works as before', () => {
+    engine.close();
+    expect(() => engine.submit(buy)).toThrow(/engine: closed/);
+    const next = new Engine(testEngineOptions('off', 1_000));
+    expect(next.submit(buy).map((report) => report.kind)).toEqual([ExecKind.ACCEPTED]);
+    next.close();
+  });
 });
