@@ -20,6 +20,8 @@ export interface BatchEngine {
   /** The book of `symbol` as resting-order records (RestingSlot layout), in snapshot order. */
   snapshotRecords(symbol: number): Float64Array;
   validate(): void;
+  /** Frees the book now (Engine.close); the run calls it once its checks have read the books. */
+  close(): void;
 }
 
 export type EngineKind = 'native' | 'reference';
@@ -78,6 +80,10 @@ export class ReferenceBatchEngine implements BatchEngine {
 
   validate(): void {
     this.book.validate();
+  }
+
+  close(): void {
+    // Garbage-collected memory only: nothing to free ahead of the collector.
   }
 
   private grow(): void {

@@ -304,6 +304,7 @@ async function replayJournals(engine: ThreadedEngine, scenario: Scenario, delive
     if (referenceStream.hashes[0]!.digest() !== deliveredHash) problems.push(`shard ${shard}: reference-book replay reports differ from the delivered ones`);
     if (inline.stateHash() !== threadedHashes[shard]) problems.push(`shard ${shard}: inline replay book ${inline.stateHash()} != threaded ${threadedHashes[shard]}`);
     if (reference.stateHash() !== threadedHashes[shard]) problems.push(`shard ${shard}: reference book ${reference.stateHash()} != threaded ${threadedHashes[shard]}`);
+    inline.close();
   }
   const check =
     problems.length === 0
