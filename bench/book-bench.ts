@@ -1,5 +1,5 @@
 /**
- * `npm run bench:book [-- --json] [--commands N] [--seed S] [--reps R]`: order-book throughput.
+ * `npm run bench:book [-- --json] [--commands N] [--seed S] [--reps R] [--warmup W]`: order-book throughput.
  *
  * One seeded stream (bench/book-stream.ts, 2,000,000 commands by default) replayed through:
  *   (a) the C++ core, lob::MatchingEngine::execute           } native/bench/book_bench.cpp, a child
@@ -7,7 +7,8 @@
  *   (c) TypeScript to native, one call per command (Engine.submit / Engine.cancel)
  *   (d) TypeScript to native, batched (Engine.executeBatch, 1024 commands a call, every report read)
  *   (e) the TypeScript reference book (ReferenceBook.submit / cancel)
- * Each runs on a fresh book (construction outside the clock) R times (--reps, default 5); the figure
+ * Each runs W unmeasured warm-up runs (--warmup, default 1), then on a fresh book (construction
+ * outside the clock) R times (--reps, default 5), in a process that keeps its freed heap; the figure
  * is the median ops/s, with the best beside it, because the machine is shared and noisy. A
  * TypeScript engine stops repeating once its runs took TS_BUDGET_SECONDS: a run that long averages
  * the noise itself (the reference book takes ~20 s for 2M commands). (c), (d) and (e) each run in a
@@ -35,12 +36,19 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // commands (about 2,300 reports, 330 KB) fit the area, and stay in L2 between C++ and JS.
 const BATCH_COMMANDS = 1024;
 const TS_BUDGET_SECONDS = 10;
+// Every engine's process keeps the memory it freed (glibc: no trim, large blocks from the heap, not
+// fresh mappings, up to glibc's 32 MiB ceiling), and each run closes its engine, so after the
+// warm-up a run works in memory already faulted in, as a long-running engine does. A fresh mapping
+// per run cost the batched TS run about a quarter of its time in page faults (5,000 per run), a
+// cost the C++ core's process (book_bench.cpp's mallopt) never paid.
+const KEEP_HEAP_ENV = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=9223372036854775807:glibc.malloc.mmap_threshold=33554432' };
 
 interface Options {
   json: boolean;
   commands: number;
   seed: number;
   reps: number;
+  warmup: number;
   engine: TsEngine | undefined;
 }
 
@@ -54,6 +62,7 @@ function parseOptions(): Options {
       commands: { type: 'string', default: '2000000' },
       seed: { type: 'string', default: '1' },
       reps: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '1' },
       // Internal: run one TypeScript engine alone and print its samples (see runTypeScript).
       engine: { type: 'string' },
     },
@@ -68,6 +77,7 @@ function parseOptions(): Options {
     commands: integer('commands', values.commands, 1),
     seed: integer('seed', values.seed, 0),
     reps: integer('reps', values.reps, 1),
+    warmup: integer('warmup', values.warmup, 0),
     engine: tsEngine(values.engine),
   };
 }
@@ -151,6 +161,7 @@ function runPerCall(engine: OrderBookEngine, stream: BookStream): Tally {
   }
   tally.seconds = (performance.now() - start) / 1000;
   tally.resting = engine.snapshot(0).length;
+  if (engine instanceof Engine) engine.close();
   return tally;
 }
 
@@ -169,6 +180,7 @@ function runBatched(stream: BookStream): Tally {
   }
   tally.seconds = (performance.now() - start) / 1000;
   tally.resting = engine.stats().restingOrders;
+  engine.close();
   return tally;
 }
 
@@ -272,7 +284,7 @@ function runNativeBench(stream: BookStream, options: Options): NativeBenchResult
     const file = path.join(dir, 'stream.f64');
     writeBookStream(stream, file);
     process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and textbook, ${options.reps} rounds of one process each\n`);
-    const run = (args: string[]): string => execFileSync(binary, [file, ...args], { encoding: 'utf8' });
+    const run = (args: string[]): string => execFileSync(binary, [file, '--warmup', String(options.warmup), ...args], { encoding: 'utf8', env: KEEP_HEAP_ENV });
     const memory = JSON.parse(run(['--engine', 'memory'])) as Pick<NativeBenchResult, 'memory_orders' | 'bytes_per_resting_order' | 'rss_bytes_per_resting_order'>;
     const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [] };
     for (let round = 0; round < options.reps; round++) {
@@ -306,13 +318,14 @@ function runNativeBench(stream: BookStream, options: Options): NativeBenchResult
 }
 
 /** One TypeScript engine's runs, in this process: what a child started by runTypeScript does. */
-function measureTypeScript(engine: TsEngine, stream: BookStream, reps: number): Samples {
+function measureTypeScript(engine: TsEngine, stream: BookStream, reps: number, warmup: number): Samples {
   const samples = new Samples();
   const run = (): Tally => {
     if (engine === 'batched') return runBatched(stream);
     const book = engine === 'percall' ? new Engine(BENCH_ENGINE_OPTIONS) : new ReferenceBook(BENCH_ENGINE_OPTIONS);
     return runPerCall(book, stream);
   };
+  for (let rep = 0; rep < warmup; rep++) run();
   while (samples.wants(reps)) samples.add(run(), stream.count);
   return samples;
 }
@@ -328,8 +341,8 @@ function runTypeScript(options: Options): [Samples, Samples, Samples] {
   const script = fileURLToPath(import.meta.url);
   const child = (engine: TsEngine): Samples => {
     const args = [...process.execArgv, script, '--engine', engine, '--commands', String(options.commands),
-      '--seed', String(options.seed), '--reps', String(options.reps)];
-    const output = execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      '--seed', String(options.seed), '--reps', String(options.reps), '--warmup', String(options.warmup)];
+    const output = execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: KEEP_HEAP_ENV, stdio: ['ignore', 'pipe', 'inherit'] });
     return Samples.fromJson(JSON.parse(output) as SamplesJson);
   };
   const perCall = child('percall');
@@ -342,7 +355,7 @@ function main(): void {
   const options = parseOptions();
   const stream = generateBookStream(options.commands, options.seed);
   if (options.engine !== undefined) {
-    console.log(JSON.stringify(measureTypeScript(options.engine, stream, options.reps).toJson()));
+    console.log(JSON.stringify(measureTypeScript(options.engine, stream, options.reps, options.warmup).toJson()));
     return;
   }
   const native = runNativeBench(stream, options);
