@@ -542,7 +542,7 @@ class DeterministicRunner {
     this.checks.push(this.ledger.conservation(books));
     this.checks.push(this.ledger.tradeLedger());
     if (this.pm) this.checks.push(...this.pm.checks(this.durationNs, (symbol) => this.ledger.position(this.pm!.owner, symbol), books));
-    // A sweep's process or --check-determinism runs again next: the second book reuses this one's memory.
+    // Freed now, not at GC: --check-determinism's second run in this process reuses this book's memory.
     this.engine.close();
     return {
       eventHash: this.eventHash,

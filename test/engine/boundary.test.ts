@@ -9,7 +9,7 @@ import { loadAddon } from '../../engine/native.js';
 import { loadThreadedAddon } from '../../engine/threaded-native.js';
 import { ReferenceBatchEngine } from '../../sim/deterministic/batch-engine.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, OrderType, REPORT_SLOTS, Reason, ReportSlot, Side } from '../../engine/protocol.js';
-import { decodeReports, encodeCommand } from '../../engine/records.js';
+import { BBO_RECORD_SLOTS, decodeReports, encodeCommand } from '../../engine/records.js';
 import type { Command, NewOrder } from '../../engine/types.js';
 import { testEngineOptions } from '../support/command-arbitrary.js';
 
@@ -236,7 +236,7 @@ describe('the addon itself', () => {
     native.close();
     const commands = new Float64Array(COMMAND_SLOTS);
     encodeCommand(asCommand(buy), commands, 0);
-    const out = new Float64Array(7);
+    const out = new Float64Array(BBO_RECORD_SLOTS);
     const calls: [string, () => unknown][] = [
       ['run', () => native.run(commands, 1, false)],
       ['detached run', () => detachedRun(commands, 1, false)],
@@ -247,22 +247,27 @@ describe('the addon itself', () => {
       ['stateHash', () => native.stateHash()],
       ['validate', () => native.validate()],
     ];
-    for (const [name, call] of calls) {
-      expect(call, name).toThrow(/engine: closed/);
-      try {
-        call();
-      } catch (error) {
-        expect((error as { code?: string }).code, name).toBe('LOBSIM_ERR_CLOSED');
-      }
-    }
+    for (const [name, call] of calls) expect(thrownBy(call), name).toMatchObject(CLOSED);
     expect(native.drain(new Float64Array(REPORT_SLOTS), 0)).toBe(0);
   });
 
-  it('an Engine closed after use frees its book; a new one works as before', () => {
+  it('Engine.close(): later calls throw LOBSIM_ERR_CLOSED, and a new Engine works as before', () => {
     engine.close();
-    expect(() => engine.submit(buy)).toThrow(/engine: closed/);
+    expect(thrownBy(() => engine.submit(buy))).toMatchObject(CLOSED);
     const next = new Engine(testEngineOptions('off', 1_000));
     expect(next.submit(buy).map((report) => report.kind)).toEqual([ExecKind.ACCEPTED]);
     next.close();
   });
 });
+
+const CLOSED = { code: 'LOBSIM_ERR_CLOSED', message: expect.stringMatching(/engine: closed/) };
+
+/** The error `call` throws; fails the test if it returns. */
+function thrownBy(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}
