@@ -1,5 +1,6 @@
 /**
  * `npm run bench:book [-- --json] [--commands N] [--seed S] [--reps R] [--warmup W]`: order-book throughput.
+ * `npm run bench:book -- --breakdown [--json]`: where the C++ core's time goes, by command outcome.
  *
  * One seeded stream (bench/book-stream.ts, 2,000,000 commands by default) replayed through:
  *   (a) the C++ core, lob::MatchingEngine::execute           } native/bench/book_bench.cpp, a child
@@ -49,6 +50,7 @@ interface Options {
   seed: number;
   reps: number;
   warmup: number;
+  breakdown: boolean;
   engine: TsEngine | undefined;
 }
 
@@ -63,6 +65,7 @@ function parseOptions(): Options {
       seed: { type: 'string', default: '1' },
       reps: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
+      breakdown: { type: 'boolean', default: false },
       // Internal: run one TypeScript engine alone and print its samples (see runTypeScript).
       engine: { type: 'string' },
     },
@@ -78,6 +81,7 @@ function parseOptions(): Options {
     seed: integer('seed', values.seed, 0),
     reps: integer('reps', values.reps, 1),
     warmup: integer('warmup', values.warmup, 0),
+    breakdown: values.breakdown,
     engine: tsEngine(values.engine),
   };
 }
@@ -278,13 +282,8 @@ interface OneEngineRun {
  * that moved the textbook's figure). Memory is measured in a fresh process of its own.
  */
 function runNativeBench(stream: BookStream, options: Options): NativeBenchResult {
-  const binary = buildNativeBench();
-  const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-book-bench-'));
-  try {
-    const file = path.join(dir, 'stream.f64');
-    writeBookStream(stream, file);
-    process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and textbook, ${options.reps} rounds of one process each\n`);
-    const run = (args: string[]): string => execFileSync(binary, [file, '--warmup', String(options.warmup), ...args], { encoding: 'utf8', env: KEEP_HEAP_ENV });
+  process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and textbook, ${options.reps} rounds of one process each\n`);
+  return withNativeBench(stream, options, (run) => {
     const memory = JSON.parse(run(['--engine', 'memory'])) as Pick<NativeBenchResult, 'memory_orders' | 'bytes_per_resting_order' | 'rss_bytes_per_resting_order'>;
     const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [] };
     for (let round = 0; round < options.reps; round++) {
@@ -312,9 +311,53 @@ function runNativeBench(stream: BookStream, options: Options): NativeBenchResult
       first_divergence: firstDivergence,
       ...memory,
     };
+  });
+}
+
+/** Runs `body` with a function that runs the C++ bench (built if stale) on the stream, in a heap-keeping process. */
+function withNativeBench<T>(stream: BookStream, options: Options, body: (run: (args: string[]) => string) => T): T {
+  const binary = buildNativeBench();
+  const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-book-bench-'));
+  try {
+    const file = path.join(dir, 'stream.f64');
+    writeBookStream(stream, file);
+    return body((args) => execFileSync(binary, [file, '--warmup', String(options.warmup), ...args], { encoding: 'utf8', env: KEEP_HEAP_ENV }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface Breakdown {
+  engine: 'native';
+  commands: number;
+  /** One timer read pair, included in every ns_per_command. */
+  timer_ns: number;
+  breakdown: { outcome: string; commands: number; ns_per_command: number; share: number; trades_per_command: number }[];
+}
+
+/**
+ * `--breakdown`: one run of the C++ core after the warm-up with every command timed alone, grouped
+ * by what the command did (a cancel that found its order or not, a GTC that rested, filled or both,
+ * an IOC). It tells where an optimisation can pay: a class's share of the time, not its ns alone.
+ */
+function runBreakdown(stream: BookStream, options: Options): Breakdown {
+  process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core, every command timed\n`);
+  return withNativeBench(stream, options, (run) => JSON.parse(run(['--engine', 'native', '--breakdown'])) as Breakdown);
+}
+
+function renderBreakdown(result: Breakdown): string {
+  const rows = result.breakdown.map((row) => [
+    row.outcome,
+    formatCount(row.commands),
+    row.ns_per_command.toFixed(1),
+    `${(row.share * 100).toFixed(1)}%`,
+    row.trades_per_command.toFixed(2),
+  ]);
+  return [
+    alignedTable(['outcome', 'commands', 'ns per command', 'share of time', 'trades per command'], rows),
+    '',
+    `each command timed alone; ns per command includes ${result.timer_ns.toFixed(1)} ns of timer reads`,
+  ].join('\n');
 }
 
 /** One TypeScript engine's runs, in this process: what a child started by runTypeScript does. */
@@ -356,6 +399,11 @@ function main(): void {
   const stream = generateBookStream(options.commands, options.seed);
   if (options.engine !== undefined) {
     console.log(JSON.stringify(measureTypeScript(options.engine, stream, options.reps, options.warmup).toJson()));
+    return;
+  }
+  if (options.breakdown) {
+    const breakdown = runBreakdown(stream, options);
+    console.log(options.json ? JSON.stringify(breakdown) : renderBreakdown(breakdown));
     return;
   }
   const native = runNativeBench(stream, options);

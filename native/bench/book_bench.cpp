@@ -1,12 +1,16 @@
 // Native half of `npm run bench:book` (bench/book-bench.ts builds and runs it).
 //
 //   book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N]
+//              [--breakdown]
 //
 // Reads a command stream (raw little-endian float64 records, engine/protocol.ts layout, written by
 // bench/book-stream.ts), replays it through (a) lob::MatchingEngine and (b) the textbook book of
 // textbook_book.hpp, `reps` times each on a fresh book, and prints one JSON object: median and best
 // ops/s, trades and filled quantity of each, and the core's memory per resting order measured on a
 // separate book of `memory-orders` non-crossing orders.
+//
+// --engine native --breakdown times every command of one run after the warm-up and prints where the
+// core's time goes by command outcome (breakdown_native below) instead of ops/s.
 //
 // --engine native|textbook runs one engine only, `warmup` runs unmeasured first (default 1: a
 // process's first run also pays for faulting in its heap and page tables), and prints its ops/s
@@ -32,6 +36,9 @@
 
 #include <malloc.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #include "matching_engine.hpp"
 #include "protocol.hpp"
@@ -47,6 +54,7 @@ struct Options {
   std::uint64_t memory_orders = 1'000'000;
   std::string engine = "both";
   int warmup = 1;  // --engine native|textbook only.
+  bool breakdown = false;  // --engine native only.
 };
 
 struct Outcome {
@@ -71,6 +79,8 @@ Options parse_options(int argc, char** argv) {
       if (options.engine != "both" && options.engine != "native" && options.engine != "textbook" && options.engine != "memory") {
         fail("--engine: must be one of both, native, textbook, memory");
       }
+    } else if (arg == "--breakdown") {
+      options.breakdown = true;
     } else if (arg == "--warmup" && i + 1 < argc) {
       const long long value = std::atoll(argv[++i]);
       if (value < 0 || value > 100) fail("--warmup: must be an integer in [0, 100]");
@@ -86,7 +96,8 @@ Options parse_options(int argc, char** argv) {
       fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N]");
     }
   }
-  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N]");
+  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N] [--breakdown]");
+  if (options.breakdown && options.engine != "native") fail("--breakdown: needs --engine native");
   return options;
 }
 
@@ -156,6 +167,91 @@ Outcome run_native(const std::vector<Command>& commands) {
   const std::string problem = engine.validate();
   if (!problem.empty()) fail("the core's book is invalid after the stream: " + problem);
   return outcome;
+}
+
+// ---- Breakdown: where the core's time goes, by what a command did ----
+
+// A cycle counter where there is one: the clock's own cost (~20 ns a read) would rival the ~60 ns of
+// an average command.
+std::uint64_t ticks() {
+#if defined(__x86_64__)
+  return __rdtsc();
+#else
+  return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
+}
+
+enum class CommandOutcome : int { CancelHit, CancelMiss, GtcRests, GtcFillsRests, GtcFills, IocNoFill, IocFills, Count };
+constexpr const char* kOutcomeNames[] = {
+    "cancel of a resting order", "cancel of a gone order", "GTC rests, no fill", "GTC fills, rests the rest",
+    "GTC fills completely",      "IOC expires, no fill",   "IOC fills",
+};
+static_assert(std::size(kOutcomeNames) == static_cast<std::size_t>(CommandOutcome::Count), "a name per outcome");
+
+// What one command did, from its reports: a NEW's own reports carry its engine order id (the first
+// is its ACCEPTED), and each of its fills opens a trade.
+CommandOutcome outcome_of(const Command& command, const std::vector<lob::Report>& reports, std::uint64_t& trades) {
+  if (command.action == lob::Action::Cancel) {
+    return reports.front().kind == lob::ExecKind::Cancelled ? CommandOutcome::CancelHit : CommandOutcome::CancelMiss;
+  }
+  const lob::OrderId taker = reports.front().order_id;
+  trades = 0;
+  lob::Quantity leaves = command.quantity;
+  bool expired = false;
+  for (const lob::Report& report : reports) {
+    if (report.order_id != taker) continue;
+    if (report.kind == lob::ExecKind::Filled || report.kind == lob::ExecKind::PartiallyFilled) trades++;
+    if (report.kind == lob::ExecKind::Expired) expired = true;
+    leaves = report.leaves_quantity;
+  }
+  if (command.type == lob::OrderType::Ioc || expired) return trades == 0 ? CommandOutcome::IocNoFill : CommandOutcome::IocFills;
+  if (trades == 0) return CommandOutcome::GtcRests;
+  return leaves > 0 ? CommandOutcome::GtcFillsRests : CommandOutcome::GtcFills;
+}
+
+// One run on a fresh book, each command timed alone (timer reads included: timer_ns says how much);
+// prints one JSON object: per outcome its commands, ns per command, share of the time, trades per
+// command.
+void breakdown_native(const std::vector<Command>& commands) {
+  lob::MatchingEngine engine(lob::EngineConfig{}, bench_instruments());
+  std::vector<lob::Report> reports;
+  constexpr std::size_t outcomes = static_cast<std::size_t>(CommandOutcome::Count);
+  std::uint64_t count[outcomes] = {}, spent[outcomes] = {}, trades_of[outcomes] = {};
+  const auto start = std::chrono::steady_clock::now();
+  const std::uint64_t first_tick = ticks();
+  for (const Command& command : commands) {
+    reports.clear();
+    const std::uint64_t before = ticks();
+    engine.execute(command, reports);
+    const std::uint64_t after = ticks();
+    std::uint64_t trades = 0;
+    const auto outcome = static_cast<std::size_t>(outcome_of(command, reports, trades));
+    count[outcome]++;
+    spent[outcome] += after - before;
+    trades_of[outcome] += trades;
+  }
+  const double ns_per_tick = seconds_since(start) * 1e9 / static_cast<double>(ticks() - first_tick);
+  constexpr int kTimerReads = 100'000;
+  std::uint64_t timer_ticks = 0;
+  for (int i = 0; i < kTimerReads; i++) {
+    const std::uint64_t before = ticks();
+    timer_ticks += ticks() - before;
+  }
+  std::uint64_t total = 0;
+  for (const std::uint64_t ticks_spent : spent) total += ticks_spent;
+  std::printf("{\"engine\":\"native\",\"commands\":%zu,\"timer_ns\":%.1f,\"breakdown\":[", commands.size(),
+              static_cast<double>(timer_ticks) / kTimerReads * ns_per_tick);
+  bool first = true;
+  for (std::size_t outcome = 0; outcome < outcomes; outcome++) {
+    if (count[outcome] == 0) continue;
+    std::printf("%s{\"outcome\":\"%s\",\"commands\":%llu,\"ns_per_command\":%.1f,\"share\":%.4f,\"trades_per_command\":%.2f}",
+                first ? "" : ",", kOutcomeNames[outcome], static_cast<unsigned long long>(count[outcome]),
+                static_cast<double>(spent[outcome]) * ns_per_tick / static_cast<double>(count[outcome]),
+                static_cast<double>(spent[outcome]) / static_cast<double>(total),
+                static_cast<double>(trades_of[outcome]) / static_cast<double>(count[outcome]));
+    first = false;
+  }
+  std::printf("]}\n");
 }
 
 void apply_textbook(textbook::Book& book, const Command& command) {
@@ -286,6 +382,10 @@ int main(int argc, char** argv) {
     const std::vector<Command> commands = read_commands(options.file);
     const bool native = options.engine == "native";
     for (int rep = 0; rep < options.warmup; rep++) native ? run_native(commands) : run_textbook(commands);
+    if (options.breakdown) {
+      breakdown_native(commands);
+      return 0;
+    }
     Summary summary;
     for (int rep = 0; rep < options.reps; rep++) summary.add(native ? run_native(commands) : run_textbook(commands), commands.size());
     print_one(native ? "native" : "textbook", summary);
