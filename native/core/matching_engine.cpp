@@ -49,7 +49,7 @@ MatchingEngine::Impl::Impl(const EngineConfig& engine_config, std::vector<Instru
 // ---- Reports ----
 //
 // Each report is built whole, every field written once, and copied into `out`: value-initialising
-// a 144-byte record and then overwriting most of it cost a `rep stos` per report.
+// a 120-byte record and then overwriting most of it cost a `rep stos` per report.
 
 void MatchingEngine::Impl::report_taker(std::vector<Report>& out, ExecKind kind, Reason reason,
                                         const Taker& taker, const FillFields& fill) {
