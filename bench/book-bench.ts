@@ -5,6 +5,7 @@
  * One seeded stream (bench/book-stream.ts, 2,000,000 commands by default) replayed through:
  *   (a) the C++ core, lob::MatchingEngine::execute           } native/bench/book_bench.cpp, a child
  *   (b) the seed's textbook std::map + std::list book         } process per engine per round
+ *       (writing the core's reports; beside it, its data structures alone, counting trades)
  *   (c) TypeScript to native, one call per command (Engine.submit / Engine.cancel)
  *   (d) TypeScript to native, batched (Engine.executeBatch, 1024 commands a call, every report read)
  *   (e) the TypeScript reference book (ReferenceBook.submit / cancel)
@@ -194,6 +195,12 @@ interface NativeBenchResult {
   native_best_ops_per_s: number;
   textbook_ops_per_s: number;
   textbook_best_ops_per_s: number;
+  textbook_structures_ops_per_s: number;
+  textbook_structures_best_ops_per_s: number;
+  /** Medians of the per-round ratios (see runNativeBench). */
+  native_vs_textbook: number;
+  native_vs_textbook_structures: number;
+  report_digests_agree: boolean;
   native_trades: number;
   native_filled_qty: number;
   native_resting: number;
@@ -201,6 +208,9 @@ interface NativeBenchResult {
   textbook_trades: number;
   textbook_filled_qty: number;
   textbook_resting: number;
+  textbook_structures_trades: number;
+  textbook_structures_filled_qty: number;
+  textbook_structures_resting: number;
   first_divergence: number;
   memory_orders: number;
   bytes_per_resting_order: number;
@@ -266,8 +276,9 @@ function firstReferenceDivergence(stream: BookStream): string {
 }
 
 interface OneEngineRun {
-  engine: 'native' | 'textbook';
+  engine: 'native' | 'textbook' | 'textbook_structures';
   ops: number[];
+  report_digest: string | null;
   trades: number;
   filled_qty: number;
   resting: number;
@@ -275,25 +286,37 @@ interface OneEngineRun {
 }
 
 /**
- * (a) and (b): the stream goes to the C++ bench through a temporary file. Each engine runs in a
- * process of its own, one warm-up run and one measured run per process, the two engines
- * alternating for `reps` rounds so that a burst of noise on the shared machine lands on both; run
- * in one process, each engine ran on the heap the other had left (book_bench.cpp says how much
- * that moved the textbook's figure). Memory is measured in a fresh process of its own.
+ * (a) and (b): the stream goes to the C++ bench through a temporary file. Each engine (the core,
+ * the textbook, the textbook's data structures alone) runs in a process of its own, one warm-up
+ * run and one measured run per process, the three taking turns for `reps` rounds; run in one
+ * process, each engine ran on the heap the other had left (book_bench.cpp says how much that moved
+ * the textbook's figure). The core and the textbook must write the same report stream (their
+ * report_digest). Memory is measured in a fresh process of its own.
  */
 function runNativeBench(stream: BookStream, options: Options): NativeBenchResult {
   process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and textbook, ${options.reps} rounds of one process each\n`);
   return withNativeBench(stream, options, (run) => {
     const memory = JSON.parse(run(['--engine', 'memory'])) as Pick<NativeBenchResult, 'memory_orders' | 'bytes_per_resting_order' | 'rss_bytes_per_resting_order'>;
-    const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [] };
+    const engines = ['native', 'textbook', 'textbook_structures'] as const;
+    const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [], textbook_structures: [] };
     for (let round = 0; round < options.reps; round++) {
-      for (const engine of ['native', 'textbook'] as const) runs[engine].push(JSON.parse(run(['--engine', engine, '--reps', '1'])) as OneEngineRun);
+      // Each round starts with the next engine, so that none always runs first.
+      for (let turn = 0; turn < engines.length; turn++) {
+        const engine = engines[(round + turn) % engines.length]!;
+        runs[engine].push(JSON.parse(run(['--engine', engine.replace('_', '-'), '--reps', '1'])) as OneEngineRun);
+      }
     }
     const ops = (engine: OneEngineRun['engine']): number[] => runs[engine].flatMap((one) => one.ops);
     const last = (engine: OneEngineRun['engine']): OneEngineRun => runs[engine].at(-1)!;
-    const [native, textbook] = [last('native'), last('textbook')];
-    const agree = native.trades === textbook.trades && native.filled_qty === textbook.filled_qty && native.resting === textbook.resting;
-    // On disagreement, the lockstep replay of both in one process finds the first command after which they differ.
+    // The machine's speed drifts over tens of seconds (a slow phase can last minutes): the runs of
+    // one round are seconds apart, so their ratio holds where a ratio of medians taken from
+    // different rounds does not.
+    const ratio = (comparator: OneEngineRun['engine']): number =>
+      median(runs.native.map((one, round) => one.ops[0]! / runs[comparator][round]!.ops[0]!));
+    const [native, textbook, structures] = [last('native'), last('textbook'), last('textbook_structures')];
+    const digestsAgree = runs.native.every((one, round) => one.report_digest !== null && one.report_digest === runs.textbook[round]!.report_digest);
+    const agree = digestsAgree && native.trades === textbook.trades && native.filled_qty === textbook.filled_qty && native.resting === textbook.resting;
+    // On disagreement, the lockstep replay of both in one process finds the first command whose reports differ.
     const firstDivergence = agree ? -1 : (JSON.parse(run(['--reps', '1', '--memory-orders', '1'])) as NativeBenchResult).first_divergence;
     return {
       reps: options.reps,
@@ -301,6 +324,11 @@ function runNativeBench(stream: BookStream, options: Options): NativeBenchResult
       native_best_ops_per_s: Math.max(...ops('native')),
       textbook_ops_per_s: Math.round(median(ops('textbook'))),
       textbook_best_ops_per_s: Math.max(...ops('textbook')),
+      textbook_structures_ops_per_s: Math.round(median(ops('textbook_structures'))),
+      textbook_structures_best_ops_per_s: Math.max(...ops('textbook_structures')),
+      native_vs_textbook: ratio('textbook'),
+      native_vs_textbook_structures: ratio('textbook_structures'),
+      report_digests_agree: digestsAgree,
       native_trades: native.trades,
       native_filled_qty: native.filled_qty,
       native_resting: native.resting,
@@ -308,6 +336,9 @@ function runNativeBench(stream: BookStream, options: Options): NativeBenchResult
       textbook_trades: textbook.trades,
       textbook_filled_qty: textbook.filled_qty,
       textbook_resting: textbook.resting,
+      textbook_structures_trades: structures.trades,
+      textbook_structures_filled_qty: structures.filled_qty,
+      textbook_structures_resting: structures.resting,
       first_divergence: firstDivergence,
       ...memory,
     };
@@ -413,7 +444,7 @@ function main(): void {
   if (problems.length === 0) return;
   console.error(`bench:book: the engines disagree:\n  ${problems.join('\n  ')}`);
   if (native.first_divergence >= 0) {
-    console.error(`  C++ core vs textbook: they first differ after command ${native.first_divergence} (0-based)`);
+    console.error(`  C++ core vs textbook: they first differ at command ${native.first_divergence} (0-based)`);
   }
   if (problems.some((problem) => problem.startsWith('reference'))) {
     console.error(`  native vs reference book: ${firstReferenceDivergence(stream)}`);
@@ -440,10 +471,12 @@ function summarize(
   return {
     commands: stream.count,
     seed: options.seed,
-    statistic: `median ops/s of the runs counted in *_runs (best in *_best_ops_per_s)`,
+    statistic: `median ops/s of the runs counted in *_runs (best in *_best_ops_per_s); native_vs_textbook*: median of the per-round ratios`,
     native_ops_per_s: native.native_ops_per_s,
     textbook_ops_per_s: native.textbook_ops_per_s,
-    native_vs_textbook: native.native_ops_per_s / native.textbook_ops_per_s,
+    native_vs_textbook: native.native_vs_textbook,
+    textbook_structures_ops_per_s: native.textbook_structures_ops_per_s,
+    native_vs_textbook_structures: native.native_vs_textbook_structures,
     ts_percall_ops_per_s: Math.round(perCall.median),
     ts_batched_ops_per_s: Math.round(batched.median),
     batched_vs_native: batched.median / native.native_ops_per_s,
@@ -453,11 +486,13 @@ function summarize(
     memory_orders: native.memory_orders,
     native_runs: native.reps,
     textbook_runs: native.reps,
+    textbook_structures_runs: native.reps,
     ts_percall_runs: perCall.runs,
     ts_batched_runs: batched.runs,
     reference_runs: reference.runs,
     native_best_ops_per_s: native.native_best_ops_per_s,
     textbook_best_ops_per_s: native.textbook_best_ops_per_s,
+    textbook_structures_best_ops_per_s: native.textbook_structures_best_ops_per_s,
     ts_percall_best_ops_per_s: Math.round(perCall.best),
     ts_batched_best_ops_per_s: Math.round(batched.best),
     reference_best_ops_per_s: Math.round(reference.best),
@@ -471,6 +506,10 @@ function summarize(
     textbook_trades: native.textbook_trades,
     textbook_filled_qty: native.textbook_filled_qty,
     textbook_resting: native.textbook_resting,
+    textbook_report_digest_agrees: native.report_digests_agree ? 1 : 0,
+    textbook_structures_trades: native.textbook_structures_trades,
+    textbook_structures_filled_qty: native.textbook_structures_filled_qty,
+    textbook_structures_resting: native.textbook_structures_resting,
     ...outcome('ts_percall', perCall.tally),
     ...outcome('ts_batched', batched.tally),
     ...outcome('reference', reference.tally),
@@ -479,7 +518,8 @@ function summarize(
 
 const ENGINES = [
   ['native', 'C++ core (MatchingEngine::execute)'],
-  ['textbook', 'C++ textbook (std::map + std::list)'],
+  ['textbook', 'C++ textbook (std::map + std::list), reports'],
+  ['textbook_structures', 'C++ textbook, data structures alone'],
   ['ts_percall', 'TS -> native, one call per command'],
   ['ts_batched', `TS -> native, batches of ${BATCH_COMMANDS}`],
   ['reference', 'TS reference book'],
@@ -497,6 +537,7 @@ function disagreements(result: Result): string[] {
     const rejected = result[`${name}_rejected`];
     if (rejected !== undefined && rejected !== 0) problems.push(`${name} rejected ${rejected} orders of a valid stream`);
   }
+  if (result.textbook_report_digest_agrees !== 1) problems.push('textbook report stream differs from the native one (report_digest)');
   return problems;
 }
 
@@ -518,7 +559,7 @@ function renderTable(result: Result): string {
     '',
     table,
     '',
-    `core vs textbook:        ${formatRatio(number('native_vs_textbook'))}`,
+    `core vs textbook:        ${formatRatio(number('native_vs_textbook'))} (its data structures alone: ${formatRatio(number('native_vs_textbook_structures'))}; medians of per-round ratios)`,
     `batched TS vs core:      ${formatRatio(number('batched_vs_native'))}`,
     `memory per resting order (${formatCount(number('memory_orders'))} resting): ` +
       `${number('bytes_per_resting_order').toFixed(1)} B by stats().memory_bytes, ` +

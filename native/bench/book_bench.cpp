@@ -1,28 +1,32 @@
 // Native half of `npm run bench:book` (bench/book-bench.ts builds and runs it).
 //
-//   book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N]
-//              [--breakdown]
+//   book_bench <stream.f64> [--reps N] [--memory-orders N] [--warmup N] [--breakdown]
+//              [--engine both|native|textbook|textbook-structures|memory]
 //
 // Reads a command stream (raw little-endian float64 records, engine/protocol.ts layout, written by
 // bench/book-stream.ts), replays it through (a) lob::MatchingEngine and (b) the textbook book of
-// textbook_book.hpp, `reps` times each on a fresh book, and prints one JSON object: median and best
-// ops/s, trades and filled quantity of each, and the core's memory per resting order measured on a
-// separate book of `memory-orders` non-crossing orders.
+// textbook_book.hpp (writing the core's reports; textbook-structures: no reports), `reps`
+// times each on a fresh book, and prints one JSON object: median and best ops/s, trades and filled
+// quantity of each, and the core's memory per resting order measured on a separate book of
+// `memory-orders` non-crossing orders.
 //
 // --engine native --breakdown times every command of one run after the warm-up and prints where the
 // core's time goes by command outcome (breakdown_native below) instead of ops/s.
 //
-// --engine native|textbook runs one engine only, `warmup` runs unmeasured first (default 1: a
-// process's first run also pays for faulting in its heap and page tables), and prints its ops/s
-// per measured run and its outcome; --engine memory only measures memory. bench/book-bench.ts
-// runs the engines in separate processes that way: in one process each engine ran on the heap the
-// other left behind (the textbook book measured 15% faster after a run of the core than alone, and
-// 15% slower after a variant of the core that mapped its own memory), so a figure depended on
-// which engine ran before it.
+// --engine native|textbook|textbook-structures runs one engine only, `warmup` runs unmeasured first
+// (default 1: a process's first run also pays for faulting in its heap and page tables), and prints
+// its ops/s per measured run and its outcome; --engine memory only measures memory.
+// bench/book-bench.ts runs the engines in separate processes that way: in one process each engine
+// ran on the heap the other left behind (the textbook book measured 15% faster after a run of the
+// core than alone, and 15% slower after a variant of the core that mapped its own memory), so a
+// figure depended on which engine ran before it.
 //
-// Both are timed on decoded commands (decoding is not matching), construction and destruction
-// outside the clock. Trades are counted from the core's reports the way a consumer would: one
-// trade per new trade id (the taker's fill report comes first and carries the filled quantity).
+// All are timed on decoded commands (decoding is not matching), construction and destruction
+// outside the clock. The core and the textbook write the same execution reports, which the timed
+// loop consumes the way a consumer would: one trade per new trade id (the taker's fill report
+// comes first and carries the filled quantity). An unmeasured run (the first warm-up, or one of
+// its own with --warmup 0) also folds every report into report_digest, so the two books are
+// checked to write the same report stream, not only the same totals.
 #include <algorithm>
 #include <chrono>
 #include <climits>
@@ -48,6 +52,9 @@ namespace {
 
 using lob::Command;
 
+constexpr std::uint64_t kDigestEmpty = 0xcbf29ce484222325ull;  // FNV-1a 64 offset basis.
+constexpr std::uint64_t kDigestPrime = 0x100000001b3ull;
+
 struct Options {
   std::string file;
   int reps = 5;
@@ -59,6 +66,7 @@ struct Options {
 
 struct Outcome {
   double seconds = 0;
+  std::uint64_t report_digest = kDigestEmpty;
   std::uint64_t trades = 0;
   std::uint64_t filled_quantity = 0;
   std::uint64_t resting = 0;
@@ -76,8 +84,9 @@ Options parse_options(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--engine" && i + 1 < argc) {
       options.engine = argv[++i];
-      if (options.engine != "both" && options.engine != "native" && options.engine != "textbook" && options.engine != "memory") {
-        fail("--engine: must be one of both, native, textbook, memory");
+      if (options.engine != "both" && options.engine != "native" && options.engine != "textbook" &&
+          options.engine != "textbook-structures" && options.engine != "memory") {
+        fail("--engine: must be one of both, native, textbook, textbook-structures, memory");
       }
     } else if (arg == "--breakdown") {
       options.breakdown = true;
@@ -93,10 +102,10 @@ Options parse_options(int argc, char** argv) {
     } else if (options.file.empty() && arg.rfind("--", 0) != 0) {
       options.file = arg;
     } else {
-      fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N]");
+      fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|textbook-structures|memory] [--warmup N]");
     }
   }
-  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|memory] [--warmup N] [--breakdown]");
+  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|textbook-structures|memory] [--warmup N] [--breakdown]");
   if (options.breakdown && options.engine != "native") fail("--breakdown: needs --engine native");
   return options;
 }
@@ -151,7 +160,21 @@ void count_fills(const std::vector<lob::Report>& reports, std::uint64_t& last_tr
   }
 }
 
-Outcome run_native(const std::vector<Command>& commands) {
+// FNV-1a 64 over 64-bit words: every field of every report, in order (timestamps are 0 inline).
+void fold_reports(const std::vector<lob::Report>& reports, std::uint64_t& digest) {
+  for (const lob::Report& report : reports) {
+    const std::uint64_t fields[] = {
+        report.seq, static_cast<std::uint64_t>(report.kind), static_cast<std::uint64_t>(report.reason),
+        static_cast<std::uint64_t>(report.side), report.symbol, report.owner, report.order_id, report.client_order_id,
+        static_cast<std::uint64_t>(report.price), static_cast<std::uint64_t>(report.quantity),
+        static_cast<std::uint64_t>(report.last_quantity), static_cast<std::uint64_t>(report.last_price),
+        static_cast<std::uint64_t>(report.cum_quantity), static_cast<std::uint64_t>(report.leaves_quantity),
+        report.trade_id, report.ts_receive_ns, report.ts_match_ns, report.ts_dispatch_ns};
+    for (const std::uint64_t field : fields) digest = (digest ^ field) * kDigestPrime;
+  }
+}
+
+Outcome run_native(const std::vector<Command>& commands, bool digest) {
   lob::MatchingEngine engine(lob::EngineConfig{}, bench_instruments());
   std::vector<lob::Report> reports;
   Outcome outcome;
@@ -161,6 +184,7 @@ Outcome run_native(const std::vector<Command>& commands) {
     reports.clear();
     engine.execute(command, reports);
     count_fills(reports, last_trade, outcome);
+    if (digest) fold_reports(reports, outcome.report_digest);
   }
   outcome.seconds = seconds_since(start);
   outcome.resting = engine.stats().resting_orders;
@@ -254,43 +278,54 @@ void breakdown_native(const std::vector<Command>& commands) {
   std::printf("]}\n");
 }
 
-void apply_textbook(textbook::Book& book, const Command& command) {
+template <textbook::Output kOutput>
+void apply_textbook(textbook::Book<kOutput>& book, const Command& command, std::vector<lob::Report>& reports) {
   if (command.action == lob::Action::Cancel) {
-    book.cancel(command.client_order_id);
+    book.cancel(command.client_order_id, reports);
   } else {
     book.submit(command.client_order_id, command.side, command.type == lob::OrderType::Limit, command.price,
-                command.quantity);
+                command.quantity, reports);
   }
 }
 
-Outcome run_textbook(const std::vector<Command>& commands) {
+template <textbook::Output kOutput>
+Outcome run_textbook(const std::vector<Command>& commands, bool digest) {
   // On the heap so that its destruction (freeing every resting order) stays outside the clock.
-  auto book = std::make_unique<textbook::Book>();
+  auto book = std::make_unique<textbook::Book<kOutput>>();
+  std::vector<lob::Report> reports;
   Outcome outcome;
+  std::uint64_t last_trade = 0;
   const auto start = std::chrono::steady_clock::now();
-  for (const Command& command : commands) apply_textbook(*book, command);
+  for (const Command& command : commands) {
+    reports.clear();
+    apply_textbook(*book, command, reports);
+    count_fills(reports, last_trade, outcome);
+    if (digest) fold_reports(reports, outcome.report_digest);
+  }
   outcome.seconds = seconds_since(start);
-  outcome.trades = book->trades;
-  outcome.filled_quantity = book->filled_quantity;
   outcome.resting = book->resting_orders();
+  if constexpr (!textbook::Book<kOutput>::kReports) {
+    outcome.trades = book->trades;
+    outcome.filled_quantity = book->filled_quantity;
+  }
   return outcome;
 }
 
-// When the two books disagree, replays both in lockstep; returns the first command after which
-// their trade counts, filled quantities or resting orders differ, or -1.
+// When the two books disagree, replays both in lockstep; returns the first command whose reports
+// differ or after which the resting orders differ, or -1.
 long long first_divergence(const std::vector<Command>& commands) {
   lob::MatchingEngine engine(lob::EngineConfig{}, bench_instruments());
-  textbook::Book book;
-  std::vector<lob::Report> reports;
-  Outcome native;
-  std::uint64_t last_trade = 0;
+  textbook::Book<textbook::Output::Reports> book;
+  std::vector<lob::Report> native_reports, textbook_reports;
   for (std::size_t i = 0; i < commands.size(); i++) {
-    reports.clear();
-    engine.execute(commands[i], reports);
-    count_fills(reports, last_trade, native);
-    apply_textbook(book, commands[i]);
-    if (native.trades != book.trades || native.filled_quantity != book.filled_quantity ||
-        engine.stats().resting_orders != book.resting_orders()) {
+    native_reports.clear();
+    textbook_reports.clear();
+    engine.execute(commands[i], native_reports);
+    apply_textbook(book, commands[i], textbook_reports);
+    std::uint64_t native_digest = kDigestEmpty, textbook_digest = kDigestEmpty;
+    fold_reports(native_reports, native_digest);
+    fold_reports(textbook_reports, textbook_digest);
+    if (native_digest != textbook_digest || engine.stats().resting_orders != book.resting_orders()) {
       return static_cast<long long>(i);
     }
   }
@@ -352,11 +387,17 @@ struct Summary {
 
 }  // namespace
 
-// One engine alone: {"engine", "ops": [per run], trades, filled_qty, resting, rejected}.
-void print_one(const char* engine, const Summary& summary) {
+// One engine alone: {"engine", "ops": [per run], report_digest (hex: 64 bits do not fit a JSON
+// number; null for an engine that writes no reports), trades, filled_qty, resting, rejected}.
+void print_one(const char* engine, const Summary& summary, bool reports, std::uint64_t digest) {
   std::printf("{\"engine\":\"%s\",\"ops\":[", engine);
   for (std::size_t i = 0; i < summary.ops.size(); i++) std::printf("%s%.0f", i == 0 ? "" : ",", summary.ops[i]);
-  std::printf("],\"trades\":%llu,\"filled_qty\":%llu,\"resting\":%llu,\"rejected\":%llu}\n",
+  if (reports) {
+    std::printf("],\"report_digest\":\"%016llx\"", static_cast<unsigned long long>(digest));
+  } else {
+    std::printf("],\"report_digest\":null");
+  }
+  std::printf(",\"trades\":%llu,\"filled_qty\":%llu,\"resting\":%llu,\"rejected\":%llu}\n",
               static_cast<unsigned long long>(summary.outcome.trades),
               static_cast<unsigned long long>(summary.outcome.filled_quantity),
               static_cast<unsigned long long>(summary.outcome.resting),
@@ -378,17 +419,23 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(options.memory_orders), memory.bytes_per_order, memory.rss_bytes_per_order);
     return 0;
   }
-  if (options.engine == "native" || options.engine == "textbook") {
+  if (options.engine == "native" || options.engine == "textbook" || options.engine == "textbook-structures") {
     const std::vector<Command> commands = read_commands(options.file);
-    const bool native = options.engine == "native";
-    for (int rep = 0; rep < options.warmup; rep++) native ? run_native(commands) : run_textbook(commands);
+    const auto run = [&](bool digest) {
+      if (options.engine == "native") return run_native(commands, digest);
+      if (options.engine == "textbook") return run_textbook<textbook::Output::Reports>(commands, digest);
+      return run_textbook<textbook::Output::Counts>(commands, digest);
+    };
+    std::uint64_t digest = run(/*digest=*/true).report_digest;  // The first warm-up run, or one of its own.
+    for (int rep = 1; rep < options.warmup; rep++) run(false);
     if (options.breakdown) {
       breakdown_native(commands);
       return 0;
     }
     Summary summary;
-    for (int rep = 0; rep < options.reps; rep++) summary.add(native ? run_native(commands) : run_textbook(commands), commands.size());
-    print_one(native ? "native" : "textbook", summary);
+    for (int rep = 0; rep < options.reps; rep++) summary.add(run(false), commands.size());
+    const bool structures = options.engine == "textbook-structures";
+    print_one(structures ? "textbook_structures" : options.engine.c_str(), summary, !structures, digest);
     return 0;
   }
   const Memory memory = measure_memory(options.memory_orders);
@@ -396,10 +443,11 @@ int main(int argc, char** argv) {
   // Alternating the two keeps a burst of noise on the shared machine from landing on one only.
   Summary native, textbook;
   for (int rep = 0; rep < options.reps; rep++) {
-    native.add(run_native(commands), commands.size());
-    textbook.add(run_textbook(commands), commands.size());
+    native.add(run_native(commands, false), commands.size());
+    textbook.add(run_textbook<textbook::Output::Reports>(commands, false), commands.size());
   }
-  const bool agree = native.outcome.trades == textbook.outcome.trades &&
+  const bool agree = run_native(commands, true).report_digest == run_textbook<textbook::Output::Reports>(commands, true).report_digest &&
+                     native.outcome.trades == textbook.outcome.trades &&
                      native.outcome.filled_quantity == textbook.outcome.filled_quantity &&
                      native.outcome.resting == textbook.outcome.resting;
   const long long divergence = agree ? -1 : first_divergence(commands);

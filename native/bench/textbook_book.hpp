@@ -6,8 +6,22 @@
 // textbook: no deliberate waste, and no tuning (no reserve, no pools) that the seed did not have.
 //
 // The order id is the client order id (the benchmark has one owner), so a cancel addressed by
-// (owner, clientOrderId) is one hash lookup here as in the core. It counts trades and filled
-// quantity instead of emitting reports; validation is left out (the benchmark stream is valid).
+// (owner, clientOrderId) is one hash lookup here as in the core. Validation is left out (the
+// benchmark stream is valid).
+//
+// Book<Output::Reports>, the comparator of native_vs_textbook, writes what the core writes: an
+// execution report for every state change, in lob::Report, appended to the caller's vector. The
+// seed's matching thread does this part of the work too ("generates Trade objects ... places
+// execution reports (fills, partial fills, cancellations, acks) onto an outgoing event queue");
+// the EXPIRED of an IOC remainder and the CANCEL_REJECTED of a cancel that finds nothing are the
+// core's, written here so that the two report streams are identical, which book_bench.cpp checks
+// (report_digest). Engine order ids, trade ids and sequence numbers are numbered as the core
+// numbers them. Left out of the seed's design: its per-book std::shared_mutex (a cost of letting
+// market-data readers into the book, which the core avoids by having one writer per book), its
+// request and event queues, and string ids.
+//
+// Book<Output::Counts> is the data structures alone: no reports, it counts trades and filled
+// quantity itself (the comparator before reports were added, printed beside it).
 #pragma once
 
 #include <algorithm>
@@ -17,7 +31,9 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 #include "protocol.hpp"
 
@@ -27,6 +43,8 @@ using lob::Price;
 using lob::Quantity;
 using OrderId = std::uint64_t;
 
+enum class Output { Reports, Counts };
+
 struct Order {
   OrderId id;
   lob::Side side;
@@ -35,59 +53,127 @@ struct Order {
   Quantity leaves;
 };
 
-using Queue = std::list<std::shared_ptr<Order>>;
+// Reports name the engine order id; a book that writes none does not store it.
+struct ReportedOrder : Order {
+  lob::OrderId engine_id;
+};
 
+template <Output kOutput>
 class Book {
  public:
+  static constexpr bool kReports = kOutput == Output::Reports;
+  static constexpr lob::Owner kOwner = 1;  // The benchmark's one owner (bench/book-stream.ts).
+
+  // Counted by both variants (the reporting one's consumer counts them from its reports too).
   std::uint64_t trades = 0;
   std::uint64_t filled_quantity = 0;
 
-  // Limit (GTC) rests its remainder; IOC drops it.
-  void submit(OrderId id, lob::Side side, bool rest_remainder, Price price, Quantity quantity) {
-    auto order = std::make_shared<Order>(Order{id, side, price, quantity, quantity});
+  // Limit (GTC) rests its remainder; IOC drops it (with an EXPIRED report).
+  void submit(OrderId id, lob::Side side, bool rest_remainder, Price price, Quantity quantity,
+              std::vector<lob::Report>& out) {
+    auto order = std::make_shared<BookOrder>(make_order(id, side, price, quantity));
+    report(out, lob::ExecKind::Accepted, lob::Reason::None, *order);
     if (side == lob::Side::Buy) {
-      match(asks_, *order, [](Price ask, Price limit) { return ask <= limit; });
+      match(asks_, *order, [](Price ask, Price limit) { return ask <= limit; }, out);
     } else {
-      match(bids_, *order, [](Price bid, Price limit) { return bid >= limit; });
+      match(bids_, *order, [](Price bid, Price limit) { return bid >= limit; }, out);
     }
-    if (order->leaves == 0 || !rest_remainder) return;
+    if (order->leaves == 0) return;
+    if (!rest_remainder) {
+      const Quantity cum = order->quantity - order->leaves;
+      order->leaves = 0;
+      report(out, lob::ExecKind::Expired, lob::Reason::IocRemainder, *order, cum);
+      return;
+    }
     Queue& queue = side == lob::Side::Buy ? bids_[price] : asks_[price];
     queue.push_back(order);
     index_.emplace(id, Entry{order, std::prev(queue.end())});
   }
 
-  // Returns false when the order is not resting (unknown, filled or already cancelled).
-  bool cancel(OrderId id) {
+  // A cancel of an order that is not resting (unknown, filled or already cancelled) is reported
+  // CANCEL_REJECTED.
+  void cancel(OrderId id, std::vector<lob::Report>& out) {
     auto found = index_.find(id);
-    if (found == index_.end()) return false;
-    const Order& order = *found->second.order;
+    if (found == index_.end()) {
+      if constexpr (kReports) {
+        out.push_back(lob::Report{.seq = ++seq_last_, .kind = lob::ExecKind::CancelRejected,
+                                  .reason = lob::Reason::UnknownOrder, .side = lob::Side::Buy, .symbol = 0,
+                                  .owner = kOwner, .order_id = 0, .client_order_id = id, .price = 0,
+                                  .quantity = 0, .last_quantity = 0, .last_price = 0, .cum_quantity = 0,
+                                  .leaves_quantity = 0, .trade_id = 0, .ts_receive_ns = 0, .ts_match_ns = 0,
+                                  .ts_dispatch_ns = 0});
+      }
+      return;
+    }
+    BookOrder& order = *found->second.order;
+    const Quantity cum = order.quantity - order.leaves;
+    order.leaves = 0;
+    report(out, lob::ExecKind::Cancelled, lob::Reason::CancelRequested, order, cum);
     if (order.side == lob::Side::Buy) {
       remove(bids_, order.price, found->second.position);
     } else {
       remove(asks_, order.price, found->second.position);
     }
     index_.erase(found);
-    return true;
   }
 
   std::size_t resting_orders() const { return index_.size(); }
 
  private:
+  using BookOrder = std::conditional_t<kReports, ReportedOrder, Order>;
+  using Queue = std::list<std::shared_ptr<BookOrder>>;
+
   struct Entry {
-    std::shared_ptr<Order> order;
-    Queue::iterator position;
+    std::shared_ptr<BookOrder> order;
+    typename Queue::iterator position;
   };
 
+  BookOrder make_order(OrderId id, lob::Side side, Price price, Quantity quantity) {
+    const Order order{id, side, price, quantity, quantity};
+    if constexpr (kReports) {
+      return ReportedOrder{order, ++order_id_last_};
+    } else {
+      return order;
+    }
+  }
+
+  // The order's report after a change; `cum` is passed where the leaves were just zeroed.
+  void report(std::vector<lob::Report>& out, lob::ExecKind kind, lob::Reason reason, const BookOrder& order,
+              Quantity cum) {
+    if constexpr (kReports) report_fill(out, kind, reason, order, cum, 0, 0, 0);
+  }
+  void report(std::vector<lob::Report>& out, lob::ExecKind kind, lob::Reason reason, const BookOrder& order) {
+    report(out, kind, reason, order, order.quantity - order.leaves);
+  }
+  void report_fill(std::vector<lob::Report>& out, lob::ExecKind kind, lob::Reason reason, const BookOrder& order,
+                   Quantity cum, Quantity last_quantity, Price last_price, std::uint64_t trade_id) {
+    if constexpr (kReports) {
+      out.push_back(lob::Report{.seq = ++seq_last_, .kind = kind, .reason = reason, .side = order.side,
+                                .symbol = 0, .owner = kOwner, .order_id = order.engine_id,
+                                .client_order_id = order.id, .price = order.price, .quantity = order.quantity,
+                                .last_quantity = last_quantity, .last_price = last_price, .cum_quantity = cum,
+                                .leaves_quantity = order.leaves, .trade_id = trade_id, .ts_receive_ns = 0,
+                                .ts_match_ns = 0, .ts_dispatch_ns = 0});
+    }
+  }
+
   template <typename Side, typename Crosses>
-  void match(Side& opposite, Order& taker, Crosses crosses) {
+  void match(Side& opposite, BookOrder& taker, Crosses crosses, std::vector<lob::Report>& out) {
     while (taker.leaves > 0 && !opposite.empty() && crosses(opposite.begin()->first, taker.price)) {
       Queue& queue = opposite.begin()->second;
-      Order& maker = *queue.front();
+      BookOrder& maker = *queue.front();
       const Quantity fill = std::min(taker.leaves, maker.leaves);
       taker.leaves -= fill;
       maker.leaves -= fill;
       trades++;
       filled_quantity += static_cast<std::uint64_t>(fill);
+      if constexpr (kReports) {
+        const std::uint64_t trade_id = ++trade_id_last_;
+        for (const BookOrder* side : {&taker, &maker}) {
+          const lob::ExecKind kind = side->leaves == 0 ? lob::ExecKind::Filled : lob::ExecKind::PartiallyFilled;
+          report_fill(out, kind, lob::Reason::None, *side, side->quantity - side->leaves, fill, maker.price, trade_id);
+        }
+      }
       if (maker.leaves == 0) {
         index_.erase(maker.id);
         queue.pop_front();
@@ -97,7 +183,7 @@ class Book {
   }
 
   template <typename Side>
-  static void remove(Side& side, Price price, Queue::iterator position) {
+  static void remove(Side& side, Price price, typename Queue::iterator position) {
     auto level = side.find(price);
     assert(level != side.end());
     level->second.erase(position);
@@ -107,6 +193,9 @@ class Book {
   std::map<Price, Queue, std::greater<>> bids_;
   std::map<Price, Queue> asks_;
   std::unordered_map<OrderId, Entry> index_;
+  std::uint64_t seq_last_ = 0;       // Reports only, as the two below.
+  std::uint64_t trade_id_last_ = 0;
+  lob::OrderId order_id_last_ = 0;
 };
 
 }  // namespace textbook
