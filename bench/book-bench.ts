@@ -5,7 +5,7 @@
  * One seeded stream (bench/book-stream.ts, 2,000,000 commands by default) replayed through:
  *   (a) the C++ core, lob::MatchingEngine::execute           } native/bench/book_bench.cpp, a child
  *   (b) the seed's textbook std::map + std::list book         } process per engine per round
- *       (writing the core's reports; beside it, its data structures alone, counting trades)
+ *       (validating and reporting as the core does; beside it, its data structures alone)
  *   (c) TypeScript to native, one call per command (Engine.submit / Engine.cancel)
  *   (d) TypeScript to native, batched (Engine.executeBatch, 1024 commands a call, every report read)
  *   (e) the TypeScript reference book (ReferenceBook.submit / cancel)
@@ -518,7 +518,7 @@ function summarize(
 
 const ENGINES = [
   ['native', 'C++ core (MatchingEngine::execute)'],
-  ['textbook', 'C++ textbook (std::map + std::list), reports'],
+  ['textbook', 'C++ textbook (std::map + std::list)'],
   ['textbook_structures', 'C++ textbook, data structures alone'],
   ['ts_percall', 'TS -> native, one call per command'],
   ['ts_batched', `TS -> native, batches of ${BATCH_COMMANDS}`],

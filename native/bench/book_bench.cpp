@@ -5,7 +5,8 @@
 //
 // Reads a command stream (raw little-endian float64 records, engine/protocol.ts layout, written by
 // bench/book-stream.ts), replays it through (a) lob::MatchingEngine and (b) the textbook book of
-// textbook_book.hpp (writing the core's reports; textbook-structures: no reports), `reps`
+// textbook_book.hpp (doing the core's work: validation, reports; textbook-structures: its data
+// structures alone), `reps`
 // times each on a fresh book, and prints one JSON object: median and best ops/s, trades and filled
 // quantity of each, and the core's memory per resting order measured on a separate book of
 // `memory-orders` non-crossing orders.
@@ -278,20 +279,20 @@ void breakdown_native(const std::vector<Command>& commands) {
   std::printf("]}\n");
 }
 
-template <textbook::Output kOutput>
-void apply_textbook(textbook::Book<kOutput>& book, const Command& command, std::vector<lob::Report>& reports) {
+template <textbook::Work kWork>
+void apply_textbook(textbook::Book<kWork>& book, const Command& command, std::vector<lob::Report>& reports) {
   if (command.action == lob::Action::Cancel) {
     book.cancel(command.client_order_id, reports);
   } else {
-    book.submit(command.client_order_id, command.side, command.type == lob::OrderType::Limit, command.price,
-                command.quantity, reports);
+    book.submit(command.symbol, command.client_order_id, command.side, command.type == lob::OrderType::Limit,
+                command.price, command.quantity, reports);
   }
 }
 
-template <textbook::Output kOutput>
+template <textbook::Work kWork>
 Outcome run_textbook(const std::vector<Command>& commands, bool digest) {
   // On the heap so that its destruction (freeing every resting order) stays outside the clock.
-  auto book = std::make_unique<textbook::Book<kOutput>>();
+  auto book = std::make_unique<textbook::Book<kWork>>(bench_instruments().front());
   std::vector<lob::Report> reports;
   Outcome outcome;
   std::uint64_t last_trade = 0;
@@ -304,7 +305,7 @@ Outcome run_textbook(const std::vector<Command>& commands, bool digest) {
   }
   outcome.seconds = seconds_since(start);
   outcome.resting = book->resting_orders();
-  if constexpr (!textbook::Book<kOutput>::kReports) {
+  if constexpr (!textbook::Book<kWork>::kReports) {
     outcome.trades = book->trades;
     outcome.filled_quantity = book->filled_quantity;
   }
@@ -315,7 +316,7 @@ Outcome run_textbook(const std::vector<Command>& commands, bool digest) {
 // differ or after which the resting orders differ, or -1.
 long long first_divergence(const std::vector<Command>& commands) {
   lob::MatchingEngine engine(lob::EngineConfig{}, bench_instruments());
-  textbook::Book<textbook::Output::Reports> book;
+  textbook::Book<textbook::Work::Complete> book(bench_instruments().front());
   std::vector<lob::Report> native_reports, textbook_reports;
   for (std::size_t i = 0; i < commands.size(); i++) {
     native_reports.clear();
@@ -423,8 +424,8 @@ int main(int argc, char** argv) {
     const std::vector<Command> commands = read_commands(options.file);
     const auto run = [&](bool digest) {
       if (options.engine == "native") return run_native(commands, digest);
-      if (options.engine == "textbook") return run_textbook<textbook::Output::Reports>(commands, digest);
-      return run_textbook<textbook::Output::Counts>(commands, digest);
+      if (options.engine == "textbook") return run_textbook<textbook::Work::Complete>(commands, digest);
+      return run_textbook<textbook::Work::Structures>(commands, digest);
     };
     std::uint64_t digest = run(/*digest=*/true).report_digest;  // The first warm-up run, or one of its own.
     for (int rep = 1; rep < options.warmup; rep++) run(false);
@@ -444,9 +445,9 @@ int main(int argc, char** argv) {
   Summary native, textbook;
   for (int rep = 0; rep < options.reps; rep++) {
     native.add(run_native(commands, false), commands.size());
-    textbook.add(run_textbook<textbook::Output::Reports>(commands, false), commands.size());
+    textbook.add(run_textbook<textbook::Work::Complete>(commands, false), commands.size());
   }
-  const bool agree = run_native(commands, true).report_digest == run_textbook<textbook::Output::Reports>(commands, true).report_digest &&
+  const bool agree = run_native(commands, true).report_digest == run_textbook<textbook::Work::Complete>(commands, true).report_digest &&
                      native.outcome.trades == textbook.outcome.trades &&
                      native.outcome.filled_quantity == textbook.outcome.filled_quantity &&
                      native.outcome.resting == textbook.outcome.resting;

@@ -6,22 +6,26 @@
 // textbook: no deliberate waste, and no tuning (no reserve, no pools) that the seed did not have.
 //
 // The order id is the client order id (the benchmark has one owner), so a cancel addressed by
-// (owner, clientOrderId) is one hash lookup here as in the core. Validation is left out (the
-// benchmark stream is valid).
+// (owner, clientOrderId) is one hash lookup here as in the core.
 //
-// Book<Output::Reports>, the comparator of native_vs_textbook, writes what the core writes: an
-// execution report for every state change, in lob::Report, appended to the caller's vector. The
-// seed's matching thread does this part of the work too ("generates Trade objects ... places
-// execution reports (fills, partial fills, cancellations, acks) onto an outgoing event queue");
-// the EXPIRED of an IOC remainder and the CANCEL_REJECTED of a cancel that finds nothing are the
-// core's, written here so that the two report streams are identical, which book_bench.cpp checks
-// (report_digest). Engine order ids, trade ids and sequence numbers are numbered as the core
-// numbers them. Left out of the seed's design: its per-book std::shared_mutex (a cost of letting
-// market-data readers into the book, which the core avoids by having one writer per book), its
-// request and event queues, and string ids.
+// Book<Work::Complete>, the comparator of native_vs_textbook, does for each command of the
+// benchmark's stream (GTC and IOC limit orders, cancels; one owner, one symbol) what the core does:
+// - validates a new order as the core does (check_new: symbol, quantity and lot, price, tick and
+//   band, and no live order with its id), and rejects it with the core's REJECTED report;
+// - writes an execution report for every state change, in lob::Report, appended to the caller's
+//   vector. The seed's matching thread does this work too ("generates Trade objects ... places
+//   execution reports (fills, partial fills, cancellations, acks) onto an outgoing event queue");
+//   the EXPIRED of an IOC remainder and the CANCEL_REJECTED of a cancel that finds nothing are the
+//   core's, written here so that the two report streams are identical, which book_bench.cpp checks
+//   (report_digest). Engine order ids, trade ids and sequence numbers are numbered as the core
+//   numbers them.
+// Left out of the seed's design: its per-book std::shared_mutex (a cost of letting market-data
+// readers into the book, which the core avoids by having one writer per book), its request and
+// event queues, and string ids.
 //
-// Book<Output::Counts> is the data structures alone: no reports, it counts trades and filled
-// quantity itself (the comparator before reports were added, printed beside it).
+// Book<Work::Structures> is the data structures alone: no validation, no reports; it counts
+// trades and filled quantity itself (the comparator before it did the core's work, printed beside
+// it).
 #pragma once
 
 #include <algorithm>
@@ -35,6 +39,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "matching_engine.hpp"
 #include "protocol.hpp"
 
 namespace textbook {
@@ -43,7 +48,7 @@ using lob::Price;
 using lob::Quantity;
 using OrderId = std::uint64_t;
 
-enum class Output { Reports, Counts };
+enum class Work { Complete, Structures };
 
 struct Order {
   OrderId id;
@@ -58,19 +63,37 @@ struct ReportedOrder : Order {
   lob::OrderId engine_id;
 };
 
-template <Output kOutput>
+template <Work kWork>
 class Book {
  public:
-  static constexpr bool kReports = kOutput == Output::Reports;
+  static constexpr bool kReports = kWork == Work::Complete;
   static constexpr lob::Owner kOwner = 1;  // The benchmark's one owner (bench/book-stream.ts).
 
-  // Counted by both variants (the reporting one's consumer counts them from its reports too).
+  // The book's one instrument (symbol 0).
+  explicit Book(const lob::InstrumentConfig& instrument)
+      : instrument_(instrument),
+        // As the core's band_of: reference <= 2^53 and bps <= 1e6 need more than 64 bits.
+        band_half_(static_cast<Price>(static_cast<__int128>(instrument.reference_price) * instrument.band_bps / 10'000)) {}
+
+  // Counted by both variants (the complete one's consumer counts them from its reports too).
   std::uint64_t trades = 0;
   std::uint64_t filled_quantity = 0;
 
   // Limit (GTC) rests its remainder; IOC drops it (with an EXPIRED report).
-  void submit(OrderId id, lob::Side side, bool rest_remainder, Price price, Quantity quantity,
-              std::vector<lob::Report>& out) {
+  void submit(lob::SymbolIndex symbol, OrderId id, lob::Side side, bool rest_remainder, Price price,
+              Quantity quantity, std::vector<lob::Report>& out) {
+    if constexpr (kReports) {
+      const lob::Reason reason = check_new(symbol, id, price, quantity);
+      if (reason != lob::Reason::None) {
+        out.push_back(lob::Report{.seq = ++seq_last_, .kind = lob::ExecKind::Rejected, .reason = reason,
+                                  .side = side, .symbol = symbol, .owner = kOwner, .order_id = 0,
+                                  .client_order_id = id, .price = price, .quantity = quantity,
+                                  .last_quantity = 0, .last_price = 0, .cum_quantity = 0,
+                                  .leaves_quantity = 0, .trade_id = 0, .ts_receive_ns = 0, .ts_match_ns = 0,
+                                  .ts_dispatch_ns = 0});
+        return;
+      }
+    }
     auto order = std::make_shared<BookOrder>(make_order(id, side, price, quantity));
     report(out, lob::ExecKind::Accepted, lob::Reason::None, *order);
     if (side == lob::Side::Buy) {
@@ -127,6 +150,23 @@ class Book {
     std::shared_ptr<BookOrder> order;
     typename Queue::iterator position;
   };
+
+  // The core's checks of a limit order, in its order (matching_engine.cpp, check_new), with its
+  // shortcut for a tick or lot of 1; the duplicate check is a lookup in the index.
+  lob::Reason check_new(lob::SymbolIndex symbol, OrderId id, Price price, Quantity quantity) const {
+    const auto is_multiple = [](std::int64_t value, std::int64_t unit) { return unit == 1 || value % unit == 0; };
+    if (symbol != 0) return lob::Reason::UnknownSymbol;
+    if (quantity <= 0) return lob::Reason::QuantityInvalid;
+    if (!is_multiple(quantity, instrument_.lot_size)) return lob::Reason::QuantityNotLotMultiple;
+    if (quantity > instrument_.max_order_quantity) return lob::Reason::QuantityAboveMax;
+    if (price <= 0) return lob::Reason::PriceInvalid;
+    if (!is_multiple(price, instrument_.tick_size)) return lob::Reason::PriceOffTick;
+    if (price < instrument_.reference_price - band_half_ || price > instrument_.reference_price + band_half_) {
+      return lob::Reason::PriceOutOfBand;
+    }
+    if (index_.find(id) != index_.end()) return lob::Reason::DuplicateClientOrderId;
+    return lob::Reason::None;
+  }
 
   BookOrder make_order(OrderId id, lob::Side side, Price price, Quantity quantity) {
     const Order order{id, side, price, quantity, quantity};
@@ -190,6 +230,8 @@ class Book {
     if (level->second.empty()) side.erase(level);
   }
 
+  lob::InstrumentConfig instrument_;
+  Price band_half_;
   std::map<Price, Queue, std::greater<>> bids_;
   std::map<Price, Queue> asks_;
   std::unordered_map<OrderId, Entry> index_;

@@ -143,31 +143,6 @@ class Generator {
   std::mt19937_64 rng_;
 };
 
-std::string describe(const Report& r) {
-  char text[400];
-  std::snprintf(text, sizeof text,
-                "seq=%llu kind=%d reason=%d id=%llu owner=%u coid=%llu sym=%u side=%d price=%lld qty=%lld last=%lld@%lld "
-                "cum=%lld leaves=%lld trade=%llu",
-                (unsigned long long)r.seq, (int)r.kind, (int)r.reason, (unsigned long long)r.order_id, r.owner,
-                (unsigned long long)r.client_order_id, r.symbol, (int)r.side, (long long)r.price, (long long)r.quantity,
-                (long long)r.last_quantity, (long long)r.last_price, (long long)r.cum_quantity, (long long)r.leaves_quantity,
-                (unsigned long long)r.trade_id);
-  return text;
-}
-
-bool same(const Report& a, const Report& b) {
-  return a.seq == b.seq && a.kind == b.kind && a.reason == b.reason && a.side == b.side && a.symbol == b.symbol &&
-         a.owner == b.owner && a.order_id == b.order_id && a.client_order_id == b.client_order_id && a.price == b.price &&
-         a.quantity == b.quantity && a.last_quantity == b.last_quantity && a.last_price == b.last_price &&
-         a.cum_quantity == b.cum_quantity && a.leaves_quantity == b.leaves_quantity && a.trade_id == b.trade_id &&
-         a.ts_receive_ns == 0 && a.ts_match_ns == 0 && a.ts_dispatch_ns == 0;
-}
-
-bool same(const OrderView& a, const OrderView& b) {
-  return a.side == b.side && a.price == b.price && a.order_id == b.order_id && a.owner == b.owner &&
-         a.client_order_id == b.client_order_id && a.quantity == b.quantity && a.leaves == b.leaves;
-}
-
 // Books equal: snapshots, depth, BBO, hash and counters.
 std::string compare_books(const MatchingEngine& engine, const ReferenceEngine& reference) {
   for (SymbolIndex symbol = 0; symbol < engine.instrument_count(); symbol++) {

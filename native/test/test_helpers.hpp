@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,33 @@ inline void check_reports(const std::vector<Report>& reports, const std::vector<
     return;
   }
   for (std::size_t index = 0; index < reports.size(); index++) check_report(reports[index], expects[index], file, line);
+}
+
+// One report on one line, for a failure message.
+inline std::string describe(const Report& r) {
+  char text[400];
+  std::snprintf(text, sizeof text,
+                "seq=%llu kind=%d reason=%d id=%llu owner=%u coid=%llu sym=%u side=%d price=%lld qty=%lld last=%lld@%lld "
+                "cum=%lld leaves=%lld trade=%llu",
+                (unsigned long long)r.seq, (int)r.kind, (int)r.reason, (unsigned long long)r.order_id, r.owner,
+                (unsigned long long)r.client_order_id, r.symbol, (int)r.side, (long long)r.price, (long long)r.quantity,
+                (long long)r.last_quantity, (long long)r.last_price, (long long)r.cum_quantity, (long long)r.leaves_quantity,
+                (unsigned long long)r.trade_id);
+  return text;
+}
+
+// Every field equal, and no timestamps (the inline engine sets none).
+inline bool same(const Report& a, const Report& b) {
+  return a.seq == b.seq && a.kind == b.kind && a.reason == b.reason && a.side == b.side && a.symbol == b.symbol &&
+         a.owner == b.owner && a.order_id == b.order_id && a.client_order_id == b.client_order_id && a.price == b.price &&
+         a.quantity == b.quantity && a.last_quantity == b.last_quantity && a.last_price == b.last_price &&
+         a.cum_quantity == b.cum_quantity && a.leaves_quantity == b.leaves_quantity && a.trade_id == b.trade_id &&
+         a.ts_receive_ns == 0 && a.ts_match_ns == 0 && a.ts_dispatch_ns == 0;
+}
+
+inline bool same(const OrderView& a, const OrderView& b) {
+  return a.side == b.side && a.price == b.price && a.order_id == b.order_id && a.owner == b.owner &&
+         a.client_order_id == b.client_order_id && a.quantity == b.quantity && a.leaves == b.leaves;
 }
 
 #define CHECK_REPORTS(reports, ...) ::lob_test::check_reports((reports), __VA_ARGS__, __FILE__, __LINE__)

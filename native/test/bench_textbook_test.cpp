@@ -1,0 +1,81 @@
+// The comparator of bench:book (native/bench/textbook_book.hpp) must do the core's work: for every
+// command of the kinds it supports (GTC and IOC limit orders, cancels by client order id; one owner,
+// one symbol) it writes the core's reports, record for record, rejects included. bench:book checks
+// this only on its valid stream (report_digest); here a seeded stream adds hostile orders (unknown
+// symbol, zero, negative and huge quantities, prices off the band and not positive, duplicate live
+// client order ids, cancels of unknown and finished orders).
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../bench/textbook_book.hpp"
+#include "matching_engine.hpp"
+#include "test_helpers.hpp"
+#include "test_runner.hpp"
+
+using namespace lob;
+using namespace lob_test;
+
+namespace {
+
+// bench/book-stream.ts's instrument: tick 1, lot 1, max 10,000,000, band [5,000, 15,000].
+InstrumentConfig bench_instrument() { return InstrumentConfig{"BENCH", 1, 1, 10'000'000, 10'000, 5'000}; }
+
+Command hostile_or_valid(std::mt19937_64& rng, std::uint64_t& issued) {
+  const Side side = rng() % 2 == 0 ? Side::Buy : Side::Sell;
+  const Price price = 10'000 + static_cast<Price>(rng() % 41) - 20;
+  const Quantity quantity = 1 + static_cast<Quantity>(rng() % 200);
+  const std::uint64_t roll = rng() % 100;
+  // Cancels and duplicates pick among the ids issued so far: live, filled, cancelled or never used.
+  const std::uint64_t earlier = issued == 0 ? 1 : 1 + rng() % (issued + 5);
+  if (roll < 20) return cancel(1, 0, earlier);
+  if (roll < 23) return limit(1, earlier, side, price, quantity);                    // Often a live duplicate.
+  if (roll < 25) return limit(1, ++issued, side, price, quantity, 1 + rng() % 3);    // Unknown symbol.
+  if (roll < 27) return limit(1, ++issued, side, price, -static_cast<Quantity>(rng() % 2));  // 0 or -1.
+  if (roll < 29) return limit(1, ++issued, side, price, 10'000'001);                 // Above the max.
+  if (roll < 31) return limit(1, ++issued, side, rng() % 2 == 0 ? 0 : 20'000, quantity);  // Not positive, off band.
+  const OrderType type = roll < 40 ? OrderType::Ioc : OrderType::Limit;
+  return new_order(0, 1, ++issued, side, type, price, quantity);
+}
+
+}  // namespace
+
+TEST(bench_textbook_writes_the_core_reports) {
+  MatchingEngine core(engine_config(StpMode::Off, kOrdersMaxDefault), {bench_instrument()});
+  textbook::Book<textbook::Work::Complete> book(bench_instrument());
+  std::mt19937_64 rng(7);
+  std::uint64_t issued = 0, reports = 0, rejects = 0, fills = 0;
+  const int commands = sanitizer_mode() ? 5'000 : 50'000;
+  std::vector<Report> core_reports, book_reports;
+  for (int step = 0; step < commands; step++) {
+    const Command command = hostile_or_valid(rng, issued);
+    core_reports.clear();
+    book_reports.clear();
+    core.execute(command, core_reports);
+    if (command.action == Action::Cancel) {
+      book.cancel(command.client_order_id, book_reports);
+    } else {
+      book.submit(command.symbol, command.client_order_id, command.side, command.type == OrderType::Limit,
+                  command.price, command.quantity, book_reports);
+    }
+    bool equal = core_reports.size() == book_reports.size();
+    for (std::size_t i = 0; equal && i < core_reports.size(); i++) equal = same(core_reports[i], book_reports[i]);
+    if (!equal) {
+      fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step));
+      for (const Report& r : core_reports) std::fprintf(stderr, "    core:     %s\n", describe(r).c_str());
+      for (const Report& r : book_reports) std::fprintf(stderr, "    textbook: %s\n", describe(r).c_str());
+      return;
+    }
+    for (const Report& r : core_reports) {
+      reports++;
+      rejects += r.kind == ExecKind::Rejected;
+      fills += r.trade_id != 0;
+    }
+  }
+  CHECK_EQ(core.stats().resting_orders, static_cast<std::uint64_t>(book.resting_orders()));
+  // The stream reaches what it is meant to: rejects of every checked kind and fills.
+  CHECK(rejects > static_cast<std::uint64_t>(commands) / 20);
+  CHECK(fills > static_cast<std::uint64_t>(commands) / 10);
+  CHECK(reports > static_cast<std::uint64_t>(commands));
+}
