@@ -6,10 +6,9 @@
 // Reads a command stream (raw little-endian float64 records, engine/protocol.ts layout, written by
 // bench/book-stream.ts), replays it through (a) lob::MatchingEngine and (b) the textbook book of
 // textbook_book.hpp (doing the core's work: validation, reports; textbook-structures: its data
-// structures alone), `reps`
-// times each on a fresh book, and prints one JSON object: median and best ops/s, trades and filled
-// quantity of each, and the core's memory per resting order measured on a separate book of
-// `memory-orders` non-crossing orders.
+// structures alone), `reps` times each on a fresh book, and prints one JSON object: median and best
+// ops/s, trades and filled quantity of each, and the core's memory per resting order measured on a
+// separate book of `memory-orders` non-crossing orders.
 //
 // --engine native --breakdown times every command of one run after the warm-up and prints where the
 // core's time goes by command outcome (breakdown_native below) instead of ops/s.
@@ -23,11 +22,11 @@
 // figure depended on which engine ran before it.
 //
 // All are timed on decoded commands (decoding is not matching), construction and destruction
-// outside the clock. The core and the textbook write the same execution reports, which the timed
-// loop consumes the way a consumer would: one trade per new trade id (the taker's fill report
-// comes first and carries the filled quantity). An unmeasured run (the first warm-up, or one of
-// its own with --warmup 0) also folds every report into report_digest, so the two books are
-// checked to write the same report stream, not only the same totals.
+// outside the clock. The core and the textbook validate each command and write the same execution
+// reports, which the timed loop consumes the way a consumer would: one trade per new trade id (the
+// taker's fill report comes first and carries the filled quantity). An unmeasured run (the first
+// warm-up, or one of its own with --warmup 0) also folds every report into report_digest, so the
+// two books are checked to write the same report stream, not only the same totals.
 #include <algorithm>
 #include <chrono>
 #include <climits>
