@@ -228,6 +228,12 @@ class Samples {
     this.seconds += tally.seconds;
     this.tally = tally;
   }
+  /** Takes in another child's runs of the same engine. */
+  absorb(other: Samples): void {
+    this.ops.push(...other.ops);
+    this.seconds += other.seconds;
+    this.tally = other.tally;
+  }
   get runs(): number {
     return this.ops.length;
   }
@@ -293,60 +299,61 @@ interface OneEngineRun {
  * the textbook's figure). The core and the textbook must write the same report stream (their
  * report_digest). Memory is measured in a fresh process of its own.
  */
-function runNativeBench(stream: BookStream, options: Options): NativeBenchResult {
+function runNativeBench(stream: BookStream, options: Options, run: NativeRun): NativeBenchResult {
   process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and textbook, ${options.reps} rounds of one process each\n`);
-  return withNativeBench(stream, options, (run) => {
-    const memory = JSON.parse(run(['--engine', 'memory'])) as Pick<NativeBenchResult, 'memory_orders' | 'bytes_per_resting_order' | 'rss_bytes_per_resting_order'>;
-    const engines = ['native', 'textbook', 'textbook_structures'] as const;
-    const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [], textbook_structures: [] };
-    for (let round = 0; round < options.reps; round++) {
-      // Each round starts with the next engine, so that none always runs first.
-      for (let turn = 0; turn < engines.length; turn++) {
-        const engine = engines[(round + turn) % engines.length]!;
-        runs[engine].push(JSON.parse(run(['--engine', engine.replace('_', '-'), '--reps', '1'])) as OneEngineRun);
-      }
+  const memory = JSON.parse(run(['--engine', 'memory'])) as Pick<NativeBenchResult, 'memory_orders' | 'bytes_per_resting_order' | 'rss_bytes_per_resting_order'>;
+  const engines = ['native', 'textbook', 'textbook_structures'] as const;
+  const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [], textbook_structures: [] };
+  for (let round = 0; round < options.reps; round++) {
+    // Each round starts with the next engine, so that none always runs first.
+    for (let turn = 0; turn < engines.length; turn++) {
+      const engine = engines[(round + turn) % engines.length]!;
+      runs[engine].push(JSON.parse(run(['--engine', engine.replace('_', '-'), '--reps', '1'])) as OneEngineRun);
     }
-    const ops = (engine: OneEngineRun['engine']): number[] => runs[engine].flatMap((one) => one.ops);
-    const last = (engine: OneEngineRun['engine']): OneEngineRun => runs[engine].at(-1)!;
-    // The machine's speed drifts over tens of seconds (a slow phase can last minutes): the runs of
-    // one round are seconds apart, so their ratio holds where a ratio of medians taken from
-    // different rounds does not.
-    const ratio = (comparator: OneEngineRun['engine']): number =>
-      median(runs.native.map((one, round) => one.ops[0]! / runs[comparator][round]!.ops[0]!));
-    const [native, textbook, structures] = [last('native'), last('textbook'), last('textbook_structures')];
-    const digestsAgree = runs.native.every((one, round) => one.report_digest !== null && one.report_digest === runs.textbook[round]!.report_digest);
-    const agree = digestsAgree && native.trades === textbook.trades && native.filled_qty === textbook.filled_qty && native.resting === textbook.resting;
-    // On disagreement, the lockstep replay of both in one process finds the first command whose reports differ.
-    const firstDivergence = agree ? -1 : (JSON.parse(run(['--reps', '1', '--memory-orders', '1'])) as NativeBenchResult).first_divergence;
-    return {
-      reps: options.reps,
-      native_ops_per_s: Math.round(median(ops('native'))),
-      native_best_ops_per_s: Math.max(...ops('native')),
-      textbook_ops_per_s: Math.round(median(ops('textbook'))),
-      textbook_best_ops_per_s: Math.max(...ops('textbook')),
-      textbook_structures_ops_per_s: Math.round(median(ops('textbook_structures'))),
-      textbook_structures_best_ops_per_s: Math.max(...ops('textbook_structures')),
-      native_vs_textbook: ratio('textbook'),
-      native_vs_textbook_structures: ratio('textbook_structures'),
-      report_digests_agree: digestsAgree,
-      native_trades: native.trades,
-      native_filled_qty: native.filled_qty,
-      native_resting: native.resting,
-      native_rejected: native.rejected,
-      textbook_trades: textbook.trades,
-      textbook_filled_qty: textbook.filled_qty,
-      textbook_resting: textbook.resting,
-      textbook_structures_trades: structures.trades,
-      textbook_structures_filled_qty: structures.filled_qty,
-      textbook_structures_resting: structures.resting,
-      first_divergence: firstDivergence,
-      ...memory,
-    };
-  });
+  }
+  const ops = (engine: OneEngineRun['engine']): number[] => runs[engine].flatMap((one) => one.ops);
+  const last = (engine: OneEngineRun['engine']): OneEngineRun => runs[engine].at(-1)!;
+  // The machine's speed drifts over tens of seconds (a slow phase can last minutes): the runs of
+  // one round are seconds apart, so their ratio holds where a ratio of medians taken from
+  // different rounds does not.
+  const ratio = (comparator: OneEngineRun['engine']): number =>
+    median(runs.native.map((one, round) => one.ops[0]! / runs[comparator][round]!.ops[0]!));
+  const [native, textbook, structures] = [last('native'), last('textbook'), last('textbook_structures')];
+  const digestsAgree = runs.native.every((one, round) => one.report_digest !== null && one.report_digest === runs.textbook[round]!.report_digest);
+  const agree = digestsAgree && native.trades === textbook.trades && native.filled_qty === textbook.filled_qty && native.resting === textbook.resting;
+  // On disagreement, the lockstep replay of both in one process finds the first command whose reports differ.
+  const firstDivergence = agree ? -1 : (JSON.parse(run(['--reps', '1', '--memory-orders', '1'])) as NativeBenchResult).first_divergence;
+  return {
+    reps: options.reps,
+    native_ops_per_s: Math.round(median(ops('native'))),
+    native_best_ops_per_s: Math.max(...ops('native')),
+    textbook_ops_per_s: Math.round(median(ops('textbook'))),
+    textbook_best_ops_per_s: Math.max(...ops('textbook')),
+    textbook_structures_ops_per_s: Math.round(median(ops('textbook_structures'))),
+    textbook_structures_best_ops_per_s: Math.max(...ops('textbook_structures')),
+    native_vs_textbook: ratio('textbook'),
+    native_vs_textbook_structures: ratio('textbook_structures'),
+    report_digests_agree: digestsAgree,
+    native_trades: native.trades,
+    native_filled_qty: native.filled_qty,
+    native_resting: native.resting,
+    native_rejected: native.rejected,
+    textbook_trades: textbook.trades,
+    textbook_filled_qty: textbook.filled_qty,
+    textbook_resting: textbook.resting,
+    textbook_structures_trades: structures.trades,
+    textbook_structures_filled_qty: structures.filled_qty,
+    textbook_structures_resting: structures.resting,
+    first_divergence: firstDivergence,
+    ...memory,
+  };
 }
 
+/** Runs the C++ bench once with these arguments (after the stream file and --warmup); returns its stdout. */
+type NativeRun = (args: string[]) => string;
+
 /** Runs `body` with a function that runs the C++ bench (built if stale) on the stream, in a heap-keeping process. */
-function withNativeBench<T>(stream: BookStream, options: Options, body: (run: (args: string[]) => string) => T): T {
+function withNativeBench<T>(stream: BookStream, options: Options, body: (run: NativeRun) => T): T {
   const binary = buildNativeBench();
   const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-book-bench-'));
   try {
@@ -405,24 +412,47 @@ function measureTypeScript(engine: TsEngine, stream: BookStream, reps: number, w
 }
 
 /**
- * (c), (d), (e), each in its own child process on the same seeded stream, the reference book last:
- * in one process the engines disturbed each other (the reference book's garbage collections and
- * heap landed in the other engines' runs, and the JIT state of one shaped the next), so each
- * figure is now that engine alone. All figures still come from this one invocation.
+ * (c), (d), (e) in child processes on the same seeded stream, the reference book last: in one
+ * process the engines disturbed each other (the reference book's garbage collections and heap
+ * landed in the other engines' runs, and the JIT state of one shaped the next), so each figure is
+ * now that engine alone. (c) and (e) run their repetitions in one child each; (d) runs one child
+ * of repetitions per round, each beside a run of the core for batched_vs_native. All figures still
+ * come from this one invocation.
  */
-function runTypeScript(options: Options): [Samples, Samples, Samples] {
-  process.stderr.write('bench:book: TypeScript per call, batched, reference book (one child process each)\n');
+function runTypeScript(options: Options, run: NativeRun): TypeScriptResult {
+  process.stderr.write(`bench:book: TypeScript per call, batched (${options.reps} rounds beside a core run), reference book (child processes)\n`);
   const script = fileURLToPath(import.meta.url);
-  const child = (engine: TsEngine): Samples => {
+  const child = (engine: TsEngine, reps: number): Samples => {
     const args = [...process.execArgv, script, '--engine', engine, '--commands', String(options.commands),
-      '--seed', String(options.seed), '--reps', String(options.reps), '--warmup', String(options.warmup)];
+      '--seed', String(options.seed), '--reps', String(reps), '--warmup', String(options.warmup)];
     const output = execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: KEEP_HEAP_ENV, stdio: ['ignore', 'pipe', 'inherit'] });
     return Samples.fromJson(JSON.parse(output) as SamplesJson);
   };
-  const perCall = child('percall');
-  const batched = child('batched');
-  const reference = child('reference');
-  return [perCall, batched, reference];
+  const perCall = child('percall', options.reps);
+  // batched_vs_native pairs each batched run with a core run seconds away, as native_vs_textbook
+  // does (runNativeBench): the core's rounds ran a minute earlier, and the machine's speed drifts.
+  const batched = new Samples();
+  const ratios: number[] = [];
+  for (let round = 0; round < options.reps; round++) {
+    const core = (): number => (JSON.parse(run(['--engine', 'native', '--reps', '1'])) as OneEngineRun).ops[0]!;
+    // Rounds alternate which of the two runs first.
+    let coreOps = round % 2 === 0 ? core() : 0;
+    // A child's later runs are warmer (JIT): a short stream's first run after one warm-up is not.
+    const one = child('batched', options.reps);
+    if (coreOps === 0) coreOps = core();
+    ratios.push(one.median / coreOps);
+    batched.absorb(one);
+  }
+  const reference = child('reference', options.reps);
+  return { perCall, batched, reference, batchedVsNative: median(ratios) };
+}
+
+interface TypeScriptResult {
+  perCall: Samples;
+  batched: Samples;
+  reference: Samples;
+  /** Median of the per-round ratios of a batched child's median run to the core run beside it. */
+  batchedVsNative: number;
 }
 
 function main(): void {
@@ -437,8 +467,8 @@ function main(): void {
     console.log(options.json ? JSON.stringify(breakdown) : renderBreakdown(breakdown));
     return;
   }
-  const native = runNativeBench(stream, options);
-  const result = summarize(options, stream, native, ...runTypeScript(options));
+  const [native, typeScript] = withNativeBench(stream, options, (run) => [runNativeBench(stream, options, run), runTypeScript(options, run)] as const);
+  const result = summarize(options, stream, native, typeScript);
   console.log(options.json ? toJsonLine(result) : renderTable(result));
   const problems = disagreements(result);
   if (problems.length === 0) return;
@@ -458,9 +488,7 @@ function summarize(
   options: Options,
   stream: BookStream,
   native: NativeBenchResult,
-  perCall: Samples,
-  batched: Samples,
-  reference: Samples,
+  { perCall, batched, reference, batchedVsNative }: TypeScriptResult,
 ) {
   const outcome = (name: string, tally: Tally) => ({
     [`${name}_trades`]: tally.trades,
@@ -471,7 +499,7 @@ function summarize(
   return {
     commands: stream.count,
     seed: options.seed,
-    statistic: `median ops/s of the runs counted in *_runs (best in *_best_ops_per_s); native_vs_textbook*: median of the per-round ratios`,
+    statistic: `median ops/s of the runs counted in *_runs (best in *_best_ops_per_s); native_vs_textbook* and batched_vs_native: medians of per-round ratios`,
     native_ops_per_s: native.native_ops_per_s,
     textbook_ops_per_s: native.textbook_ops_per_s,
     native_vs_textbook: native.native_vs_textbook,
@@ -479,7 +507,7 @@ function summarize(
     native_vs_textbook_structures: native.native_vs_textbook_structures,
     ts_percall_ops_per_s: Math.round(perCall.median),
     ts_batched_ops_per_s: Math.round(batched.median),
-    batched_vs_native: batched.median / native.native_ops_per_s,
+    batched_vs_native: batchedVsNative,
     reference_ops_per_s: Math.round(reference.median),
     bytes_per_resting_order: native.bytes_per_resting_order,
     rss_bytes_per_resting_order: native.rss_bytes_per_resting_order,
