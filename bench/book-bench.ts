@@ -9,13 +9,16 @@
  *   (c) TypeScript to native, one call per command (Engine.submit / Engine.cancel)
  *   (d) TypeScript to native, batched (Engine.executeBatch, 1024 commands a call, every report read)
  *   (e) the TypeScript reference book (ReferenceBook.submit / cancel)
- * Each runs W unmeasured warm-up runs (--warmup, default 1), then on a fresh book (construction
- * outside the clock) R times (--reps, default 5), in a process that keeps its freed heap; the figure
- * is the median ops/s, with the best beside it, because the machine is shared and noisy. A
- * TypeScript engine stops repeating once its runs took TS_BUDGET_SECONDS: a run that long averages
- * the noise itself (the reference book takes ~20 s for 2M commands). (c), (d) and (e) each run in a
- * child process of their own (runTypeScript). Every engine must report the
- * same trades, filled quantity and resting orders, or the run fails (exit 1) naming the disagreement.
+ * Every process runs W unmeasured warm-up runs (--warmup, default 1), then measured runs on a fresh
+ * book (construction outside the clock), and keeps its freed heap. (a) and (b) run in R rounds
+ * (--reps, default 5) of one measured run per process; (c) and (e) R runs in one child each; (d)
+ * R runs in a child per round, beside a run of (a) (runTypeScript). A figure is the median ops/s,
+ * with the best beside it, and native_vs_textbook* and batched_vs_native are medians of per-round
+ * ratios, because the machine is shared and noisy. A TypeScript child stops repeating once its runs
+ * took TS_BUDGET_SECONDS: a run that long averages the noise itself (the reference book takes ~20 s
+ * for 2M commands). Every engine must report the same trades, filled quantity and resting orders,
+ * and the core and the textbook the same report stream (report_digest), or the run fails (exit 1)
+ * naming the disagreement.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
@@ -208,6 +211,7 @@ interface NativeBenchResult {
   textbook_trades: number;
   textbook_filled_qty: number;
   textbook_resting: number;
+  textbook_rejected: number;
   textbook_structures_trades: number;
   textbook_structures_filled_qty: number;
   textbook_structures_resting: number;
@@ -300,7 +304,7 @@ interface OneEngineRun {
  * report_digest). Memory is measured in a fresh process of its own.
  */
 function runNativeBench(stream: BookStream, options: Options, run: NativeRun): NativeBenchResult {
-  process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and textbook, ${options.reps} rounds of one process each\n`);
+  process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and two textbooks, ${options.reps} rounds of one process each\n`);
   const memory = JSON.parse(run(['--engine', 'memory'])) as Pick<NativeBenchResult, 'memory_orders' | 'bytes_per_resting_order' | 'rss_bytes_per_resting_order'>;
   const engines = ['native', 'textbook', 'textbook_structures'] as const;
   const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [], textbook_structures: [] };
@@ -341,6 +345,7 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
     textbook_trades: textbook.trades,
     textbook_filled_qty: textbook.filled_qty,
     textbook_resting: textbook.resting,
+    textbook_rejected: textbook.rejected,
     textbook_structures_trades: structures.trades,
     textbook_structures_filled_qty: structures.filled_qty,
     textbook_structures_resting: structures.resting,
@@ -435,11 +440,12 @@ function runTypeScript(options: Options, run: NativeRun): TypeScriptResult {
   const ratios: number[] = [];
   for (let round = 0; round < options.reps; round++) {
     const core = (): number => (JSON.parse(run(['--engine', 'native', '--reps', '1'])) as OneEngineRun).ops[0]!;
-    // Rounds alternate which of the two runs first.
-    let coreOps = round % 2 === 0 ? core() : 0;
+    // Rounds alternate which of the two runs first, so that a steady drift favours neither.
+    const coreFirst = round % 2 === 0;
+    const coreBefore = coreFirst ? core() : undefined;
     // A child's later runs are warmer (JIT): a short stream's first run after one warm-up is not.
     const one = child('batched', options.reps);
-    if (coreOps === 0) coreOps = core();
+    const coreOps = coreBefore ?? core();
     ratios.push(one.median / coreOps);
     batched.absorb(one);
   }
@@ -534,6 +540,7 @@ function summarize(
     textbook_trades: native.textbook_trades,
     textbook_filled_qty: native.textbook_filled_qty,
     textbook_resting: native.textbook_resting,
+    textbook_rejected: native.textbook_rejected,
     textbook_report_digest_agrees: native.report_digests_agree ? 1 : 0,
     textbook_structures_trades: native.textbook_structures_trades,
     textbook_structures_filled_qty: native.textbook_structures_filled_qty,
@@ -580,7 +587,8 @@ function renderTable(result: Result): string {
     formatCount(number(`${name}_trades`)),
     formatCount(number(`${name}_filled_qty`)),
   ]);
-  const table = alignedTable(['engine', 'median ops/s', 'best ops/s', 'runs', 'vs core', 'trades', 'filled qty'], rows);
+  // "vs core" divides medians; the ratios printed below the table are medians of per-round ratios.
+  const table = alignedTable(['engine', 'median ops/s', 'best ops/s', 'runs', 'vs core median', 'trades', 'filled qty'], rows);
   return [
     `${formatCount(number('commands'))} commands (seed ${result.seed}): ${formatCount(number('news'))} new ` +
       `(${formatCount(number('iocs'))} IOC), ${formatCount(number('cancels'))} cancels`,

@@ -60,7 +60,7 @@ struct Options {
   int reps = 5;
   std::uint64_t memory_orders = 1'000'000;
   std::string engine = "both";
-  int warmup = 1;  // --engine native|textbook only.
+  int warmup = 1;  // --engine native|textbook|textbook-structures only.
   bool breakdown = false;  // --engine native only.
 };
 

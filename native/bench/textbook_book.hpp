@@ -11,7 +11,8 @@
 // Book<Work::Complete>, the comparator of native_vs_textbook, does for each command of the
 // benchmark's stream (GTC and IOC limit orders, cancels; one owner, one symbol) what the core does:
 // - validates a new order as the core does (check_new: symbol, quantity and lot, price, tick and
-//   band, and no live order with its id), and rejects it with the core's REJECTED report;
+//   band, no live order with its id, and room for a GTC in the book), and rejects it with the
+//   core's REJECTED report;
 // - writes an execution report for every state change, in lob::Report, appended to the caller's
 //   vector. The seed's matching thread does this work too ("generates Trade objects ... places
 //   execution reports (fills, partial fills, cancellations, acks) onto an outgoing event queue");
@@ -67,11 +68,15 @@ template <Work kWork>
 class Book {
  public:
   static constexpr bool kReports = kWork == Work::Complete;
-  static constexpr lob::Owner kOwner = 1;  // The benchmark's one owner (bench/book-stream.ts).
+  // The benchmark's one owner (bench/book-stream.ts). Reports name it, and a rejected order or a
+  // cancel names order id 0, where the core copies both from the command: equal for this stream,
+  // whose cancels address orders by client order id.
+  static constexpr lob::Owner kOwner = 1;
 
-  // The book's one instrument (symbol 0).
-  explicit Book(const lob::InstrumentConfig& instrument)
+  // The book's one instrument (symbol 0); orders_max as the core's EngineConfig (ENGINE_FULL).
+  explicit Book(const lob::InstrumentConfig& instrument, std::uint32_t orders_max = lob::kOrdersMaxDefault)
       : instrument_(instrument),
+        orders_max_(orders_max),
         // As the core's band_of: reference <= 2^53 and bps <= 1e6 need more than 64 bits.
         band_half_(static_cast<Price>(static_cast<__int128>(instrument.reference_price) * instrument.band_bps / 10'000)) {}
 
@@ -83,7 +88,7 @@ class Book {
   void submit(lob::SymbolIndex symbol, OrderId id, lob::Side side, bool rest_remainder, Price price,
               Quantity quantity, std::vector<lob::Report>& out) {
     if constexpr (kReports) {
-      const lob::Reason reason = check_new(symbol, id, price, quantity);
+      const lob::Reason reason = check_new(symbol, id, rest_remainder, price, quantity);
       if (reason != lob::Reason::None) {
         out.push_back(lob::Report{.seq = ++seq_last_, .kind = lob::ExecKind::Rejected, .reason = reason,
                                   .side = side, .symbol = symbol, .owner = kOwner, .order_id = 0,
@@ -153,7 +158,7 @@ class Book {
 
   // The core's checks of a limit order, in its order (matching_engine.cpp, check_new), with its
   // shortcut for a tick or lot of 1; the duplicate check is a lookup in the index.
-  lob::Reason check_new(lob::SymbolIndex symbol, OrderId id, Price price, Quantity quantity) const {
+  lob::Reason check_new(lob::SymbolIndex symbol, OrderId id, bool rests, Price price, Quantity quantity) const {
     const auto is_multiple = [](std::int64_t value, std::int64_t unit) { return unit == 1 || value % unit == 0; };
     if (symbol != 0) return lob::Reason::UnknownSymbol;
     if (quantity <= 0) return lob::Reason::QuantityInvalid;
@@ -165,6 +170,7 @@ class Book {
       return lob::Reason::PriceOutOfBand;
     }
     if (index_.find(id) != index_.end()) return lob::Reason::DuplicateClientOrderId;
+    if (rests && index_.size() >= orders_max_) return lob::Reason::EngineFull;
     return lob::Reason::None;
   }
 
@@ -231,6 +237,7 @@ class Book {
   }
 
   lob::InstrumentConfig instrument_;
+  std::uint32_t orders_max_;
   Price band_half_;
   std::map<Price, Queue, std::greater<>> bids_;
   std::map<Price, Queue> asks_;
