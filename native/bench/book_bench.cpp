@@ -279,16 +279,6 @@ void breakdown_native(const std::vector<Command>& commands) {
 }
 
 template <textbook::Work kWork>
-void apply_textbook(textbook::Book<kWork>& book, const Command& command, std::vector<lob::Report>& reports) {
-  if (command.action == lob::Action::Cancel) {
-    book.cancel(command.client_order_id, reports);
-  } else {
-    book.submit(command.symbol, command.client_order_id, command.side, command.type == lob::OrderType::Limit,
-                command.price, command.quantity, reports);
-  }
-}
-
-template <textbook::Work kWork>
 Outcome run_textbook(const std::vector<Command>& commands, bool digest) {
   // On the heap so that its destruction (freeing every resting order) stays outside the clock.
   auto book = std::make_unique<textbook::Book<kWork>>(bench_instruments().front());
@@ -298,7 +288,7 @@ Outcome run_textbook(const std::vector<Command>& commands, bool digest) {
   const auto start = std::chrono::steady_clock::now();
   for (const Command& command : commands) {
     reports.clear();
-    apply_textbook(*book, command, reports);
+    book->execute(command, reports);
     count_fills(reports, last_trade, outcome);
     if (digest) fold_reports(reports, outcome.report_digest);
   }
@@ -321,7 +311,7 @@ long long first_divergence(const std::vector<Command>& commands) {
     native_reports.clear();
     textbook_reports.clear();
     engine.execute(commands[i], native_reports);
-    apply_textbook(book, commands[i], textbook_reports);
+    book.execute(commands[i], textbook_reports);
     std::uint64_t native_digest = kDigestEmpty, textbook_digest = kDigestEmpty;
     fold_reports(native_reports, native_digest);
     fold_reports(textbook_reports, textbook_digest);

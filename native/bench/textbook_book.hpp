@@ -75,14 +75,26 @@ class Book {
 
   // The book's one instrument (symbol 0); orders_max as the core's EngineConfig (ENGINE_FULL).
   explicit Book(const lob::InstrumentConfig& instrument, std::uint32_t orders_max = lob::kOrdersMaxDefault)
-      : instrument_(instrument),
-        orders_max_(orders_max),
-        // As the core's band_of: reference <= 2^53 and bps <= 1e6 need more than 64 bits.
-        band_half_(static_cast<Price>(static_cast<__int128>(instrument.reference_price) * instrument.band_bps / 10'000)) {}
+      : instrument_(instrument), orders_max_(orders_max) {
+    // As the core's band_of: reference <= 2^53 and bps <= 1e6 need more than 64 bits.
+    const auto half = static_cast<Price>(static_cast<__int128>(instrument.reference_price) * instrument.band_bps / 10'000);
+    band_low_ = instrument.reference_price - half;
+    band_high_ = instrument.reference_price + half;
+  }
 
-  // Counted by both variants (the complete one's consumer counts them from its reports too).
+  // Structures only: Complete's consumer counts them from its reports, as the core's does.
   std::uint64_t trades = 0;
   std::uint64_t filled_quantity = 0;
+
+  // A command of the benchmark's kinds: CANCEL by client order id, or NEW (LIMIT rests, IOC not).
+  void execute(const lob::Command& command, std::vector<lob::Report>& out) {
+    if (command.action == lob::Action::Cancel) {
+      cancel(command.client_order_id, out);
+    } else {
+      submit(command.symbol, command.client_order_id, command.side, command.type == lob::OrderType::Limit,
+             command.price, command.quantity, out);
+    }
+  }
 
   // Limit (GTC) rests its remainder; IOC drops it (with an EXPIRED report).
   void submit(lob::SymbolIndex symbol, OrderId id, lob::Side side, bool rest_remainder, Price price,
@@ -100,7 +112,7 @@ class Book {
       }
     }
     auto order = std::make_shared<BookOrder>(make_order(id, side, price, quantity));
-    report(out, lob::ExecKind::Accepted, lob::Reason::None, *order);
+    report(out, lob::ExecKind::Accepted, lob::Reason::None, *order, 0);
     if (side == lob::Side::Buy) {
       match(asks_, *order, [](Price ask, Price limit) { return ask <= limit; }, out);
     } else {
@@ -166,9 +178,7 @@ class Book {
     if (quantity > instrument_.max_order_quantity) return lob::Reason::QuantityAboveMax;
     if (price <= 0) return lob::Reason::PriceInvalid;
     if (!is_multiple(price, instrument_.tick_size)) return lob::Reason::PriceOffTick;
-    if (price < instrument_.reference_price - band_half_ || price > instrument_.reference_price + band_half_) {
-      return lob::Reason::PriceOutOfBand;
-    }
+    if (price < band_low_ || price > band_high_) return lob::Reason::PriceOutOfBand;
     if (index_.find(id) != index_.end()) return lob::Reason::DuplicateClientOrderId;
     if (rests && index_.size() >= orders_max_) return lob::Reason::EngineFull;
     return lob::Reason::None;
@@ -183,16 +193,10 @@ class Book {
     }
   }
 
-  // The order's report after a change; `cum` is passed where the leaves were just zeroed.
+  // The order's report after a change. `cum` is passed, not derived: a cancel or an expiry zeroes
+  // the leaves first. The fill fields are those of a fill only.
   void report(std::vector<lob::Report>& out, lob::ExecKind kind, lob::Reason reason, const BookOrder& order,
-              Quantity cum) {
-    if constexpr (kReports) report_fill(out, kind, reason, order, cum, 0, 0, 0);
-  }
-  void report(std::vector<lob::Report>& out, lob::ExecKind kind, lob::Reason reason, const BookOrder& order) {
-    report(out, kind, reason, order, order.quantity - order.leaves);
-  }
-  void report_fill(std::vector<lob::Report>& out, lob::ExecKind kind, lob::Reason reason, const BookOrder& order,
-                   Quantity cum, Quantity last_quantity, Price last_price, std::uint64_t trade_id) {
+              Quantity cum, Quantity last_quantity = 0, Price last_price = 0, std::uint64_t trade_id = 0) {
     if constexpr (kReports) {
       out.push_back(lob::Report{.seq = ++seq_last_, .kind = kind, .reason = reason, .side = order.side,
                                 .symbol = 0, .owner = kOwner, .order_id = order.engine_id,
@@ -211,14 +215,15 @@ class Book {
       const Quantity fill = std::min(taker.leaves, maker.leaves);
       taker.leaves -= fill;
       maker.leaves -= fill;
-      trades++;
-      filled_quantity += static_cast<std::uint64_t>(fill);
       if constexpr (kReports) {
         const std::uint64_t trade_id = ++trade_id_last_;
         for (const BookOrder* side : {&taker, &maker}) {
           const lob::ExecKind kind = side->leaves == 0 ? lob::ExecKind::Filled : lob::ExecKind::PartiallyFilled;
-          report_fill(out, kind, lob::Reason::None, *side, side->quantity - side->leaves, fill, maker.price, trade_id);
+          report(out, kind, lob::Reason::None, *side, side->quantity - side->leaves, fill, maker.price, trade_id);
         }
+      } else {
+        trades++;
+        filled_quantity += static_cast<std::uint64_t>(fill);
       }
       if (maker.leaves == 0) {
         index_.erase(maker.id);
@@ -238,7 +243,8 @@ class Book {
 
   lob::InstrumentConfig instrument_;
   std::uint32_t orders_max_;
-  Price band_half_;
+  Price band_low_;
+  Price band_high_;
   std::map<Price, Queue, std::greater<>> bids_;
   std::map<Price, Queue> asks_;
   std::unordered_map<OrderId, Entry> index_;

@@ -53,12 +53,7 @@ std::vector<std::uint64_t> compare_on_stream(std::uint32_t orders_max, int comma
     core_reports.clear();
     book_reports.clear();
     core.execute(command, core_reports);
-    if (command.action == Action::Cancel) {
-      book.cancel(command.client_order_id, book_reports);
-    } else {
-      book.submit(command.symbol, command.client_order_id, command.side, command.type == OrderType::Limit,
-                  command.price, command.quantity, book_reports);
-    }
+    book.execute(command, book_reports);
     bool equal = core_reports.size() == book_reports.size();
     for (std::size_t i = 0; equal && i < core_reports.size(); i++) equal = same(core_reports[i], book_reports[i]);
     if (!equal) {
