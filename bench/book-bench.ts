@@ -436,10 +436,10 @@ function runTypeScript(options: Options, run: NativeRun): TypeScriptResult {
   const perCall = child('percall', options.reps);
   // batched_vs_native pairs each batched run with a core run seconds away, as native_vs_textbook
   // does (runNativeBench): the core's rounds ran a minute earlier, and the machine's speed drifts.
+  const core = (): number => (JSON.parse(run(['--engine', 'native', '--reps', '1'])) as OneEngineRun).ops[0]!;
   const batched = new Samples();
   const ratios: number[] = [];
   for (let round = 0; round < options.reps; round++) {
-    const core = (): number => (JSON.parse(run(['--engine', 'native', '--reps', '1'])) as OneEngineRun).ops[0]!;
     // Rounds alternate which of the two runs first, so that a steady drift favours neither.
     const coreFirst = round % 2 === 0;
     const coreBefore = coreFirst ? core() : undefined;
