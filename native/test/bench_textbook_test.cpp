@@ -54,12 +54,10 @@ std::vector<std::uint64_t> compare_on_stream(std::uint32_t orders_max, int comma
     book_reports.clear();
     core.execute(command, core_reports);
     book.execute(command, book_reports);
-    bool equal = core_reports.size() == book_reports.size();
-    for (std::size_t i = 0; equal && i < core_reports.size(); i++) equal = same(core_reports[i], book_reports[i]);
-    if (!equal) {
+    if (!same_reports(core_reports, book_reports)) {
       fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step));
-      for (const Report& r : core_reports) std::fprintf(stderr, "    core:     %s\n", describe(r).c_str());
-      for (const Report& r : book_reports) std::fprintf(stderr, "    textbook: %s\n", describe(r).c_str());
+      print_reports("core:    ", core_reports);
+      print_reports("textbook:", book_reports);
       return {};
     }
     for (const Report& r : core_reports) {

@@ -201,13 +201,11 @@ bool run_stream(const Options& options) {
     want.clear();
     engine.execute(command, got);
     reference.execute(command, want);
-    bool equal = got.size() == want.size();
-    for (std::size_t index = 0; equal && index < got.size(); index++) equal = same(got[index], want[index]);
-    if (!equal) {
+    if (!same_reports(got, want)) {
       fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step) + " (action " +
                                    std::to_string((int)command.action) + ")");
-      for (const Report& r : got) std::fprintf(stderr, "    core: %s\n", describe(r).c_str());
-      for (const Report& r : want) std::fprintf(stderr, "    ref:  %s\n", describe(r).c_str());
+      print_reports("core:", got);
+      print_reports("ref: ", want);
       return false;
     }
     for (const Report& r : got) {

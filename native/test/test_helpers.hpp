@@ -130,6 +130,20 @@ inline bool same(const OrderView& a, const OrderView& b) {
          a.client_order_id == b.client_order_id && a.quantity == b.quantity && a.leaves == b.leaves;
 }
 
+// Two report streams equal record for record.
+inline bool same_reports(const std::vector<Report>& a, const std::vector<Report>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t index = 0; index < a.size(); index++) {
+    if (!same(a[index], b[index])) return false;
+  }
+  return true;
+}
+
+// For a failure message: one line per report, each after `label`.
+inline void print_reports(const char* label, const std::vector<Report>& reports) {
+  for (const Report& r : reports) std::fprintf(stderr, "    %s %s\n", label, describe(r).c_str());
+}
+
 #define CHECK_REPORTS(reports, ...) ::lob_test::check_reports((reports), __VA_ARGS__, __FILE__, __LINE__)
 
 }  // namespace lob_test
