@@ -202,6 +202,9 @@ interface NativeBenchResult {
   textbook_structures_best_ops_per_s: number;
   /** Medians of the per-round ratios (see runNativeBench). */
   native_vs_textbook: number;
+  /** The lowest and highest per-round ratio: the spread the median was taken over. */
+  native_vs_textbook_min: number;
+  native_vs_textbook_max: number;
   native_vs_textbook_structures: number;
   report_digests_agree: boolean;
   native_trades: number;
@@ -320,8 +323,8 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
   // The machine's speed drifts over tens of seconds (a slow phase can last minutes): the runs of
   // one round are seconds apart, so their ratio holds where a ratio of medians taken from
   // different rounds does not.
-  const ratio = (comparator: OneEngineRun['engine']): number =>
-    median(runs.native.map((one, round) => one.ops[0]! / runs[comparator][round]!.ops[0]!));
+  const ratios = (comparator: OneEngineRun['engine']): number[] =>
+    runs.native.map((one, round) => one.ops[0]! / runs[comparator][round]!.ops[0]!);
   const [native, textbook, structures] = [last('native'), last('textbook'), last('textbook_structures')];
   const digestsAgree = runs.native.every((one, round) => one.report_digest !== null && one.report_digest === runs.textbook[round]!.report_digest);
   const agree = digestsAgree && native.trades === textbook.trades && native.filled_qty === textbook.filled_qty && native.resting === textbook.resting;
@@ -335,8 +338,10 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
     textbook_best_ops_per_s: Math.max(...ops('textbook')),
     textbook_structures_ops_per_s: Math.round(median(ops('textbook_structures'))),
     textbook_structures_best_ops_per_s: Math.max(...ops('textbook_structures')),
-    native_vs_textbook: ratio('textbook'),
-    native_vs_textbook_structures: ratio('textbook_structures'),
+    native_vs_textbook: median(ratios('textbook')),
+    native_vs_textbook_min: Math.min(...ratios('textbook')),
+    native_vs_textbook_max: Math.max(...ratios('textbook')),
+    native_vs_textbook_structures: median(ratios('textbook_structures')),
     report_digests_agree: digestsAgree,
     native_trades: native.trades,
     native_filled_qty: native.filled_qty,
@@ -434,31 +439,34 @@ function runTypeScript(options: Options, run: NativeRun): TypeScriptResult {
     return Samples.fromJson(JSON.parse(output) as SamplesJson);
   };
   const perCall = child('percall', options.reps);
-  // batched_vs_native pairs each batched run with a core run seconds away, as native_vs_textbook
-  // does (runNativeBench): the core's rounds ran a minute earlier, and the machine's speed drifts.
+  // batched_vs_native brackets each batched child between two runs of the core, seconds before and
+  // after it, and divides by their geometric mean: the core's rounds ran a minute earlier, and the
+  // machine's speed changes from one process to the next (with a core run on one side only, one
+  // run read 0.39).
   const core = (): number => (JSON.parse(run(['--engine', 'native', '--reps', '1'])) as OneEngineRun).ops[0]!;
   const batched = new Samples();
   const ratios: number[] = [];
+  let coreBefore = core();
   for (let round = 0; round < options.reps; round++) {
-    // Rounds alternate which of the two runs first, so that a steady drift favours neither.
-    const coreFirst = round % 2 === 0;
-    const coreBefore = coreFirst ? core() : undefined;
     // A child's later runs are warmer (JIT): a short stream's first run after one warm-up is not.
     const one = child('batched', options.reps);
-    const coreOps = coreBefore ?? core();
-    ratios.push(one.median / coreOps);
+    const coreAfter = core();
+    ratios.push(one.median / Math.sqrt(coreBefore * coreAfter));
+    coreBefore = coreAfter;
     batched.absorb(one);
   }
   const reference = child('reference', options.reps);
-  return { perCall, batched, reference, batchedVsNative: median(ratios) };
+  return { perCall, batched, reference, batchedVsNative: median(ratios), batchedVsNativeRounds: ratios };
 }
 
 interface TypeScriptResult {
   perCall: Samples;
   batched: Samples;
   reference: Samples;
-  /** Median of the per-round ratios of a batched child's median run to the core run beside it. */
+  /** Median of batchedVsNativeRounds. */
   batchedVsNative: number;
+  /** Per round: a batched child's median run over the geometric mean of the core runs around it. */
+  batchedVsNativeRounds: number[];
 }
 
 function main(): void {
@@ -494,7 +502,7 @@ function summarize(
   options: Options,
   stream: BookStream,
   native: NativeBenchResult,
-  { perCall, batched, reference, batchedVsNative }: TypeScriptResult,
+  { perCall, batched, reference, batchedVsNative, batchedVsNativeRounds }: TypeScriptResult,
 ) {
   const outcome = (name: string, tally: Tally) => ({
     [`${name}_trades`]: tally.trades,
@@ -509,11 +517,15 @@ function summarize(
     native_ops_per_s: native.native_ops_per_s,
     textbook_ops_per_s: native.textbook_ops_per_s,
     native_vs_textbook: native.native_vs_textbook,
+    native_vs_textbook_min: native.native_vs_textbook_min,
+    native_vs_textbook_max: native.native_vs_textbook_max,
     textbook_structures_ops_per_s: native.textbook_structures_ops_per_s,
     native_vs_textbook_structures: native.native_vs_textbook_structures,
     ts_percall_ops_per_s: Math.round(perCall.median),
     ts_batched_ops_per_s: Math.round(batched.median),
     batched_vs_native: batchedVsNative,
+    batched_vs_native_min: Math.min(...batchedVsNativeRounds),
+    batched_vs_native_max: Math.max(...batchedVsNativeRounds),
     reference_ops_per_s: Math.round(reference.median),
     bytes_per_resting_order: native.bytes_per_resting_order,
     rss_bytes_per_resting_order: native.rss_bytes_per_resting_order,
@@ -595,8 +607,10 @@ function renderTable(result: Result): string {
     '',
     table,
     '',
-    `core vs textbook:        ${formatRatio(number('native_vs_textbook'))} (its data structures alone: ${formatRatio(number('native_vs_textbook_structures'))}; medians of per-round ratios)`,
-    `batched TS vs core:      ${formatRatio(number('batched_vs_native'))}`,
+    `core vs textbook:        ${formatRatio(number('native_vs_textbook'))} (rounds ${formatRatio(number('native_vs_textbook_min'))} to ${formatRatio(number('native_vs_textbook_max'))}; ` +
+      `its data structures alone: ${formatRatio(number('native_vs_textbook_structures'))}; medians of per-round ratios)`,
+    `batched TS vs core:      ${formatRatio(number('batched_vs_native'))} (rounds ${formatRatio(number('batched_vs_native_min'))} to ${formatRatio(number('batched_vs_native_max'))}; ` +
+      `each round a batched child over the core runs before and after it)`,
     `memory per resting order (${formatCount(number('memory_orders'))} resting): ` +
       `${number('bytes_per_resting_order').toFixed(1)} B by stats().memory_bytes, ` +
       `${number('rss_bytes_per_resting_order').toFixed(1)} B by RSS growth`,
