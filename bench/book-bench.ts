@@ -430,7 +430,7 @@ function measureTypeScript(engine: TsEngine, stream: BookStream, reps: number, w
  * come from this one invocation.
  */
 function runTypeScript(options: Options, run: NativeRun): TypeScriptResult {
-  process.stderr.write(`bench:book: TypeScript per call, batched (${options.reps} rounds beside a core run), reference book (child processes)\n`);
+  process.stderr.write(`bench:book: TypeScript per call, batched (${options.reps} rounds, each between two core runs), reference book (child processes)\n`);
   const script = fileURLToPath(import.meta.url);
   const child = (engine: TsEngine, reps: number): Samples => {
     const args = [...process.execArgv, script, '--engine', engine, '--commands', String(options.commands),
