@@ -13,6 +13,7 @@
  * reaches the core.
  */
 import { types } from 'node:util';
+import { addressed, newOrderCommand } from './commands.js';
 import { InvariantError } from './errors.js';
 import { loadAddon, type NativeEngineHandle, type NativeStats } from './native.js';
 import { validateEngineOptions } from './options.js';
@@ -162,7 +163,7 @@ export class Engine implements OrderBookEngine {
   }
 
   submit(order: NewOrder): ExecutionReport[] {
-    return this.execute({ action: Action.NEW, orderId: 0, ...order });
+    return this.execute(newOrderCommand(order));
   }
 
   cancel(ref: OrderRef): ExecutionReport[] {
@@ -228,20 +229,6 @@ function checkFieldTypes(command: Command): void {
     const value: unknown = command[field];
     if (typeof value !== 'number') throw new TypeError(`${field}: must be a number, got ${value === null ? 'null' : typeof value}`);
   }
-}
-
-function addressed(action: Command['action'], ref: OrderRef, price: number, quantity: number): Command {
-  return {
-    action,
-    symbol: 0,
-    owner: ref.owner,
-    orderId: ref.orderId ?? 0,
-    clientOrderId: ref.clientOrderId ?? 0,
-    side: Side.BUY,
-    type: 0 as Command['type'],
-    price,
-    quantity,
-  };
 }
 
 function toLevels(raw: Float64Array): Level[] {

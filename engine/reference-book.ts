@@ -18,6 +18,7 @@
  * - A REPLACED report is emitted before the fills of a re-matching modify, and carries the new
  *   price, quantity = cum + new leaves, cum, and leaves = the new leaves.
  */
+import { addressed, newOrderCommand } from './commands.js';
 import { InvariantError, LobsimError } from './errors.js';
 import { priceBand, STP_MODES, validateEngineOptions } from './options.js';
 import {
@@ -29,7 +30,6 @@ import {
   StpMode,
   SYMBOL_ALL,
   type ExecKindCode,
-  type OrderTypeCode,
   type ReasonCode,
   type SideCode,
   type StpModeCode,
@@ -159,7 +159,7 @@ export class ReferenceBook implements OrderBookEngine {
   }
 
   submit(order: NewOrder): ExecutionReport[] {
-    return this.execute({ ...order, action: Action.NEW, orderId: 0 });
+    return this.execute(newOrderCommand(order));
   }
 
   cancel(ref: OrderRef): ExecutionReport[] {
@@ -596,21 +596,6 @@ function levelView(level: PriceLevel): Level {
 
 function clientKey(owner: number, clientOrderId: number): string {
   return `${owner}:${clientOrderId}`;
-}
-
-/** A command addressing a live order; side and type are ignored by these actions. */
-function addressed(action: Command['action'], ref: OrderRef, price: number, quantity: number): Command {
-  return {
-    action,
-    symbol: 0,
-    owner: ref.owner,
-    orderId: ref.orderId ?? 0,
-    clientOrderId: ref.clientOrderId ?? 0,
-    side: Side.BUY,
-    type: 0 as OrderTypeCode,
-    price,
-    quantity,
-  };
 }
 
 const ACTIONS: readonly number[] = Object.values(Action);

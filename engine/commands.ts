@@ -1,0 +1,43 @@
+/**
+ * The command records that the per-command APIs (submit, cancel, modify, massCancel) build, shared
+ * by the native Engine and the ReferenceBook so that both read the same fields of the same input.
+ * Each names the fields it takes: spreading the caller's object would let an extra `action` or
+ * `orderId` in it override the command's own (a NEW run as a mass cancel).
+ */
+import { Action, Side, type OrderTypeCode } from './protocol.js';
+import type { Command, NewOrder, OrderRef } from './types.js';
+
+function requireObject(value: unknown, name: string): void {
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${name}: must be an object, got ${value === null ? 'null' : typeof value}`);
+}
+
+export function newOrderCommand(order: NewOrder): Command {
+  requireObject(order, 'order');
+  return {
+    action: Action.NEW,
+    symbol: order.symbol,
+    owner: order.owner,
+    clientOrderId: order.clientOrderId,
+    orderId: 0,
+    side: order.side,
+    type: order.type,
+    price: order.price,
+    quantity: order.quantity,
+  };
+}
+
+/** A command addressing a live order; side and type are ignored by these actions. */
+export function addressed(action: Command['action'], ref: OrderRef, price: number, quantity: number): Command {
+  requireObject(ref, 'order reference');
+  return {
+    action,
+    symbol: 0,
+    owner: ref.owner,
+    orderId: ref.orderId ?? 0,
+    clientOrderId: ref.clientOrderId ?? 0,
+    side: Side.BUY,
+    type: 0 as OrderTypeCode,
+    price,
+    quantity,
+  };
+}
