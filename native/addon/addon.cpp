@@ -242,6 +242,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   // run's reports past the area's capacity), starting at record `offset` of `out`; returns how
   // many reports are still pending after this copy.
   Napi::Value Drain(const Napi::CallbackInfo& info) {
+    live(info.Env());  // After close() every call throws, as documented; a drain would find nothing.
     const Float64Span out = float64_span_arg(info, 0, "out");
     const std::size_t capacity = out.length / lob::report_slot::count;
     const std::size_t offset = static_cast<std::size_t>(integer_arg(info, 1, "offset", 0, static_cast<double>(capacity)));

@@ -12,6 +12,8 @@
 // unconverted (node_addon_api_except).
 #include <napi.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -42,6 +44,14 @@ constexpr std::size_t kSnapshotFields = 7;
   throw error;
 }
 
+// 0 when the system does not say.
+std::uint64_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_bytes = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_bytes <= 0) return 0;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_bytes);
+}
+
 th::ThreadedConfig decode_config(Napi::Env env, Napi::Object options) {
   th::ThreadedConfig config;
   config.instruments = decode_instruments(env, options);
@@ -60,6 +70,16 @@ th::ThreadedConfig decode_config(Napi::Env env, Napi::Object options) {
   config.spin_ns = static_cast<std::uint32_t>(optional_integer(options, "spinNs", th::kSpinNsDefault, 0, th::kSpinNsMax));
   const std::string problem = th::validate_threaded_config(config);
   if (!problem.empty()) throw_range(env, problem);
+  // Each limit is in range alone, but together they can ask for more memory than the machine has
+  // (64 shards of 2^24-command queues: about 64 GiB), which would end in an out-of-memory abort or
+  // kill instead of an error.
+  const std::uint64_t bytes = std::uint64_t{config.shards} * th::shard_queue_bytes_max(config);
+  const std::uint64_t physical = physical_memory_bytes();
+  if (physical > 0 && bytes > physical) {
+    throw_range(env, "shards, ingressCommandsMax, eventsMax, journalCommandsMax: together they reserve up to " +
+                         std::to_string(bytes) + " bytes of queues and journal, more than this machine's " +
+                         std::to_string(physical) + " bytes of memory; lower them");
+  }
   return config;
 }
 
@@ -93,21 +113,61 @@ struct SubscriptionContext {
   Napi::Reference<Napi::Float64Array> buffer;  // Reused across batches (JS thread only).
 };
 
+// The subscription's reusable Float64Array of at least `slots` doubles, its memory in `data`; null
+// when a call failed.
+napi_value batch_buffer(napi_env env, SubscriptionContext* context, std::size_t slots, double** data) {
+  napi_value array = nullptr;
+  if (!context->buffer.IsEmpty()) {
+    if (napi_get_reference_value(env, context->buffer, &array) != napi_ok) return nullptr;
+    napi_typedarray_type type;
+    std::size_t length = 0;
+    void* bytes = nullptr;
+    napi_value array_buffer;
+    std::size_t offset = 0;
+    if (array != nullptr && napi_get_typedarray_info(env, array, &type, &length, &bytes, &array_buffer, &offset) != napi_ok) return nullptr;
+    // A handler may have transferred the buffer (detached: length 0), or the batch is larger.
+    if (array != nullptr && length >= slots && bytes != nullptr) {
+      *data = static_cast<double*>(bytes);
+      return array;
+    }
+  }
+  const std::size_t length = std::max<std::size_t>(slots, 4096);
+  void* bytes = nullptr;
+  napi_value array_buffer;
+  napi_ref reference;
+  if (napi_create_arraybuffer(env, length * sizeof(double), &bytes, &array_buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, length, array_buffer, 0, &array) != napi_ok ||
+      napi_create_reference(env, array, 1, &reference) != napi_ok) {
+    return nullptr;
+  }
+  context->buffer = Napi::Reference<Napi::Float64Array>(env, reference);
+  *data = static_cast<double*>(bytes);
+  return array;
+}
+
+// Raw Node-API calls checked by status, no node-addon-api wrappers: while a worker terminates, or
+// the process exits from inside a handler, every call into JS fails, and the wrappers turn such a
+// failure into a C++ exception thrown through the function's C callback (std::terminate), or a
+// fatal error when the pending exception is not an object. Such a batch is dropped: its
+// subscriber's environment is going away.
 void deliver_to_js(Napi::Env env, Napi::Function handler, SubscriptionContext* context, th::BatchLease* lease) {
   std::unique_ptr<th::BatchLease> owned(lease);  // Returned to the pool whatever happens.
   if (env == nullptr || handler.IsEmpty()) return;  // The function is being torn down.
   const th::DeliveryBatch& batch = lease->batch();
   const std::size_t slots = static_cast<std::size_t>(batch.count) * batch.record_slots;
-  if (context->buffer.IsEmpty() || context->buffer.Value().ElementLength() < slots) {
-    context->buffer = Napi::Persistent(Napi::Float64Array::New(env, std::max<std::size_t>(slots, 4096)));
-  }
-  Napi::Float64Array buffer = context->buffer.Value();
-  std::memcpy(buffer.Data(), batch.slots.data(), slots * sizeof(double));
-  try {
-    handler.Call({buffer, Napi::Number::New(env, batch.count)});
-  } catch (const Napi::Error&) {
-    lease->note_handler_error();  // The JS facade catches per handler; this is the last line.
-  }
+  double* data = nullptr;
+  napi_value argv[2];
+  argv[0] = batch_buffer(env, context, slots, &data);
+  if (argv[0] == nullptr || napi_create_double(env, static_cast<double>(batch.count), &argv[1]) != napi_ok) return;
+  std::memcpy(data, batch.slots.data(), slots * sizeof(double));
+  napi_value receiver;
+  napi_value result;
+  if (napi_get_undefined(env, &receiver) != napi_ok) return;
+  const napi_status status = napi_call_function(env, receiver, handler, 2, argv, &result);
+  if (status == napi_ok) return;
+  napi_value exception;
+  // The JS facade catches per handler; this is the last line.
+  if (status == napi_pending_exception && napi_get_and_clear_last_exception(env, &exception) == napi_ok) lease->note_handler_error();
 }
 
 using ReportTsfn = Napi::TypedThreadSafeFunction<SubscriptionContext, th::BatchLease, deliver_to_js>;
@@ -163,9 +223,14 @@ void reply_to_js(Napi::Env env, Napi::Function, ControlContext* context, Reply* 
   context->pending.erase(found);
   if (context->pending.empty()) context->tsfn.Unref(env);
   try {
-    deferred.Resolve(reply->value(env));
-  } catch (const Napi::Error& error) {
-    deferred.Reject(error.Value());
+    try {
+      deferred.Resolve(reply->value(env));
+    } catch (const Napi::Error& error) {
+      deferred.Reject(error.Value());
+    }
+  } catch (...) {
+    // Rejecting failed too: the environment is going away (see deliver_to_js), and nothing may
+    // leave this C callback as an exception.
   }
 }
 
@@ -197,8 +262,6 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "NativeThreadedEngine",
                        {
-                           InstanceAccessor<&ThreadedEngineWrap::Id>("id"),
-                           InstanceAccessor<&ThreadedEngineWrap::Shards>("shards"),
                            InstanceMethod<&ThreadedEngineWrap::Subscribe>("subscribe"),
                            InstanceMethod<&ThreadedEngineWrap::Unsubscribe>("unsubscribe"),
                            InstanceMethod<&ThreadedEngineWrap::AttachRing>("attachRing"),
@@ -222,10 +285,20 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
       engine_ = find_engine(id_);
       if (!engine_) throw_coded(env, "LOBSIM_ERR_CLOSED", "attach: no running threaded engine has id " + std::to_string(id_));
     } else {
-      engine_ = std::make_shared<th::ThreadedEngine>(decode_config(env, options));
+      th::ThreadedConfig config = decode_config(env, options);
+      try {
+        engine_ = std::make_shared<th::ThreadedEngine>(std::move(config));
+      } catch (const std::bad_alloc&) {
+        throw_range(env, "shards, ingressCommandsMax, eventsMax: the engine's queues could not be allocated (out of memory); lower them");
+      }
       id_ = register_engine(engine_);
       owner_ = true;
     }
+    // Plain values on the instance, not prototype getters: a getter called on another object
+    // (NativeEngine's, or this class's after close) would read it as this class.
+    Napi::Object self = info.This().As<Napi::Object>();
+    self.DefineProperty(Napi::PropertyDescriptor::Value("id", Napi::Number::New(env, id_), napi_enumerable));
+    self.DefineProperty(Napi::PropertyDescriptor::Value("shards", Napi::Number::New(env, engine_->shards()), napi_enumerable));
     auto* context = new ControlContext();
     control_ = ControlTsfn::New(env, "lobsim.threaded.control", 0, 1, context,
                                 [](Napi::Env, void*, ControlContext* finished) { delete finished; });
@@ -272,8 +345,6 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
     if (torn_down_) throw_coded(env, "LOBSIM_ERR_CLOSED", "the threaded engine handle was detached");
   }
 
-  Napi::Value Id(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), id_); }
-  Napi::Value Shards(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), engine_->shards()); }
 
   // enqueue(commands: Float64Array, count): number of commands accepted (a prefix); the next one,
   // if any, was BUSY. Every record is validated before any is enqueued.
@@ -363,6 +434,13 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
     size_t offset = 0;
     NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, info[1], &type, &length, &data, &buffer, &offset), Napi::Value());
     if (type != napi_int32_array) throw_type(env, "ring: must be an Int32Array over a SharedArrayBuffer");
+    // The shard thread keeps a raw pointer into the buffer: an ArrayBuffer can be detached
+    // (transferred) or resized under it, a SharedArrayBuffer can do neither (it only grows).
+    // A typed array's buffer is one or the other, and napi_is_arraybuffer cannot be fooled by a
+    // prototype as instanceof can.
+    bool over_array_buffer = true;
+    NAPI_THROW_IF_FAILED(env, napi_is_arraybuffer(env, buffer, &over_array_buffer), Napi::Value());
+    if (over_array_buffer) throw_type(env, "ring: must be an Int32Array over a SharedArrayBuffer, got one over an ArrayBuffer");
     const std::size_t bytes = length * sizeof(std::int32_t);
     if (bytes < th::ring_layout::bytes_for(capacity) || reinterpret_cast<std::uintptr_t>(data) % 8 != 0) {
       throw_range(env, "ring: must span " + std::to_string(th::ring_layout::bytes_for(capacity)) +

@@ -33,6 +33,9 @@ class MpscQueue {
   }
 
   std::size_t capacity() const { return mask_ + 1; }
+  // Bytes per slot, sequence included: the queue's memory is capacity * cell_bytes(), all written
+  // at construction.
+  static constexpr std::size_t cell_bytes() { return sizeof(Cell); }
 
   // Any thread. Returns false, leaving the queue unchanged, when every cell is taken.
   bool try_push(const T& value) {

@@ -168,4 +168,13 @@ class Shard {
   std::atomic<bool> journal_truncated_flag_{false};
 };
 
+// The most memory one shard's queues and journal can hold: the ingress queue (written whole at
+// construction), the event ring and a full journal. The addon checks shards times this against the
+// machine's memory before creating an engine: a queue the machine cannot back would end in an
+// out-of-memory abort or kill, not in an error the caller can read.
+inline std::uint64_t shard_queue_bytes_max(const ThreadedConfig& config) {
+  return std::uint64_t{config.ingress_commands_max} * MpscQueue<Ingress>::cell_bytes() +
+         std::uint64_t{config.events_max} * sizeof(Report) + config.journal_commands_max * sizeof(Command);
+}
+
 }  // namespace lob::threaded
