@@ -70,6 +70,14 @@ describe('per-command API', () => {
     expect(report).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.PRICE_INVALID, orderId: 0 });
   });
 
+  it('submit takes only the fields of a new order: an extra action or orderId cannot turn it into another command', () => {
+    const hostile = { ...buy, clientOrderId: 5, action: Action.MASS_CANCEL, orderId: 7 } as NewOrder;
+    expect(engine.submit(hostile).map((report) => [report.kind, report.orderId > 0])).toEqual([[ExecKind.ACCEPTED, true]]);
+    expect(engine.stats().restingOrders).toBe(2);
+    expect(() => engine.submit(undefined as unknown as NewOrder)).toThrow(/order: must be an object, got undefined/);
+    expect(() => engine.cancel(null as unknown as { owner: number })).toThrow(/order reference: must be an object, got null/);
+  });
+
   it('answers business-rule violations with reject reports, not throws', () => {
     expect(engine.submit({ ...buy, symbol: 7 })[0]).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.UNKNOWN_SYMBOL });
     expect(engine.submit({ ...buy, quantity: -3 })[0]).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.QTY_INVALID });
@@ -247,8 +255,50 @@ describe('the addon itself', () => {
       ['stateHash', () => native.stateHash()],
       ['validate', () => native.validate()],
     ];
+    calls.push(['drain', () => native.drain(new Float64Array(REPORT_SLOTS), 0)]);
     for (const [name, call] of calls) expect(thrownBy(call), name).toMatchObject(CLOSED);
-    expect(native.drain(new Float64Array(REPORT_SLOTS), 0)).toBe(0);
+  });
+
+  it("gives the threaded handle's id and shards as values of the instance, so no getter reads another object as a threaded engine", () => {
+    const { NativeThreadedEngine } = loadThreadedAddon();
+    // Prototype getters ran on any receiver: called on a NativeEngine, or after close, they read
+    // it as a threaded engine (garbage, then a segfault).
+    expect(Object.getOwnPropertyDescriptor(NativeThreadedEngine.prototype, 'id')).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(NativeThreadedEngine.prototype, 'shards')).toBeUndefined();
+    const threaded = new NativeThreadedEngine({ ...testEngineOptions('off', 10), shards: 1 });
+    try {
+      expect(Object.getOwnPropertyDescriptor(threaded, 'shards')).toMatchObject({ value: 1, writable: false, configurable: false });
+      expect(typeof Object.getOwnPropertyDescriptor(threaded, 'id')?.value).toBe('number');
+    } finally {
+      threaded.shutdownNow();
+    }
+  });
+
+  it('attaches a ring only over a SharedArrayBuffer: an ArrayBuffer can be detached or resized under the shard thread', () => {
+    const { NativeThreadedEngine, threadedLayout } = loadThreadedAddon();
+    const threaded = new NativeThreadedEngine({ ...testEngineOptions('off', 10), shards: 1 });
+    const capacity = threadedLayout.ringCapacityMin;
+    const bytes = threadedLayout.ringHeaderBytes + capacity * COMMAND_SLOTS * 8;
+    try {
+      const plain = new ArrayBuffer(bytes);
+      const resizable = new (ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer)(bytes, { maxByteLength: bytes });
+      for (const buffer of [plain, resizable]) {
+        expect(() => threaded.attachRing(0, new Int32Array(buffer), capacity)).toThrow(TypeError);
+        expect(() => threaded.attachRing(0, new Int32Array(buffer), capacity)).toThrow(/ring: must be an Int32Array over a SharedArrayBuffer, got one over an ArrayBuffer/);
+      }
+      expect(() => threaded.attachRing(0, new Int32Array(new SharedArrayBuffer(bytes)), capacity)).not.toThrow();
+    } finally {
+      threaded.shutdownNow();
+    }
+  });
+
+  it('rejects threaded limits that together ask for more memory than the machine has, naming them, instead of aborting', () => {
+    const { NativeThreadedEngine } = loadThreadedAddon();
+    // 2^32 journal commands of 48 bytes: about 206 GB, each limit in range alone.
+    expect(() => new NativeThreadedEngine({ ...testEngineOptions('off', 10), shards: 1, journalCommandsMax: 2 ** 32 })).toThrow(RangeError);
+    expect(() => new NativeThreadedEngine({ ...testEngineOptions('off', 10), shards: 1, journalCommandsMax: 2 ** 32 })).toThrow(
+      /shards, ingressCommandsMax, eventsMax, journalCommandsMax: together they reserve up to \d+ bytes .* more than this machine's \d+ bytes of memory/,
+    );
   });
 
   it('Engine.close(): later calls throw LOBSIM_ERR_CLOSED, and a new Engine works as before', () => {

@@ -5,7 +5,7 @@
  * reports (modulo the global id map) and the same books.
  */
 import { describe, expect, it } from 'vitest';
-import { REPORT_SLOTS } from '../../engine/protocol.js';
+import { OrderType, REPORT_SLOTS, Side } from '../../engine/protocol.js';
 import { ThreadedEngine } from '../../engine/threaded-engine.js';
 import type { ExecutionReport } from '../../engine/types.js';
 import { decodeAll, instruments, replayShards, startWorker, threadCount } from './support.js';
@@ -74,4 +74,31 @@ describe('threaded engine with worker_threads producers', () => {
     }
     expect(threadCount()).toBe(threadsBefore);
   }, 60_000);
+
+  it('survives a worker terminated while its subscription is receiving reports', async () => {
+    const engine = new ThreadedEngine({ instruments: instruments(1), shards: 1 });
+    let delivered = 0;
+    let accepted = 0;
+    engine.onReports('all', ({ count }) => void (delivered += count));
+    for (let round = 0; round < 3; round++) {
+      const worker = startWorker('subscriber-worker.ts', { engineId: engine.id });
+      await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      // IOC orders against each other make a steady stream of reports to the worker's handler.
+      for (let i = 0; i < 20_000; i++) {
+        const busy = engine.submit({ symbol: 0, owner: 1 + (i % 2), clientOrderId: round * 100_000 + i + 1, side: i % 2 === 0 ? Side.BUY : Side.SELL, type: OrderType.IOC, price: 1000, quantity: 1 });
+        if (busy === null) accepted++;
+      }
+      // Before the fix, delivering to a terminating worker threw a C++ exception out of the
+      // delivery callback and aborted the whole process (4 runs in 5).
+      await worker.terminate();
+    }
+    await engine.close();
+    // The main thread's own subscriber lost nothing: every accepted IOC has at least its ACCEPTED.
+    expect(accepted).toBeGreaterThan(0);
+    expect(delivered).toBeGreaterThanOrEqual(accepted);
+  });
 });
+
