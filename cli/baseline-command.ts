@@ -11,6 +11,7 @@ import { readRunSet } from '../reports/run-set.js';
 import { runCandidate } from './candidate-runner.js';
 import { flagOverrides } from './run-command.js';
 import { parseSeeds } from './sweep-command.js';
+import { numberFlag } from './number-flag.js';
 
 interface BaselineArgs {
   scenario: string;
@@ -32,7 +33,7 @@ export function baselineCommand(setExit: (code: number) => void): CommandModule<
         .option('out', { type: 'string', demandOption: true, describe: 'baseline folder, e.g. reports/baselines/smoke' })
         .option('duration', { type: 'string', describe: 'run length per seed (stored, so gate --run uses it too)' })
         .option('set', { type: 'string', array: true, default: [], describe: 'scenario overrides (stored)' })
-        .option('parallel', { type: 'number', default: 1, describe: 'seeds at once (1 keeps wall-clock figures clean)' }) as unknown as Argv<BaselineArgs>,
+        .option('parallel', { type: 'string', coerce: numberFlag('parallel'), default: 1, describe: 'seeds at once (1 keeps wall-clock figures clean)' }) as unknown as Argv<BaselineArgs>,
     handler: async (args) => {
       const seeds = parseSeeds(args.seeds);
       if (!Number.isSafeInteger(args.parallel) || args.parallel < 1) throw new LobsimError('LOBSIM_ERR_USAGE', `--parallel: must be an integer >= 1, got ${args.parallel}`);

@@ -19,6 +19,7 @@ import { compareReportHtml } from '../reports/html/compare-report.js';
 import { readRunSet, type RunSet } from '../reports/run-set.js';
 import { runCandidate } from './candidate-runner.js';
 import { toleranceFlags, toleranceOverrides, type ToleranceArgs } from './gate-flags.js';
+import { numberFlag } from './number-flag.js';
 
 interface GateArgs extends ToleranceArgs {
   baseline: string;
@@ -52,7 +53,7 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
           .option('candidate', { type: 'string', describe: 'candidate result.json or sweep folder' })
           .option('run', { type: 'string', describe: 'run this scenario as the candidate, over the baseline seeds' })
           .option('set', { type: 'string', array: true, default: [], describe: 'extra scenario overrides for --run' })
-          .option('parallel', { type: 'number', describe: 'seeds at once for --run (default: as the baseline was made)' })
+          .option('parallel', { type: 'string', coerce: numberFlag('parallel'), describe: 'seeds at once for --run (default: as the baseline was made)' })
           .option('out', { type: 'string', describe: 'folder for the --run candidate (default: a temporary folder)' })
           .option('rerun', { type: 'boolean', default: true, describe: 'rerun a suspected performance regression once (--no-rerun to fail at once)' })
           .option('html', { type: 'string', describe: 'also write the final comparison as HTML' }),

@@ -1,6 +1,8 @@
 /** Gate tolerance flags shared by `lobsim compare` and `lobsim gate`, in percent on the command line. */
 import type { Argv } from 'yargs';
+import { LobsimError } from '../engine/errors.js';
 import type { GateOptions } from '../reports/gate/options.js';
+import { numberFlag, percentFlag } from './number-flag.js';
 
 export interface ToleranceArgs {
   latencyTolerance?: number;
@@ -11,12 +13,20 @@ export interface ToleranceArgs {
   normalize?: boolean;
 }
 
+// The Mann-Whitney test's one-sided significance level, as gateOptions allows it.
+const ALPHA_MAX = 0.5;
+function alphaFlag(text: unknown): number | undefined {
+  const value = numberFlag('alpha')(text);
+  if (value !== undefined && !(value > 0 && value <= ALPHA_MAX)) throw new LobsimError('LOBSIM_ERR_USAGE', `--alpha: must be a number in (0, ${ALPHA_MAX}], got ${value}`);
+  return value;
+}
+
 export function toleranceFlags<T>(yargs: Argv<T>): Argv<T & ToleranceArgs> {
   return yargs
-    .option('latency-tolerance', { type: 'number', describe: 'percent a latency percentile may grow (default 25)' })
-    .option('throughput-tolerance', { type: 'number', describe: 'percent throughput may drop (default 20)' })
-    .option('cost-tolerance', { type: 'number', describe: 'percent processing cost per event may grow (default 25)' })
-    .option('alpha', { type: 'number', describe: 'one-sided significance level of the Mann-Whitney test (default 0.05)' })
+    .option('latency-tolerance', { type: 'string', coerce: percentFlag('latency-tolerance', 1000), describe: 'percent a latency percentile may grow (default 25)' })
+    .option('throughput-tolerance', { type: 'string', coerce: percentFlag('throughput-tolerance', 1000), describe: 'percent throughput may drop (default 20)' })
+    .option('cost-tolerance', { type: 'string', coerce: percentFlag('cost-tolerance', 1000), describe: 'percent processing cost per event may grow (default 25)' })
+    .option('alpha', { type: 'string', coerce: alphaFlag, describe: 'one-sided significance level of the Mann-Whitney test (default 0.05)' })
     .option('allow-fact-changes', { type: 'boolean', describe: 'report differing deterministic facts without failing (a deliberate behaviour change)' })
     .option('normalize', { type: 'boolean', describe: 'scale wall-clock metrics by the calibration workload (--no-normalize to compare raw)' }) as unknown as Argv<T & ToleranceArgs>;
 }

@@ -40,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
+      // yargs re-throws a flag's coerce error as its own YError: still a usage error.
+      if (error?.name === 'YError') throw new LobsimError('LOBSIM_ERR_USAGE', error.message);
       throw error ?? new LobsimError('LOBSIM_ERR_USAGE', message);
     });
   try {
@@ -49,9 +51,23 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`lobsim: ${error.message}\n`);
       return EXIT_USAGE;
     }
+    // A path the user gave that cannot be written or read (--out, -o, an input file): their input,
+    // not a bug, so the message without a stack trace, and the usage exit code.
+    if (isFileSystemError(error)) {
+      process.stderr.write(`lobsim: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
     throw error;
   }
   return exitCode;
+}
+
+const FILE_SYSTEM_ERROR_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOSPC', 'ENAMETOOLONG', 'ELOOP']);
+
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  if (!(error instanceof Error)) return false;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return typeof code === 'string' && typeof syscall === 'string' && FILE_SYSTEM_ERROR_CODES.has(code);
 }
 
 const exitCode = await main(hideBin(process.argv));

@@ -11,6 +11,7 @@ import { runScenario } from '../sim/run.js';
 import { loadScenario } from '../sim/scenario/load.js';
 import type { RunResult } from '../sim/result/result.js';
 import { formatRunSummary } from './format-run.js';
+import { numberFlag } from './number-flag.js';
 
 interface RunArgs {
   scenario: string;
@@ -61,11 +62,11 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
     builder: (yargs: Argv) =>
       yargs
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario name or path to a .json file' })
-        .option('seed', { type: 'number', describe: 'root seed (overrides the scenario)' })
+        .option('seed', { type: 'string', coerce: numberFlag('seed'), describe: 'root seed (overrides the scenario)' })
         .option('mode', { type: 'string', choices: ['deterministic', 'stress'], describe: 'run mode' })
         .option('duration', { type: 'string', describe: 'run length: 500ms, 30s, 2m (a bare number is ms)' })
-        .option('clients', { type: 'number', describe: 'client agents' })
-        .option('workers', { type: 'number', describe: 'stress mode: client worker threads (0 = cores minus one)' })
+        .option('clients', { type: 'string', coerce: numberFlag('clients'), describe: 'client agents' })
+        .option('workers', { type: 'string', coerce: numberFlag('workers'), describe: 'stress mode: client worker threads (0 = cores minus one)' })
         .option('out', { type: 'string', describe: 'output folder (default lobsim-out/<scenario>-seed<N>-<time>)' })
         .option('set', { type: 'string', array: true, default: [], describe: 'override any scenario field: --set clients.ratePerSecond=50' })
         .option('check-determinism', { type: 'boolean', default: false, describe: 'run twice; fail on any difference in the event log' })

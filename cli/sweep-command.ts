@@ -12,6 +12,7 @@ import { loadScenario } from '../sim/scenario/load.js';
 import { runSweep } from '../sim/sweep/sweep.js';
 import { formatSweepSummary } from './format-sweep.js';
 import { defaultOutDir, flagOverrides } from './run-command.js';
+import { numberFlag } from './number-flag.js';
 
 interface SweepArgs {
   scenario: string;
@@ -54,12 +55,12 @@ export function sweepCommand(setExit: (code: number) => void): CommandModule<obj
       yargs
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario name or path to a .json file' })
         .option('seeds', { type: 'string', demandOption: true, describe: 'seeds: a range 1..20 or a list 1,2,5' })
-        .option('parallel', { type: 'number', describe: 'processes at once (default: the machine cores)' })
+        .option('parallel', { type: 'string', coerce: numberFlag('parallel'), describe: 'processes at once (default: the machine cores)' })
         .option('out', { type: 'string', describe: 'output folder (default lobsim-out/<scenario>-sweep-<time>)' })
         .option('set', { type: 'string', array: true, default: [], describe: 'override any scenario field (as for run)' })
-        .option('mode', { type: 'string', choices: ['deterministic', 'stress'] })
+        .option('mode', { type: 'string', choices: ['deterministic', 'stress'], describe: 'run mode (as for run)' })
         .option('duration', { type: 'string', describe: 'run length per seed: 500ms, 30s, 2m' })
-        .option('clients', { type: 'number' })
+        .option('clients', { type: 'string', coerce: numberFlag('clients'), describe: 'client agents (as for run)' })
         .option('json', { type: 'boolean', default: false, describe: 'print summary.json instead of a table' }) as unknown as Argv<SweepArgs>,
     handler: async (args) => {
       const seeds = parseSeeds(args.seeds);

@@ -81,7 +81,10 @@ export function describeAllowed(schema: Record<string, unknown> | undefined): st
   if (type !== 'integer' && type !== 'number') return name;
   const low = typeof schema.exclusiveMinimum === 'number' ? `(${schema.exclusiveMinimum}` : typeof schema.minimum === 'number' ? `[${schema.minimum}` : undefined;
   const high = typeof schema.maximum === 'number' ? `${schema.maximum}]` : undefined;
-  return low !== undefined && high !== undefined ? `${name} in ${low}, ${high}` : name;
+  if (low !== undefined && high !== undefined) return `${name} in ${low}, ${high}`;
+  if (low !== undefined) return `${name} ${low.startsWith('(') ? '>' : '>='} ${low.slice(1)}`;
+  if (high !== undefined) return `${name} <= ${high.slice(0, -1)}`;
+  return name;
 }
 
 /**
@@ -104,8 +107,12 @@ export function issueFromAjv(error: ErrorObject, schemaAt: (path: string) => Rec
       const allowed = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
       return { path: joinPath(path, key), message: `unknown key is not allowed (allowed: ${allowed.join(', ')})` };
     }
-    case 'type':
-      return notAllowed(`must be ${TYPE_NAMES[String(params.type)] ?? String(params.type)}`);
+    case 'type': {
+      // The node's whole rule (its range too), so that one message says everything a fix needs.
+      const node = error.parentSchema as Record<string, unknown> | undefined;
+      const rule = node?.type === params.type ? describeAllowed(node) : (TYPE_NAMES[String(params.type)] ?? String(params.type));
+      return notAllowed(`must be ${rule}`);
+    }
     case 'enum':
       return notAllowed(`must be one of ${(params.allowedValues as unknown[]).map(showValue).join(', ')}`);
     case 'minimum':

@@ -22,7 +22,7 @@ export const THRESHOLD_TIME_UNITS_US: Readonly<Record<string, number>> = { ns: 1
 export const THROUGHPUT_METRIC = 'throughput';
 
 const GRAMMAR = /^\s*([A-Za-z0-9_.]+)\s*(<=|>=|==|<|>)\s*([0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)\s*([A-Za-z]*)\s*$/;
-const GRAMMAR_TEXT = 'must be "<metric> <op> <number><unit>", e.g. "ack.p99 <= 100us"';
+const GRAMMAR_TEXT = `must be "<metric> <op> <number><unit>" with <op> one of ${THRESHOLD_OPERATORS.join(' ')} and <unit> one of ${Object.keys(THRESHOLD_TIME_UNITS_US).join(' ')} (none for throughput), e.g. "ack.p99 <= 100us"`;
 
 export function isLatencyMetric(metric: string): boolean {
   const [operation, statistic, extra] = metric.split('.');

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,25 @@ describe('lobsim run', () => {
     expect(runCli(['run', 'smoke', '--duration', 'soon']).stderr).toMatch(/--duration: must be a number with an optional unit/);
     expect(runCli(['run', 'nosuch']).stderr).toMatch(/no such scenario/);
   });
+
+  it('quotes what was typed for a numeric flag that is not a number, and gives the range of one that is out of it', () => {
+    for (const [flag, value] of [['--seed', 'abc'], ['--clients', '12x'], ['--workers', '']]) {
+      const cli = runCli(['run', 'smoke', flag!, value!]);
+      expect(cli.status, flag).toBe(2);
+      expect(cli.stderr, flag).toContain(`lobsim: ${flag}: must be a number, got ${JSON.stringify(value)}`);
+    }
+    const fraction = runCli(['run', 'smoke', '--seed', '1.5']);
+    expect(fraction.status).toBe(2);
+    expect(fraction.stderr).toContain('seed: 1.5 is not allowed (must be an integer in [0, 9007199254740991])');
+  });
+
+  it('exits 2 with the system message, not a stack trace, when the output folder cannot be made', () => {
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const cli = runCli(['run', 'smoke', ...SHORT, '--out', path.join(file, 'below')]);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toMatch(/^lobsim: ENOTDIR: not a directory, mkdir '.*a-file\/below'\n$/);
+  });
 });
 
 describe('lobsim sweep', () => {
@@ -67,9 +86,12 @@ describe('lobsim sweep', () => {
     expect(summary.failingSeeds.map((seed: { seed: number }) => seed.seed)).toEqual([1, 2]);
   });
 
-  it('rejects a malformed seed list, exit 2', () => {
+  it('rejects a malformed seed list or parallelism, exit 2', () => {
     const cli = runCli(['sweep', 'smoke', '--seeds', '5..x']);
     expect(cli.status).toBe(2);
     expect(cli.stderr).toMatch(/--seeds: must be a range A\.\.B or a list/);
+    const parallel = runCli(['sweep', 'smoke', '--seeds', '1..2', '--parallel', 'abc']);
+    expect(parallel.status).toBe(2);
+    expect(parallel.stderr).toContain('lobsim: --parallel: must be a number, got "abc"');
   });
 });

@@ -13,6 +13,9 @@ describe('lobsim report / compare / gate exit codes', () => {
     const missing = runCli(['report', '/nonexistent/result.json']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('/nonexistent/result.json: no such file or folder');
+    const unwritable = runCli(['report', smokeRunFile(), '-o', '/nonexistent/r.html']);
+    expect(unwritable.status).toBe(2);
+    expect(unwritable.stderr).toBe("lobsim: ENOENT: no such file or directory, open '/nonexistent/r.html'\n");
   });
 
   it('compare: 0 with a table', () => {
@@ -38,6 +41,12 @@ describe('lobsim report / compare / gate exit codes', () => {
     const neither = runCli(['gate', '--baseline', BASELINE_DIR]);
     expect(neither.status).toBe(2);
     expect(neither.stderr).toContain('exactly one of --candidate');
-    expect(runCli(['gate', '--baseline', BASELINE_DIR, '--candidate', BASELINE_DIR, '--alpha', '2']).status).toBe(2);
+    const alpha = runCli(['gate', '--baseline', BASELINE_DIR, '--candidate', BASELINE_DIR, '--alpha', '2']);
+    expect(alpha.status).toBe(2);
+    expect(alpha.stderr).toContain('lobsim: --alpha: must be a number in (0, 0.5], got 2');
+    // The flag's own name and unit (percent), not the baseline file's fraction.
+    const tolerance = runCli(['gate', '--baseline', BASELINE_DIR, '--candidate', BASELINE_DIR, '--latency-tolerance', '-5']);
+    expect(tolerance.status).toBe(2);
+    expect(tolerance.stderr).toContain('lobsim: --latency-tolerance: must be a percentage in (0, 1000], got -5');
   });
 });

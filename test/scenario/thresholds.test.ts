@@ -23,9 +23,9 @@ describe('thresholds', () => {
   });
 
   it.each<[string, string]>([
-    ['ack.p99 =< 100us', '"ack.p99 =< 100us" is not allowed (must be "<metric> <op> <number><unit>", e.g. "ack.p99 <= 100us")'],
-    ['ack.p99 <= -5us', '"ack.p99 <= -5us" is not allowed (must be "<metric> <op> <number><unit>", e.g. "ack.p99 <= 100us")'],
-    ['ack.p99 <=', '"ack.p99 <=" is not allowed (must be "<metric> <op> <number><unit>", e.g. "ack.p99 <= 100us")'],
+    ['ack.p99 =< 100us', '"ack.p99 =< 100us" is not allowed (must be "<metric> <op> <number><unit>" with <op> one of <= < >= > == and <unit> one of ns us ms s (none for throughput), e.g. "ack.p99 <= 100us")'],
+    ['ack.p99 <= -5us', '"ack.p99 <= -5us" is not allowed (must be "<metric> <op> <number><unit>" with <op> one of <= < >= > == and <unit> one of ns us ms s (none for throughput), e.g. "ack.p99 <= 100us")'],
+    ['ack.p99 <=', '"ack.p99 <=" is not allowed (must be "<metric> <op> <number><unit>" with <op> one of <= < >= > == and <unit> one of ns us ms s (none for throughput), e.g. "ack.p99 <= 100us")'],
     ['ack.p98 <= 1ms', '"ack.p98 <= 1ms": metric "ack.p98" is not allowed (must be <ack|fill|cancel>.<min|mean|p50|p90|p99|p999|p9999|max> or throughput)'],
     ['trade.p99 <= 1ms', '"trade.p99 <= 1ms": metric "trade.p99" is not allowed (must be <ack|fill|cancel>.<min|mean|p50|p90|p99|p999|p9999|max> or throughput)'],
     ['fill.p999 < 5', '"fill.p999 < 5": unit "" is not allowed (fill.p999 needs one of ns, us, ms, s)'],
@@ -37,7 +37,7 @@ describe('thresholds', () => {
 
   it('reports every bad threshold of a scenario with its index', () => {
     expect(issuesFor(scenarioWith({ thresholds: ['ack.p99 <= 100us', 'nonsense', 'ack.p99 < 5'] }))).toEqual([
-      't.json: thresholds[1]: "nonsense" is not allowed (must be "<metric> <op> <number><unit>", e.g. "ack.p99 <= 100us")',
+      't.json: thresholds[1]: "nonsense" is not allowed (must be "<metric> <op> <number><unit>" with <op> one of <= < >= > == and <unit> one of ns us ms s (none for throughput), e.g. "ack.p99 <= 100us")',
       't.json: thresholds[2]: "ack.p99 < 5": unit "" is not allowed (ack.p99 needs one of ns, us, ms, s)',
     ]);
   });
