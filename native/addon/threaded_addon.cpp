@@ -165,9 +165,14 @@ void deliver_to_js(Napi::Env env, Napi::Function handler, SubscriptionContext* c
   if (napi_get_undefined(env, &receiver) != napi_ok) return;
   const napi_status status = napi_call_function(env, receiver, handler, 2, argv, &result);
   if (status == napi_ok) return;
+  // The JS facade catches per handler; this is the last line. A terminating environment answers
+  // napi_pending_exception with no exception pending (undefined): no handler failed there.
   napi_value exception;
-  // The JS facade catches per handler; this is the last line.
-  if (status == napi_pending_exception && napi_get_and_clear_last_exception(env, &exception) == napi_ok) lease->note_handler_error();
+  napi_valuetype type = napi_undefined;
+  if (status == napi_pending_exception && napi_get_and_clear_last_exception(env, &exception) == napi_ok &&
+      napi_typeof(env, exception, &type) == napi_ok && type != napi_undefined) {
+    lease->note_handler_error();
+  }
 }
 
 using ReportTsfn = Napi::TypedThreadSafeFunction<SubscriptionContext, th::BatchLease, deliver_to_js>;
