@@ -41,3 +41,15 @@ export function addressed(action: Command['action'], ref: OrderRef, price: numbe
     quantity,
   };
 }
+
+const FIRST_RECORD = 'commands[0].';
+
+/**
+ * The native boundary checks a one-command call as a batch of one and names a bad field
+ * `commands[0].price`; the per-command APIs (submit, cancel, ...) take no batch, so their errors
+ * name the field alone. Anything else is passed through unchanged.
+ */
+export function asSingleCommandError(error: unknown): unknown {
+  if (!(error instanceof RangeError || error instanceof TypeError) || !error.message.startsWith(FIRST_RECORD)) return error;
+  return new (error instanceof RangeError ? RangeError : TypeError)(error.message.slice(FIRST_RECORD.length));
+}

@@ -13,7 +13,7 @@
  * reaches the core.
  */
 import { types } from 'node:util';
-import { addressed, newOrderCommand } from './commands.js';
+import { addressed, asSingleCommandError, newOrderCommand } from './commands.js';
 import { InvariantError } from './errors.js';
 import { loadAddon, type NativeEngineHandle, type NativeStats } from './native.js';
 import { validateEngineOptions } from './options.js';
@@ -158,7 +158,12 @@ export class Engine implements OrderBookEngine {
   execute(command: Command): ExecutionReport[] {
     checkFieldTypes(command);
     encodeCommand(command, this.single, 0);
-    const total = this.native.run(this.single, 1, false);
+    let total: number;
+    try {
+      total = this.native.run(this.single, 1, false);
+    } catch (error) {
+      throw asSingleCommandError(error);
+    }
     return decodeReports(this.reportView(total), total);
   }
 

@@ -21,6 +21,7 @@
  * Faulty subscribers: a throwing handler is caught, counted (stats().handlerErrors) and passed to
  *   onHandlerError; other handlers and later batches are unaffected.
  */
+import { asSingleCommandError } from './commands.js';
 import { InvariantError, LobsimError } from './errors.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, REPORT_SLOTS, Reason, SYMBOL_ALL, type SideCode } from './protocol.js';
 import { TOP_SLOTS, TopSlot } from './engine.js';
@@ -220,8 +221,13 @@ export class ThreadedEngine {
     s[CommandSlot.type] = checkNumber(type, 'type');
     s[CommandSlot.price] = checkNumber(price, 'price');
     s[CommandSlot.quantity] = checkNumber(quantity, 'quantity');
-    if (this.native.enqueue(s, 1) === 1) return null;
-    return busyReport(s);
+    let accepted: number;
+    try {
+      accepted = this.native.enqueue(s, 1);
+    } catch (error) {
+      throw asSingleCommandError(error);
+    }
+    return accepted === 1 ? null : busyReport(s);
   }
 
   private subscribe(kind: 'reports' | 'market-data', owners: number[] | null, handler: (batch: ReportBatch) => void): Subscription {

@@ -70,6 +70,11 @@ describe('per-command API', () => {
     expect(report).toMatchObject({ kind: ExecKind.REJECTED, reason: Reason.PRICE_INVALID, orderId: 0 });
   });
 
+  it('names the bad field alone, not as the first record of a batch the caller never made', () => {
+    expect(() => engine.massCancel(1, Number.NaN)).toThrow(new RangeError('symbol: must be an integer in [-1, 4294967294], got NaN'));
+    expect(() => engine.submit({ ...buy, price: 2 ** 60 })).toThrow(/^price: must be an integer in/);
+  });
+
   it('submit takes only the fields of a new order: an extra action or orderId cannot turn it into another command', () => {
     const hostile = { ...buy, clientOrderId: 5, action: Action.MASS_CANCEL, orderId: 7 } as NewOrder;
     expect(engine.submit(hostile).map((report) => [report.kind, report.orderId > 0])).toEqual([[ExecKind.ACCEPTED, true]]);
