@@ -102,7 +102,10 @@ export function validateScenario(raw: unknown, label: string, overrides: readonl
   const instruments = instrumentsTyped ? instrumentsOf(file, issues) : [];
   issues.push(...pricesIssues(file), ...typesIssues(file), ...spikesIssues(file));
   const thresholds = thresholdsOf(file, issues);
-  if (instrumentsTyped && file.pm !== undefined && !issues.some((issue) => issue.path.startsWith('pm'))) issues.push(...pmIssues(file.pm as PmScenario, instruments));
+  // instrumentsOf gives none when any issue came before it: checking the PM against no instruments
+  // would add errors that are not there (symbol 1 is not an instrument index (0 .. -1)).
+  const instrumentsResolved = instruments.length > 0;
+  if (instrumentsResolved && file.pm !== undefined && !issues.some((issue) => issue.path.startsWith('pm'))) issues.push(...pmIssues(file.pm as PmScenario, instruments));
   if (issues.length > 0) throw new ScenarioError(label, issues);
   return toScenario(file, instruments, thresholds, source);
 }

@@ -74,6 +74,12 @@ describe('scenario errors: each names the path, the value and what is allowed', 
     ]);
   });
 
+  it('does not check a pm section against instruments that an earlier error left unresolved', () => {
+    const pm = { strategy: { kind: 'steps', steps: [{ atMs: 0, symbol: 0, target: 10 }] } };
+    // Before, the pm checks saw no instruments: "symbol 0 is not an instrument index (0 .. -1)".
+    expect(issuesFor(scenarioWith({ seed: -1, pm }))).toEqual(['t.json: seed: -1 is not allowed (must be >= 0)']);
+  });
+
   it('reports schema and cross-field errors together', () => {
     const lines = issuesFor(scenarioWith({ seed: -1, thresholds: ['ack.p99 <= 1 parsec'], ...clients({ types: { LIMIT: 0 } }) }));
     expect(lines).toHaveLength(3);
