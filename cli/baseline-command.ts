@@ -31,7 +31,7 @@ export function baselineCommand(setExit: (code: number) => void): CommandModule<
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario name or path' })
         .option('seeds', { type: 'string', default: '1..4', describe: 'seeds: a range 1..4 or a list 1,2,5' })
         .option('out', { type: 'string', demandOption: true, describe: 'baseline folder, e.g. reports/baselines/smoke' })
-        .option('duration', { type: 'string', describe: 'run length per seed (stored, so gate --run uses it too)' })
+        .option('duration', { type: 'string', nargs: 1, describe: 'run length per seed (stored, so gate --run uses it too)' })
         .option('set', { type: 'string', array: true, default: [], describe: 'scenario overrides (stored)' })
         .option('parallel', { type: 'string', coerce: numberFlag('parallel'), default: 1, describe: 'seeds at once (1 keeps wall-clock figures clean)' }) as unknown as Argv<BaselineArgs>,
     handler: async (args) => {

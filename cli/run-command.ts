@@ -64,7 +64,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario name or path to a .json file' })
         .option('seed', { type: 'string', coerce: numberFlag('seed'), describe: 'root seed (overrides the scenario)' })
         .option('mode', { type: 'string', choices: ['deterministic', 'stress'], describe: 'run mode' })
-        .option('duration', { type: 'string', describe: 'run length: 500ms, 30s, 2m (a bare number is ms)' })
+        .option('duration', { type: 'string', nargs: 1, describe: 'run length: 500ms, 30s, 2m, 1h (a bare number is ms)' })
         .option('clients', { type: 'string', coerce: numberFlag('clients'), describe: 'client agents' })
         .option('workers', { type: 'string', coerce: numberFlag('workers'), describe: 'stress mode: client worker threads (0 = cores minus one)' })
         .option('out', { type: 'string', describe: 'output folder (default lobsim-out/<scenario>-seed<N>-<time>)' })

@@ -59,7 +59,7 @@ export function sweepCommand(setExit: (code: number) => void): CommandModule<obj
         .option('out', { type: 'string', describe: 'output folder (default lobsim-out/<scenario>-sweep-<time>)' })
         .option('set', { type: 'string', array: true, default: [], describe: 'override any scenario field (as for run)' })
         .option('mode', { type: 'string', choices: ['deterministic', 'stress'], describe: 'run mode (as for run)' })
-        .option('duration', { type: 'string', describe: 'run length per seed: 500ms, 30s, 2m' })
+        .option('duration', { type: 'string', nargs: 1, describe: 'run length per seed: 500ms, 30s, 2m' })
         .option('clients', { type: 'string', coerce: numberFlag('clients'), describe: 'client agents (as for run)' })
         .option('json', { type: 'boolean', default: false, describe: 'print summary.json instead of a table' }) as unknown as Argv<SweepArgs>,
     handler: async (args) => {

@@ -41,6 +41,8 @@ describe('lobsim run', () => {
     expect(cli.stderr).toMatch(/clients\.count: 0 is not allowed \(must be >= 1\)/);
     expect(existsSync(out)).toBe(false);
     expect(runCli(['run', 'smoke', '--duration', 'soon']).stderr).toMatch(/--duration: must be a number with an optional unit/);
+    // A value that starts with '-' is still the flag's value, not short flags 5 and s.
+    expect(runCli(['run', 'smoke', '--duration', '-5s']).stderr).toContain("--duration: must be a number with an optional unit ms, s, m or h (e.g. 30s), got '-5s'");
     expect(runCli(['run', 'nosuch']).stderr).toMatch(/no such scenario/);
   });
 
