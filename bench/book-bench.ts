@@ -325,6 +325,7 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
   // different rounds does not.
   const ratios = (comparator: OneEngineRun['engine']): number[] =>
     runs.native.map((one, round) => one.ops[0]! / runs[comparator][round]!.ops[0]!);
+  const textbookRatios = ratios('textbook');
   const [native, textbook, structures] = [last('native'), last('textbook'), last('textbook_structures')];
   const digestsAgree = runs.native.every((one, round) => one.report_digest !== null && one.report_digest === runs.textbook[round]!.report_digest);
   const agree = digestsAgree && native.trades === textbook.trades && native.filled_qty === textbook.filled_qty && native.resting === textbook.resting;
@@ -338,9 +339,9 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
     textbook_best_ops_per_s: Math.max(...ops('textbook')),
     textbook_structures_ops_per_s: Math.round(median(ops('textbook_structures'))),
     textbook_structures_best_ops_per_s: Math.max(...ops('textbook_structures')),
-    native_vs_textbook: median(ratios('textbook')),
-    native_vs_textbook_min: Math.min(...ratios('textbook')),
-    native_vs_textbook_max: Math.max(...ratios('textbook')),
+    native_vs_textbook: median(textbookRatios),
+    native_vs_textbook_min: Math.min(...textbookRatios),
+    native_vs_textbook_max: Math.max(...textbookRatios),
     native_vs_textbook_structures: median(ratios('textbook_structures')),
     report_digests_agree: digestsAgree,
     native_trades: native.trades,

@@ -1,8 +1,7 @@
 /** Gate tolerance flags shared by `lobsim compare` and `lobsim gate`, in percent on the command line. */
 import type { Argv } from 'yargs';
-import { LobsimError } from '../engine/errors.js';
-import type { GateOptions } from '../reports/gate/options.js';
-import { numberFlag, percentFlag } from './number-flag.js';
+import { ALPHA_MAX, TOLERANCE_MAX, type GateOptions } from '../reports/gate/options.js';
+import { positiveFlag } from './number-flag.js';
 
 export interface ToleranceArgs {
   latencyTolerance?: number;
@@ -13,20 +12,15 @@ export interface ToleranceArgs {
   normalize?: boolean;
 }
 
-// The Mann-Whitney test's one-sided significance level, as gateOptions allows it.
-const ALPHA_MAX = 0.5;
-function alphaFlag(text: unknown): number | undefined {
-  const value = numberFlag('alpha')(text);
-  if (value !== undefined && !(value > 0 && value <= ALPHA_MAX)) throw new LobsimError('LOBSIM_ERR_USAGE', `--alpha: must be a number in (0, ${ALPHA_MAX}], got ${value}`);
-  return value;
-}
+// The gate's own limits, in the flags' unit (percent for the tolerances).
+const TOLERANCE_PERCENT_MAX = TOLERANCE_MAX * 100;
 
 export function toleranceFlags<T>(yargs: Argv<T>): Argv<T & ToleranceArgs> {
   return yargs
-    .option('latency-tolerance', { type: 'string', coerce: percentFlag('latency-tolerance', 1000), describe: 'percent a latency percentile may grow (default 25)' })
-    .option('throughput-tolerance', { type: 'string', coerce: percentFlag('throughput-tolerance', 1000), describe: 'percent throughput may drop (default 20)' })
-    .option('cost-tolerance', { type: 'string', coerce: percentFlag('cost-tolerance', 1000), describe: 'percent processing cost per event may grow (default 25)' })
-    .option('alpha', { type: 'string', coerce: alphaFlag, describe: 'one-sided significance level of the Mann-Whitney test (default 0.05)' })
+    .option('latency-tolerance', { type: 'string', coerce: positiveFlag('latency-tolerance', TOLERANCE_PERCENT_MAX, 'a percentage'), describe: 'percent a latency percentile may grow (default 25)' })
+    .option('throughput-tolerance', { type: 'string', coerce: positiveFlag('throughput-tolerance', TOLERANCE_PERCENT_MAX, 'a percentage'), describe: 'percent throughput may drop (default 20)' })
+    .option('cost-tolerance', { type: 'string', coerce: positiveFlag('cost-tolerance', TOLERANCE_PERCENT_MAX, 'a percentage'), describe: 'percent processing cost per event may grow (default 25)' })
+    .option('alpha', { type: 'string', coerce: positiveFlag('alpha', ALPHA_MAX), describe: 'one-sided significance level of the Mann-Whitney test (default 0.05)' })
     .option('allow-fact-changes', { type: 'boolean', describe: 'report differing deterministic facts without failing (a deliberate behaviour change)' })
     .option('normalize', { type: 'boolean', describe: 'scale wall-clock metrics by the calibration workload (--no-normalize to compare raw)' }) as unknown as Argv<T & ToleranceArgs>;
 }

@@ -2,7 +2,7 @@
 // Nothing here decides a matching rule. Every JS value that crosses is checked before the core
 // sees it: a bad value throws a TypeError or RangeError naming the field, and a rejected batch
 // changes no state (all records are checked before the first one executes). C++ exceptions never
-// cross into JS unconverted (node_addon_api_except turns them into JS errors).
+// cross into JS unconverted (node_addon_api_except_all turns them, std::exception too, into JS errors).
 #include <napi.h>
 
 #include <cmath>

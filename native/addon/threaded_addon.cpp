@@ -9,7 +9,7 @@
 // - an environment cleanup hook per handle: a worker that exits unsubscribes; the owner's
 //   environment exiting stops and joins every engine thread.
 // Bad input throws a TypeError or RangeError naming the field; C++ exceptions never cross into JS
-// unconverted (node_addon_api_except).
+// unconverted (node_addon_api_except_all: std::exception too).
 #include <napi.h>
 
 #include <unistd.h>
@@ -117,16 +117,18 @@ struct SubscriptionContext {
 // when a call failed.
 napi_value batch_buffer(napi_env env, SubscriptionContext* context, std::size_t slots, double** data) {
   napi_value array = nullptr;
-  if (!context->buffer.IsEmpty()) {
-    if (napi_get_reference_value(env, context->buffer, &array) != napi_ok) return nullptr;
+  if (!context->buffer.IsEmpty()) {  // A strong reference: its value is never collected.
     napi_typedarray_type type;
     std::size_t length = 0;
     void* bytes = nullptr;
     napi_value array_buffer;
     std::size_t offset = 0;
-    if (array != nullptr && napi_get_typedarray_info(env, array, &type, &length, &bytes, &array_buffer, &offset) != napi_ok) return nullptr;
+    if (napi_get_reference_value(env, context->buffer, &array) != napi_ok ||
+        napi_get_typedarray_info(env, array, &type, &length, &bytes, &array_buffer, &offset) != napi_ok) {
+      return nullptr;
+    }
     // A handler may have transferred the buffer (detached: length 0), or the batch is larger.
-    if (array != nullptr && length >= slots && bytes != nullptr) {
+    if (length >= slots && bytes != nullptr) {
       *data = static_cast<double*>(bytes);
       return array;
     }
@@ -349,7 +351,6 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
   void RequireLive(Napi::Env env) {
     if (torn_down_) throw_coded(env, "LOBSIM_ERR_CLOSED", "the threaded engine handle was detached");
   }
-
 
   // enqueue(commands: Float64Array, count): number of commands accepted (a prefix); the next one,
   // if any, was BUSY. Every record is validated before any is enqueued.

@@ -29,8 +29,11 @@ export const GATE_DEFAULTS: Readonly<GateOptions> = {
 };
 
 const FRACTIONS = ['latencyTolerance', 'throughputTolerance', 'costTolerance', 'alpha'] as const;
+/** The largest tolerance (a fraction: 10 = +1000%) and significance level the gate takes; the lower bound is 0, excluded. */
+export const TOLERANCE_MAX = 10;
+export const ALPHA_MAX = 0.5;
 
-/** Merges overrides onto the defaults; a fraction outside (0, 10] (alpha outside (0, 0.5]) names its field. */
+/** Merges overrides onto the defaults; a fraction outside (0, TOLERANCE_MAX] (alpha outside (0, ALPHA_MAX]) names its field. */
 export function gateOptions(overrides: Partial<GateOptions> = {}, source = 'gate options'): GateOptions {
   const known = new Set(Object.keys(GATE_DEFAULTS));
   for (const key of Object.keys(overrides)) {
@@ -39,7 +42,7 @@ export function gateOptions(overrides: Partial<GateOptions> = {}, source = 'gate
   const merged: GateOptions = { ...GATE_DEFAULTS, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   for (const key of FRACTIONS) {
     const value = merged[key];
-    const max = key === 'alpha' ? 0.5 : 10;
+    const max = key === 'alpha' ? ALPHA_MAX : TOLERANCE_MAX;
     if (typeof value !== 'number' || !(value > 0 && value <= max)) {
       throw new ReportInputError(`${source}: ${key} must be a number in (0, ${max}], got ${String(value)}`);
     }

@@ -79,11 +79,14 @@ export function describeAllowed(schema: Record<string, unknown> | undefined): st
   const type = typeof schema.type === 'string' ? schema.type : undefined;
   const name = type === undefined ? 'a value' : (TYPE_NAMES[type] ?? type);
   if (type !== 'integer' && type !== 'number') return name;
-  const low = typeof schema.exclusiveMinimum === 'number' ? `(${schema.exclusiveMinimum}` : typeof schema.minimum === 'number' ? `[${schema.minimum}` : undefined;
-  const high = typeof schema.maximum === 'number' ? `${schema.maximum}]` : undefined;
-  if (low !== undefined && high !== undefined) return `${name} in ${low}, ${high}`;
-  if (low !== undefined) return `${name} ${low.startsWith('(') ? '>' : '>='} ${low.slice(1)}`;
-  if (high !== undefined) return `${name} <= ${high.slice(0, -1)}`;
+  const exclusive = typeof schema.exclusiveMinimum === 'number';
+  const low = exclusive ? schema.exclusiveMinimum : schema.minimum;
+  const high = schema.maximum;
+  const hasLow = typeof low === 'number';
+  const hasHigh = typeof high === 'number';
+  if (hasLow && hasHigh) return `${name} in ${exclusive ? '(' : '['}${low}, ${high}]`;
+  if (hasLow) return `${name} ${exclusive ? '>' : '>='} ${low}`;
+  if (hasHigh) return `${name} <= ${high}`;
   return name;
 }
 
