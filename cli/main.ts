@@ -9,6 +9,7 @@ import { baselineCommand } from './baseline-command.js';
 import { compareCommand } from './compare-command.js';
 import { gateCommand } from './gate-command.js';
 import { listCommand } from './list-command.js';
+import { lobsterCommand } from './lobster-command.js';
 import { replayCommand } from './replay-command.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(runCommand((code) => (exitCode = code)))
     .command(sweepCommand((code) => (exitCode = code)))
     .command(replayCommand((code) => (exitCode = code)))
+    .command(lobsterCommand((code) => (exitCode = code)))
     .command(listCommand((code) => (exitCode = code)))
     .command(validateCommand((code) => (exitCode = code)))
     .command(reportCommand((code) => (exitCode = code)))
