@@ -2,7 +2,8 @@
  * `lobsim lobster <sample.zip | message.csv [orderbook.csv]> [--engine native|reference] [--json]`:
  * replays a LOBSTER sample of real NASDAQ order flow through the engine and checks the book it
  * builds against LOBSTER's order-book file after every message. Exit 0 when the book equals the
- * file at every price the file lets it know, 1 otherwise (a mismatch or a new order that crossed).
+ * file at every price the file lets it know, 1 otherwise (a mismatch, or a new order the engine
+ * rejected: one that crossed the replayed book, or an off-tick price).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,7 +74,7 @@ export function formatLobsterSummary(summary: LobsterReplaySummary, engine: Engi
     `elapsed          ${count(Math.round(summary.elapsedMs))} ms (${count(summary.messagesPerSecond)} messages/s)`,
     lobsterReplayPassed(summary)
       ? 'PASS: the replayed book equals LOBSTER\'s at every price inside the window'
-      : 'FAIL: the replayed book differs from LOBSTER\'s inside the window, or a new order crossed it',
+      : 'FAIL: the replayed book differs from LOBSTER\'s inside the window, or the engine rejected a new order (see above)',
   ];
   return lines.join('\n');
 }
