@@ -36,7 +36,7 @@ function readInput(file: string): Buffer {
 }
 
 function lobsterFiles(input: string, book: string | undefined): LobsterFiles {
-  if (input.endsWith('.zip')) {
+  if (input.toLowerCase().endsWith('.zip')) {
     if (book !== undefined) throw new LobsimError('LOBSIM_ERR_USAGE', `${book}: a zip holds its own order-book file; give the zip alone`);
     return lobsterFilesFromZip(readInput(input), input);
   }
@@ -65,8 +65,9 @@ export function formatLobsterSummary(summary: LobsterReplaySummary, engine: Engi
     `book check       ${count(summary.levelsCompared)} levels compared in ${count(summary.rowsCompared)} rows: ${count(summary.mismatchedLevels)} mismatched`,
     ...summary.firstMismatches.map((m) => `  row ${count(m.row)}: ${m.side} ${m.price}: LOBSTER ${count(m.expected)}, engine ${count(m.actual)}`),
     `new orders       ${count(events.new)} rested post-only${rejected === '' ? ', none rejected' : `; rejected: ${rejected}`}`,
-    `executions       ${count(summary.executionsMatched)} matched to the order LOBSTER names, ${count(summary.executionsOutOfQueueOrder)} out of queue order (repaired), ` +
-      `${count(summary.executionsOfRevealed)} of revealed orders`,
+    `executions       ${count(summary.executionsMatched)} matched to the order LOBSTER names, ${count(summary.executionsMisrouted)} misrouted by matching, ` +
+      `${count(summary.executionsOutOfQueueOrder)} listed out of queue order (applied directly), ${count(summary.executionsOfRevealed)} of revealed orders` +
+      `${summary.executionPriceMismatches > 0 ? `, ${count(summary.executionPriceMismatches)} at another price than their order's` : ''}`,
     `window           ${count(summary.revealedLevels)} levels revealed (+${count(summary.revealedQtyAdded)} / -${count(summary.revealedQtyRemoved)} shares), ` +
       `${count(summary.unknownOrderEvents)} events of orders never shown, ${count(summary.deleteSizeMismatches)} deletes of a size changed unseen`,
     `engine           ${count(summary.commands)} commands, ${count(summary.trades)} trades, ${count(summary.filledQty)} shares, ${count(summary.restingOrders)} orders resting at the end`,
@@ -74,7 +75,7 @@ export function formatLobsterSummary(summary: LobsterReplaySummary, engine: Engi
     `elapsed          ${count(Math.round(summary.elapsedMs))} ms (${count(summary.messagesPerSecond)} messages/s)`,
     lobsterReplayPassed(summary)
       ? 'PASS: the replayed book equals LOBSTER\'s at every price inside the window'
-      : 'FAIL: the replayed book differs from LOBSTER\'s inside the window, or the engine rejected a new order (see above)',
+      : 'FAIL: the replayed book differs from LOBSTER\'s inside the window, matching misrouted an execution, or the engine rejected an order (see above)',
   ];
   return lines.join('\n');
 }
@@ -93,6 +94,9 @@ export function lobsterCommand(setExit: (code: number) => void): CommandModule<o
       const files = lobsterFiles(args.input, args.book);
       const messages = parseLobsterMessages(files.messageText, files.messageName);
       const book = parseLobsterBook(files.bookText, files.bookName);
+      if (book.rows !== messages.count) {
+        throw new LobsimError('LOBSIM_ERR_INPUT', `${files.bookName}: has ${book.rows} rows, ${files.messageName} has ${messages.count} messages (one row per message)`);
+      }
       const options = { instruments: [lobsterInstrument(files.symbol, book)], stp: 'off' as const };
       const engine: OrderBookEngine = args.engine === 'native' ? new Engine(options) : new ReferenceBook(options);
       const summary = replayLobster(engine, files.symbol, messages, book);

@@ -44,6 +44,10 @@ describe('LOBSTER message and order-book files', () => {
     ['34200.1,1,x,4,5794000,1', "m.csv:1: orderId: must be an integer, got 'x'"],
     ['34200.1,1,1,-4,5794000,1', 'm.csv:1: size: must be an integer in [0, 9007199254740991], got -4'],
     ['34200.1,1,1,4,5794000,0', 'm.csv:1: direction: must be 1 (buy) or -1 (sell), got 0'],
+    ['34200.1,1,1,4,5794050,1', 'm.csv:1: price: must be a positive multiple of 100 (whole cents) for a type 1 event, got 5794050'],
+    ['34200.1,3,1,4,0,1', 'm.csv:1: price: must be a positive multiple of 100 (whole cents) for a type 3 event, got 0'],
+    ['34200.1,4,1,0,5794000,1', 'm.csv:1: size: must be an integer in [1, 1000000000], got 0'],
+    ['34200.1,1,1099511627776,4,5794000,1', 'm.csv:1: orderId: must be an integer in [0, 1099511627775], got 1099511627776'],
     ['noon,1,1,4,5794000,1', "m.csv:1: time: must be seconds after midnight in [0, 86400], got 'noon'"],
     ['34200.2,1,1,4,5794000,1\n34200.1,1,2,4,5794000,1', 'm.csv:2: time: must not decrease, got 34200.1 after 34200.2'],
     ['34200.1,1,1,4,5794000,1\n\n34200.2,1,2,4,5794000,1', 'm.csv:2: expected 6 fields (time,type,orderId,size,price,direction), got 1'],
@@ -107,6 +111,16 @@ describe('replaying a LOBSTER sample', () => {
     expect(lobsterReplayPassed(summary)).toBe(false);
   });
 
+  it('applies an execution LOBSTER lists out of queue order to the order it names, without matching it', () => {
+    const messages = ['34200.1,1,1,10,1000000,1', '34200.2,1,2,5,1000000,1', '34200.3,4,2,5,1000000,1', '34200.4,4,1,10,1000000,1'].join('\n');
+    const book = ['9999999999,0,1000000,10', '9999999999,0,1000000,15', '9999999999,0,1000000,10', '9999999999,0,-9999999999,0'].join('\n');
+    for (const engine of ['native', 'reference'] as const) {
+      const summary = replayText(messages, book, engine);
+      expect(summary).toMatchObject({ executionsOutOfQueueOrder: 1, executionsMatched: 1, executionsMisrouted: 0, trades: 1, filledQty: 10, mismatchedLevels: 0, levelsCompared: 2 });
+      expect(lobsterReplayPassed(summary)).toBe(true);
+    }
+  });
+
   it('refuses files of different lengths', () => {
     expect(() => replayText(fixtureText(MESSAGE_NAME), fixtureText(BOOK_NAME).split('\n').slice(0, 9).join('\n')))
       .toThrow('order-book file: has 9 rows, the message file 10 messages (one row per message)');
@@ -130,9 +144,11 @@ describe.each([
       expect(summary.messages).toBe(messageCount);
       expect(summary.firstMismatches).toEqual([]);
       expect(summary.newOrdersRejected).toEqual({});
+      // Every execution of the order first in queue went to that order, at its price.
+      expect(summary.executionsMisrouted).toBe(0);
+      expect(lobsterReplayPassed(summary)).toBe(true);
       expect(summary.levelsCompared).toBeGreaterThan(messageCount);
-      // The data's own exceptions (executions sharing a timestamp listed out of queue order) are
-      // rare; matching that broke time priority would send most executions to the wrong order.
+      // The data's own exceptions (executions sharing a timestamp listed out of queue order) are rare.
       expect(summary.executionsOutOfQueueOrder).toBeLessThan(0.01 * summary.events.executeVisible);
       expect(summary.executionsMatched).toBeGreaterThan(0.5 * summary.events.executeVisible);
     }

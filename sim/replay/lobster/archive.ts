@@ -30,7 +30,8 @@ export function symbolOf(messageName: string): string {
 export function lobsterFilesFromZip(bytes: Uint8Array, zipName: string): LobsterFiles {
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes, { filter: (file) => file.name.endsWith('.csv') });
+    // macOS Finder adds __MACOSX/._<name> resource forks beside each file: not LOBSTER's files.
+    entries = unzipSync(bytes, { filter: (file) => file.name.endsWith('.csv') && !file.name.startsWith('__MACOSX/') && !/(^|\/)\._/.test(file.name) });
   } catch (error) {
     throw new LobsimError('LOBSIM_ERR_INPUT', `${zipName}: not a readable zip archive (${(error as Error).message})`);
   }

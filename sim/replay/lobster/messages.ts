@@ -27,6 +27,12 @@ export type LobsterEventCode = (typeof LobsterEvent)[keyof typeof LobsterEvent];
 export const LOBSTER_EVENT_MAX = LobsterEvent.HALT;
 
 export const LOBSTER_MESSAGE_FIELDS = 'time,type,orderId,size,price,direction';
+/** LOBSTER's price of one cent (prices are dollars x 10000); visible orders trade in whole cents. */
+export const LOBSTER_TICK = 100;
+/** Order ids the replay keys by (owner, id) in one number: below 2^40 (LOBSTER's are below 2^32). */
+export const LOBSTER_ORDER_ID_MAX = 2 ** 40 - 1;
+/** Shares of one visible event (the engine instrument's max order quantity). */
+export const LOBSTER_SIZE_MAX = 1_000_000_000;
 const FIELD_COUNT = 6;
 
 /** Columns, one entry per message, in file order. */
@@ -93,9 +99,17 @@ export function parseLobsterMessages(text: string, file: string): LobsterMessage
       }
       messages.timeSeconds[index] = Number(time);
       messages.type[index] = integerField('type', type, LobsterEvent.NEW, LOBSTER_EVENT_MAX);
-      messages.orderId[index] = integerField('orderId', orderId, 0, Number.MAX_SAFE_INTEGER);
+      messages.orderId[index] = integerField('orderId', orderId, 0, LOBSTER_ORDER_ID_MAX);
       messages.size[index] = integerField('size', size, 0, Number.MAX_SAFE_INTEGER);
       messages.price[index] = integerField('price', price, -1, Number.MAX_SAFE_INTEGER);
+      const eventType = messages.type[index]!;
+      if (eventType >= LobsterEvent.NEW && eventType <= LobsterEvent.EXECUTE_VISIBLE) {
+        // Events of the visible book: whole cents, at least one share.
+        if (messages.price[index]! <= 0 || messages.price[index]! % LOBSTER_TICK !== 0) {
+          throw new Error(`price: must be a positive multiple of ${LOBSTER_TICK} (whole cents) for a type ${eventType} event, got ${price}`);
+        }
+        integerField('size', size, 1, LOBSTER_SIZE_MAX);
+      }
       const side = integerField('direction', direction, -1, 1);
       if (side === 0) throw new Error(`direction: must be 1 (buy) or -1 (sell), got 0`);
       messages.direction[index] = side;

@@ -20,25 +20,25 @@
  * replayed book must equal the file (a mismatch is an engine bug, counted, shown, then repaired so
  * one error does not cascade); at prices that have just entered the window the level is adopted
  * from the file (revealed): the missing shares rest as orders of a separate owner, excess shares
- * are taken from the back of the queue.
+ * are taken as takeFromLevel says. Only prices inside both the previous and the current row's
+ * window can be compared: the current row does not show the others.
  */
-import { LobsimError } from '../../../engine/errors.js';
+import { InvariantError, LobsimError } from '../../../engine/errors.js';
 import { ExecKind, OrderType, Reason, REPORT_SLOTS, Side, type SideCode } from '../../../engine/protocol.js';
 import { encodeReport } from '../../../engine/records.js';
 import type { ExecutionReport, InstrumentConfig, Level, OrderBookEngine } from '../../../engine/types.js';
 import { EventLogHash, wordsOf } from '../../deterministic/event-log-hash.js';
 import { BookColumn, LOBSTER_EMPTY_ASK_PRICE, type LobsterBookFile } from './book-file.js';
-import { LobsterEvent, type LobsterMessages } from './messages.js';
+import { LOBSTER_SIZE_MAX, LOBSTER_TICK, LobsterEvent, type LobsterMessages } from './messages.js';
 
-/** LOBSTER prices are dollars x 10000; the engine runs on them with a tick of one cent. */
-export const LOBSTER_TICK = 100;
 const OWNER_VISIBLE = 1;
 const OWNER_AGGRESSOR = 2;
 const OWNER_REVEALED = 3;
-/** Engine order keys: owner * KEY_OWNER_STRIDE + client order id (LOBSTER ids stay below 2^40). */
+/** Engine order keys: owner * KEY_OWNER_STRIDE + client order id (the parser keeps ids below 2^40). */
 const KEY_OWNER_STRIDE = 2 ** 40;
 const MISMATCHES_KEPT = 10;
-const ORDER_QUANTITY_MAX = 1_000_000_000;
+/** More levels than any book holds between its best price and the window's edge. */
+const DEPTH_LEVELS_MAX = 1 << 22;
 
 const EVENT_NAMES = ['new', 'partialCancel', 'delete', 'executeVisible', 'executeHidden', 'cross', 'halt'] as const;
 type EventName = (typeof EVENT_NAMES)[number];
@@ -64,11 +64,15 @@ export interface LobsterReplaySummary {
   unknownOrderEvents: number;
   /** Executions of visible orders that matching gave to exactly the order LOBSTER names. */
   executionsMatched: number;
-  /** Executions that matching gave (partly) to another order; repaired. */
+  /** Executions LOBSTER lists out of queue order (the named order was not first): applied to it directly. */
   executionsOutOfQueueOrder: number;
+  /** Executions of the order first in queue that matching gave (partly) elsewhere: an engine bug; repaired. */
+  executionsMisrouted: number;
+  /** Executions whose message price differs from the named order's price. */
+  executionPriceMismatches: number;
   /** Executions of unknown orders, taken from revealed liquidity at their price. */
   executionsOfRevealed: number;
-  /** Deletes whose remaining size differs from the replayed order's leaves. */
+  /** Deletes whose remaining size differs from the replayed order's leaves, partial cancels of all of them (a change unseen). */
   deleteSizeMismatches: number;
   /** New orders the engine rejected, by reason (POST_ONLY_WOULD_CROSS: the book crossed). */
   newOrdersRejected: Record<string, number>;
@@ -87,9 +91,9 @@ export interface LobsterReplaySummary {
   messagesPerSecond: number;
 }
 
-/** A replay passes when the book equalled the file at every known price and no new order crossed it. */
+/** A replay passes when the book equalled the file at every known price, matching served every execution to the order first in queue, and the engine rejected no order. */
 export function lobsterReplayPassed(summary: LobsterReplaySummary): boolean {
-  return summary.mismatchedLevels === 0 && Object.keys(summary.newOrdersRejected).length === 0;
+  return summary.mismatchedLevels === 0 && summary.executionsMisrouted === 0 && Object.keys(summary.newOrdersRejected).length === 0;
 }
 
 /** The instrument of a replay: LOBSTER's raw price units, a cent tick, a band of +-50% around the first mid. */
@@ -102,7 +106,7 @@ export function lobsterInstrument(symbol: string, book: LobsterBookFile): Instru
     symbol,
     tickSize: LOBSTER_TICK,
     lotSize: 1,
-    maxOrderQuantity: ORDER_QUANTITY_MAX,
+    maxOrderQuantity: LOBSTER_SIZE_MAX,
     referencePrice: Math.round(mid / LOBSTER_TICK) * LOBSTER_TICK,
     bandBps: 5_000,
   };
@@ -249,7 +253,7 @@ export function replayLobster(engine: OrderBookEngine, symbolName: string, messa
   const events = Object.fromEntries(EVENT_NAMES.map((name) => [name, 0])) as Record<EventName, number>;
   const summary: LobsterReplaySummary = {
     symbol: symbolName, levels: book.levels, messages: messages.count, events, commands: 0, trades: 0, filledQty: 0,
-    unknownOrderEvents: 0, executionsMatched: 0, executionsOutOfQueueOrder: 0, executionsOfRevealed: 0, deleteSizeMismatches: 0,
+    unknownOrderEvents: 0, executionsMatched: 0, executionsOutOfQueueOrder: 0, executionsMisrouted: 0, executionPriceMismatches: 0, executionsOfRevealed: 0, deleteSizeMismatches: 0,
     newOrdersRejected: {}, rowsCompared: 0, levelsCompared: 0, mismatchedLevels: 0, mismatchedRows: 0, firstMismatches: [],
     revealedLevels: 0, revealedQtyAdded: 0, revealedQtyRemoved: 0, restingOrders: 0, reportDigest: '', elapsedMs: 0, messagesPerSecond: 0,
   };
@@ -306,29 +310,49 @@ export function replayLobster(engine: OrderBookEngine, symbolName: string, messa
     summary.newOrdersRejected[name] = (summary.newOrdersRejected[name] ?? 0) + 1;
   };
 
-  const execute = (id: number, size: number, now: number): void => {
-    const target = state.live.get(ReplayState.key(OWNER_VISIBLE, id));
-    if (target === undefined) {
-      summary.unknownOrderEvents++;
+  /**
+   * Whether price-time priority serves `key` first, by the replay's own record of the queues (each
+   * level's orders in the order the engine accepted them; a modify up moves one to the back): its
+   * level is the best of its side, it is at the front, and it holds all `size` shares.
+   */
+  const servedFirst = (key: number, order: LiveOrder, size: number): boolean => {
+    const levelKey = ReplayState.levelKey(order.side, order.price);
+    if (order.leaves < size || state.queues.get(levelKey)!.values().next().value !== key) return false;
+    for (const other of state.queues.keys()) if (Math.sign(other) === Math.sign(levelKey) && other > levelKey) return false;
+    return true;
+  };
+
+  const execute = (id: number, size: number, messagePrice: number, now: number): void => {
+    const key = ReplayState.key(OWNER_VISIBLE, id);
+    const target = state.live.get(key)!;
+    const { side, price } = target;
+    if (messagePrice !== price) summary.executionPriceMismatches++;
+    if (!servedFirst(key, target, size)) {
+      // LOBSTER lists this execution out of queue order (a few executions sharing a timestamp
+      // are): apply it to the order it names instead of matching it.
+      summary.executionsOutOfQueueOrder++;
+      const taken = Math.min(target.leaves, size);
+      reduce(target, taken);
+      if (taken < size) takeFromLevel(side, price, size - taken, true, now);
       return;
     }
-    const { side, price } = target;
     const reports = run(engine.submit({ symbol, owner: OWNER_AGGRESSOR, clientOrderId: ++aggressorIds, side: opposite(side), type: OrderType.IOC, price, quantity: size }));
     let toTarget = 0;
     const others: { owner: number; clientOrderId: number; side: SideCode; price: number; quantity: number }[] = [];
     for (const report of reports) {
       const fill = report.kind === ExecKind.FILLED || report.kind === ExecKind.PARTIALLY_FILLED;
       if (!fill || report.owner === OWNER_AGGRESSOR) continue;
-      if (report.owner === OWNER_VISIBLE && report.clientOrderId === id) toTarget += report.lastQuantity;
+      if (report.owner === OWNER_VISIBLE && report.clientOrderId === id && report.lastPrice === price) toTarget += report.lastQuantity;
       else others.push({ owner: report.owner, clientOrderId: report.clientOrderId, side: report.side, price: report.price, quantity: report.lastQuantity });
     }
     if (toTarget === size) {
       summary.executionsMatched++;
       return;
     }
-    // Matching filled other orders first (or not all of it): give them their shares back, then
-    // take the rest of the execution from the order LOBSTER names.
-    summary.executionsOutOfQueueOrder++;
+    // The order was first in its queue, yet matching filled another one, at another price, or not
+    // all of it: the engine broke price-time priority. Counted (the replay fails), then repaired:
+    // the other orders get their shares back, the named order loses the rest.
+    summary.executionsMisrouted++;
     for (const other of others) {
       const live = state.live.get(ReplayState.key(other.owner, other.clientOrderId));
       if (live !== undefined) {
@@ -340,7 +364,7 @@ export function replayLobster(engine: OrderBookEngine, symbolName: string, messa
       }
     }
     let owed = size - toTarget;
-    const still = state.live.get(ReplayState.key(OWNER_VISIBLE, id));
+    const still = state.live.get(key);
     if (still !== undefined && owed > 0) {
       const taken = Math.min(still.leaves, owed);
       reduce(still, taken);
@@ -376,17 +400,17 @@ export function replayLobster(engine: OrderBookEngine, symbolName: string, messa
         const { price, leaves } = order;
         const removed = type === LobsterEvent.DELETE ? leaves : Math.min(size, leaves);
         reduce(order, removed);
-        if (type === LobsterEvent.DELETE && leaves !== size) summary.deleteSizeMismatches++;
+        if (type === LobsterEvent.DELETE ? leaves !== size : leaves <= size) summary.deleteSizeMismatches++;
         if (removed > size) reveal(order.side, price, removed - size);
         else if (removed < size) takeFromLevel(order.side, price, size - removed, true, index);
         break;
       }
       case LobsterEvent.EXECUTE_VISIBLE:
         if (state.live.has(ReplayState.key(OWNER_VISIBLE, id))) {
-          execute(id, size, index);
+          execute(id, size, messages.price[index]!, index);
         } else {
-          // An order the window never showed being placed: its shares are revealed liquidity at
-          // that price, at the front of the queue as the oldest orders there.
+          // An order the window never showed being placed: its shares are held by the revealed
+          // (or stale) orders that stood in for it at that price.
           summary.unknownOrderEvents++;
           if (takeFromLevel(side, messages.price[index]!, size, true, index) > 0) summary.executionsOfRevealed++;
         }
@@ -401,6 +425,7 @@ export function replayLobster(engine: OrderBookEngine, symbolName: string, messa
     const reaches = (levels: Level[], side: SideCode, depth: number): boolean =>
       levels.length < depth || !inWindow(now[side]!, side, levels[levels.length - 1]!.price);
     for (let depth = 2 * book.levels + 8; ; depth *= 2) {
+      if (depth > DEPTH_LEVELS_MAX) throw new InvariantError(`depth(): more than ${DEPTH_LEVELS_MAX} levels inside the window`);
       const { bids, asks } = engine.depth(symbol, depth);
       if (reaches(bids, Side.BUY, depth) && reaches(asks, Side.SELL, depth)) return [bids, asks];
     }
@@ -418,7 +443,10 @@ export function replayLobster(engine: OrderBookEngine, symbolName: string, messa
       const expected = new Map<number, number>();
       window.prices.forEach((price, level) => expected.set(price, window.sizes[level]!));
       const actual = new Map<number, number>();
-      for (const level of ours[side]!) if (inWindow(window, side, level.price)) actual.set(level.price, level.quantity);
+      for (const level of ours[side]!) {
+        // A level without shares must not exist: -1 never equals what the file says.
+        if (inWindow(window, side, level.price)) actual.set(level.price, level.quantity > 0 ? level.quantity : -1);
+      }
       const prices = new Set([...expected.keys(), ...actual.keys()]);
       for (const price of prices) {
         const want = expected.get(price) ?? 0;
@@ -435,6 +463,7 @@ export function replayLobster(engine: OrderBookEngine, symbolName: string, messa
         } else {
           summary.revealedLevels++;
         }
+        if (have < 0) continue; // Nothing to repair in the replay: the engine's level itself is wrong.
         if (want > have) {
           additions.push([side, price, want - have]);
           if (!known) summary.revealedQtyAdded += want - have;
