@@ -5,7 +5,6 @@
  * file at every price the file lets it know, 1 otherwise (a mismatch, or a new order the engine
  * rejected: one that crossed the replayed book, or an off-tick price).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { Engine } from '../engine/engine.js';
@@ -15,6 +14,7 @@ import type { OrderBookEngine } from '../engine/types.js';
 import { bookNameFor, lobsterFilesFromZip, symbolOf, type LobsterFiles } from '../sim/replay/lobster/archive.js';
 import { parseLobsterBook } from '../sim/replay/lobster/book-file.js';
 import { parseLobsterMessages } from '../sim/replay/lobster/messages.js';
+import { readInputFile } from './read-input.js';
 import { lobsterInstrument, lobsterReplayPassed, replayLobster, type LobsterReplaySummary } from '../sim/replay/lobster/replay.js';
 
 const ENGINES = ['native', 'reference'] as const;
@@ -27,20 +27,13 @@ interface LobsterArgs {
   json: boolean;
 }
 
-function readInput(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new LobsimError('LOBSIM_ERR_INPUT', `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-}
-
 function lobsterFiles(input: string, book: string | undefined): LobsterFiles {
   if (input.toLowerCase().endsWith('.zip')) {
     if (book !== undefined) throw new LobsimError('LOBSIM_ERR_USAGE', `${book}: a zip holds its own order-book file; give the zip alone`);
-    return lobsterFilesFromZip(readInput(input), input);
+    return lobsterFilesFromZip(readInputFile(input), input);
   }
-  const bookFile = book ?? (bookNameFor(path.basename(input)) === null ? null : path.join(path.dirname(input), bookNameFor(path.basename(input))!));
+  const sibling = bookNameFor(path.basename(input));
+  const bookFile = book ?? (sibling === null ? null : path.join(path.dirname(input), sibling));
   if (bookFile === null) {
     throw new LobsimError('LOBSIM_ERR_USAGE', `${input}: not a LOBSTER zip or message file name (<SYMBOL>_<date>_<start>_<end>_message_<N>.csv); name its order-book file as the second argument`);
   }
@@ -48,8 +41,8 @@ function lobsterFiles(input: string, book: string | undefined): LobsterFiles {
     symbol: symbolOf(path.basename(input)),
     messageName: input,
     bookName: bookFile,
-    messageText: readInput(input).toString('utf8'),
-    bookText: readInput(bookFile).toString('utf8'),
+    messageText: readInputFile(input).toString('utf8'),
+    bookText: readInputFile(bookFile).toString('utf8'),
   };
 }
 
@@ -94,12 +87,9 @@ export function lobsterCommand(setExit: (code: number) => void): CommandModule<o
       const files = lobsterFiles(args.input, args.book);
       const messages = parseLobsterMessages(files.messageText, files.messageName);
       const book = parseLobsterBook(files.bookText, files.bookName);
-      if (book.rows !== messages.count) {
-        throw new LobsimError('LOBSIM_ERR_INPUT', `${files.bookName}: has ${book.rows} rows, ${files.messageName} has ${messages.count} messages (one row per message)`);
-      }
       const options = { instruments: [lobsterInstrument(files.symbol, book)], stp: 'off' as const };
       const engine: OrderBookEngine = args.engine === 'native' ? new Engine(options) : new ReferenceBook(options);
-      const summary = replayLobster(engine, files.symbol, messages, book);
+      const summary = replayLobster(engine, files.symbol, messages, book, { messages: files.messageName, book: files.bookName });
       if (engine instanceof Engine) engine.close();
       process.stdout.write(args.json ? `${JSON.stringify({ engine: args.engine, ...summary })}\n` : `${formatLobsterSummary(summary, args.engine)}\n`);
       setExit(lobsterReplayPassed(summary) ? 0 : 1);

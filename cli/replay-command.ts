@@ -1,21 +1,12 @@
 /** `lobsim replay <commands.csv> [--json]`: runs a command file through the engine. */
-import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { LobsimError } from '../engine/errors.js';
 import { parseCommandsCsv } from '../sim/replay/commands-csv.js';
 import { replay, type ReplaySummary } from '../sim/replay/replay.js';
+import { readInputFile } from './read-input.js';
 
 interface ReplayArgs {
   file: string;
   json: boolean;
-}
-
-function readInput(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new LobsimError('LOBSIM_ERR_INPUT', `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
 }
 
 function formatSummary(summary: ReplaySummary): string {
@@ -46,7 +37,7 @@ export function replayCommand(setExit: (code: number) => void): CommandModule<ob
         .positional('file', { type: 'string', demandOption: true, describe: 'the command file' })
         .option('json', { type: 'boolean', default: false, describe: 'print the summary as one JSON object' }),
     handler: (args) => {
-      const summary = replay(parseCommandsCsv(readInput(args.file), args.file));
+      const summary = replay(parseCommandsCsv(readInputFile(args.file).toString('utf8'), args.file));
       process.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
       setExit(0);
     },

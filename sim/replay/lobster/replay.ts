@@ -24,7 +24,7 @@
  * window can be compared: the current row does not show the others.
  */
 import { InvariantError, LobsimError } from '../../../engine/errors.js';
-import { ExecKind, OrderType, Reason, REPORT_SLOTS, Side, type SideCode } from '../../../engine/protocol.js';
+import { ExecKind, OrderType, reasonName, REPORT_SLOTS, Side, type SideCode } from '../../../engine/protocol.js';
 import { encodeReport } from '../../../engine/records.js';
 import type { ExecutionReport, InstrumentConfig, Level, OrderBookEngine } from '../../../engine/types.js';
 import { EventLogHash, wordsOf } from '../../deterministic/event-log-hash.js';
@@ -244,9 +244,11 @@ function inWindow(window: RowSide, side: SideCode, price: number): boolean {
 
 const opposite = (side: SideCode): SideCode => (side === Side.BUY ? Side.SELL : Side.BUY);
 
-export function replayLobster(engine: OrderBookEngine, symbolName: string, messages: LobsterMessages, book: LobsterBookFile): LobsterReplaySummary {
+/** `names`: what errors call the two files. */
+export function replayLobster(engine: OrderBookEngine, symbolName: string, messages: LobsterMessages, book: LobsterBookFile,
+  names = { messages: 'the message file', book: 'order-book file' }): LobsterReplaySummary {
   if (book.rows !== messages.count) {
-    throw new LobsimError('LOBSIM_ERR_INPUT', `order-book file: has ${book.rows} rows, the message file ${messages.count} messages (one row per message)`);
+    throw new LobsimError('LOBSIM_ERR_INPUT', `${names.book}: has ${book.rows} rows, ${names.messages} ${messages.count} messages (one row per message)`);
   }
   const symbol = engine.symbolIndex(symbolName);
   const state = new ReplayState();
@@ -306,7 +308,7 @@ export function replayLobster(engine: OrderBookEngine, symbolName: string, messa
     return quantity - left;
   };
   const countReject = (report: ExecutionReport): void => {
-    const name = (Object.keys(Reason) as (keyof typeof Reason)[]).find((key) => Reason[key] === report.reason) ?? String(report.reason);
+    const name = reasonName(report.reason);
     summary.newOrdersRejected[name] = (summary.newOrdersRejected[name] ?? 0) + 1;
   };
 
