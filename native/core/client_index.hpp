@@ -298,25 +298,39 @@ class ClientIndex {
     return static_cast<std::size_t>((std::uint64_t{owner} * 0x9E3779B97F4A7C15ull) >> 40) & (kOwnerMapCapacity - 1);
   }
 
+  // A command looks its owner up two or three times (the duplicate check, the insert, the erase of
+  // a filled maker of the same owner), and a client's commands come in runs: the last owner found
+  // is kept, so the repeat costs one compare instead of a hash and a probe. Only windows are cached
+  // (their indices never change); "no window" is not, since window_for_insert may create one.
   std::uint32_t window_of(Owner owner) const {
+    if (owner == cached_owner_ && cached_window_ != kNoWindow) return cached_window_;
     for (std::size_t position = owner_home(owner);; position = (position + 1) & (kOwnerMapCapacity - 1)) {
       const std::uint32_t index = owner_map_[position];
-      if (index == kNoWindow || windows_[index].owner == owner) return index;
+      if (index == kNoWindow) return index;
+      if (windows_[index].owner == owner) return cache_window(owner, index);
     }
+  }
+
+  std::uint32_t cache_window(Owner owner, std::uint32_t index) const {
+    LOB_ASSERT(index < windows_.size() && windows_[index].owner == owner, "caching another owner's window");
+    cached_owner_ = owner;
+    cached_window_ = index;
+    return index;
   }
 
   // The owner's window, created if there is room; kNoWindow once kWindowOwnersMax are taken.
   std::uint32_t window_for_insert(Owner owner) {
+    if (owner == cached_owner_ && cached_window_ != kNoWindow) return cached_window_;
     std::size_t position = owner_home(owner);
     for (;; position = (position + 1) & (kOwnerMapCapacity - 1)) {
       const std::uint32_t index = owner_map_[position];
       if (index == kNoWindow) break;
-      if (windows_[index].owner == owner) return index;
+      if (windows_[index].owner == owner) return cache_window(owner, index);
     }
     if (windows_.size() == kWindowOwnersMax) return kNoWindow;
     owner_map_[position] = static_cast<std::uint32_t>(windows_.size());
     windows_.push_back(Window{owner, 0, {}, 0, 0});
-    return owner_map_[position];
+    return cache_window(owner, owner_map_[position]);
   }
 
   // The chunk whose range holds the id, freed or not; null outside the window.
@@ -452,6 +466,10 @@ class ClientIndex {
   std::size_t window_live_ = 0;
   std::size_t chunks_allocated_ = 0;
   std::size_t bits_allocated_ = 0;
+  // The last owner window_of() or window_for_insert() found (see window_of). Mutable: a lookup
+  // caches it; the index has a single writer thread, which also runs every query.
+  mutable Owner cached_owner_ = 0;
+  mutable std::uint32_t cached_window_ = kNoWindow;
 };
 
 }  // namespace lob

@@ -62,7 +62,7 @@ class IdTable {
     if (!chunk.slots) allocate(chunk);
     std::uint32_t& entry = chunk.slots[id & (kChunkIds - 1)];
     LOB_ASSERT(entry == kSlotNone, "id inserted twice");  // Ids are never reused: the entry is fresh.
-    LOB_ASSERT(pool_.at(slot).id == id, "the slot's order holds the id");
+    if constexpr (kVerify) LOB_ASSERT(pool_.at(slot).id == id, "the slot's order holds the id");
     entry = slot;
     chunk.live++;
     live_++;

@@ -29,11 +29,11 @@ class LevelPool {
   // The bound is a cached count: vector::size() divides by sizeof(Level) (40), and at() runs on
   // every level access of matching.
   Level& at(std::uint32_t index) {
-    LOB_ASSERT(index < count_, "level index out of range");
+    LOB_ASSERT_BOUNDS(index < count_, "level index out of range");
     return levels_[index];
   }
   const Level& at(std::uint32_t index) const {
-    LOB_ASSERT(index < count_, "level index out of range");
+    LOB_ASSERT_BOUNDS(index < count_, "level index out of range");
     return levels_[index];
   }
 

@@ -26,6 +26,13 @@ Band band_of(const InstrumentConfig& instrument) {
 // A 64-bit division costs tens of cycles; most instruments trade in ticks and lots of 1.
 bool is_multiple(std::int64_t value, std::int64_t unit) { return unit == 1 || value % unit == 0; }
 
+std::vector<Price> tick_sizes_of(const std::vector<InstrumentConfig>& instruments) {
+  std::vector<Price> ticks;
+  ticks.reserve(instruments.size());
+  for (const InstrumentConfig& instrument : instruments) ticks.push_back(instrument.tick_size);
+  return ticks;
+}
+
 bool is_resting_type(OrderType type) { return type == OrderType::Limit || type == OrderType::PostOnly; }
 
 // Whether a taker may trade with a resting level at `price` (MARKET: at any price).
@@ -40,7 +47,7 @@ MatchingEngine::Impl::Impl(const EngineConfig& engine_config, std::vector<Instru
     : config(engine_config),
       instruments(std::move(list)),
       instrument_count(instruments.size()),
-      books(instrument_count, config.orders_max) {
+      books(tick_sizes_of(instruments), config.orders_max) {
   LOB_ASSERT(validate_config(config, instruments).empty(), "invalid engine configuration");
   bands.reserve(instruments.size());
   for (const InstrumentConfig& instrument : instruments) bands.push_back(band_of(instrument));

@@ -27,12 +27,13 @@ inline Side opposite(Side side) { return side == Side::Buy ? Side::Sell : Side::
 
 class OrderBooks {
  public:
-  OrderBooks(std::size_t symbols, std::uint32_t orders_max)
-      : orders_(orders_max), by_id_(orders_), by_client_(orders_, orders_max), symbols_(symbols) {
-    ladders_.reserve(symbols * 2);
-    for (std::size_t symbol = 0; symbol < symbols; symbol++) {
-      ladders_.emplace_back(Side::Buy);
-      ladders_.emplace_back(Side::Sell);
+  // One book per symbol, with the tick size of each.
+  OrderBooks(const std::vector<Price>& tick_sizes, std::uint32_t orders_max)
+      : orders_(orders_max), by_id_(orders_), by_client_(orders_, orders_max), symbols_(tick_sizes.size()) {
+    ladders_.reserve(symbols_ * 2);
+    for (const Price tick : tick_sizes) {
+      ladders_.emplace_back(Side::Buy, tick);
+      ladders_.emplace_back(Side::Sell, tick);
     }
   }
 
@@ -42,11 +43,11 @@ class OrderBooks {
 
   std::size_t symbols() const { return symbols_; }
   PriceLadder& ladder(SymbolIndex symbol, Side side) {
-    LOB_ASSERT(symbol < symbols(), "symbol out of range");
+    LOB_ASSERT_BOUNDS(symbol < symbols(), "symbol out of range");
     return ladders_[std::size_t{symbol} * 2 + static_cast<std::size_t>(side)];
   }
   const PriceLadder& ladder(SymbolIndex symbol, Side side) const {
-    LOB_ASSERT(symbol < symbols(), "symbol out of range");
+    LOB_ASSERT_BOUNDS(symbol < symbols(), "symbol out of range");
     return ladders_[std::size_t{symbol} * 2 + static_cast<std::size_t>(side)];
   }
   Order& order(std::uint32_t slot) { return orders_.at(slot); }

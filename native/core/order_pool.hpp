@@ -41,11 +41,11 @@ class OrderPool {
   }
 
   Order& at(std::uint32_t slot) {
-    LOB_ASSERT(slot < slots_used_, "order slot out of range");
+    LOB_ASSERT_BOUNDS(slot < slots_used_, "order slot out of range");
     return chunks_[slot >> kChunkOrdersShift][slot & (kChunkOrders - 1)];
   }
   const Order& at(std::uint32_t slot) const {
-    LOB_ASSERT(slot < slots_used_, "order slot out of range");
+    LOB_ASSERT_BOUNDS(slot < slots_used_, "order slot out of range");
     return chunks_[slot >> kChunkOrdersShift][slot & (kChunkOrders - 1)];
   }
 

@@ -1,6 +1,7 @@
 // The price ladder (price_ladder.hpp) against a std::set of prices, on both sides: find() must give
-// the std::lower_bound position and whether the price is there, both near the touch (the linear
-// scan) and far from it (the branchless binary search), at every ladder size from empty up.
+// the std::lower_bound position and whether the price is there, in dense books (the probe at the
+// rank of the tick distance hits) and sparse ones (the branchless binary search above that rank),
+// with ticks of 1 and of several units, at every ladder size from empty up.
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -23,13 +24,14 @@ std::size_t model_index(const std::set<Price>& prices, Side side, Price price) {
   return static_cast<std::size_t>(std::distance(prices.upper_bound(price), prices.end()));
 }
 
-void check_ladder_against_model(Side side, std::uint64_t seed) {
+// `range` ticks of prices: a range near the number of inserted prices makes a dense book.
+void check_ladder_against_model(Side side, std::uint64_t seed, Price tick, Price range) {
   std::mt19937_64 rng(seed);
-  PriceLadder ladder(side);
+  PriceLadder ladder(side, tick);
   std::set<Price> prices;
   std::uint32_t next_level = 0;
   for (int step = 0; step < 4'000; step++) {
-    const Price price = 1 + static_cast<Price>(rng() % 3'000);
+    const Price price = tick * (1 + static_cast<Price>(rng() % static_cast<std::uint64_t>(range)));
     const PriceLadder::Position position = ladder.find(price);
     const bool present = prices.count(price) == 1;
     CHECK_EQ(position.found, present);
@@ -45,7 +47,7 @@ void check_ladder_against_model(Side side, std::uint64_t seed) {
     CHECK_EQ(ladder.size(), prices.size());
   }
   // Every price in and around the final ladder, so each search length is met.
-  for (Price price = 1; price <= 3'001; price++) {
+  for (Price price = tick; price <= tick * (range + 1); price += tick) {
     const PriceLadder::Position position = ladder.find(price);
     CHECK_EQ(position.found, prices.count(price) == 1);
     CHECK_EQ(position.index, model_index(prices, side, price));
@@ -55,6 +57,16 @@ void check_ladder_against_model(Side side, std::uint64_t seed) {
 
 }  // namespace
 
-TEST(price_ladder_find_matches_a_sorted_set_on_bids) { check_ladder_against_model(Side::Buy, 11); }
+TEST(price_ladder_find_matches_a_sorted_set_on_bids) { check_ladder_against_model(Side::Buy, 11, 1, 3'000); }
 
-TEST(price_ladder_find_matches_a_sorted_set_on_asks) { check_ladder_against_model(Side::Sell, 12); }
+TEST(price_ladder_find_matches_a_sorted_set_on_asks) { check_ladder_against_model(Side::Sell, 12, 1, 3'000); }
+
+TEST(price_ladder_find_matches_a_sorted_set_in_dense_books) {
+  check_ladder_against_model(Side::Buy, 13, 1, 150);
+  check_ladder_against_model(Side::Sell, 14, 1, 150);
+}
+
+TEST(price_ladder_find_matches_a_sorted_set_with_a_tick_above_one) {
+  check_ladder_against_model(Side::Buy, 15, 25, 3'000);
+  check_ladder_against_model(Side::Sell, 16, 25, 150);
+}
