@@ -77,6 +77,8 @@ std::string validate_config(const EngineConfig& config, const std::vector<Instru
   }
   std::string error = check_range("ordersMax", config.orders_max, 1, kOrdersMaxLimit);
   if (!error.empty()) return error;
+  error = check_range("directLevelsMax", config.direct_levels_max, 0, kDirectLevelsMaxLimit);
+  if (!error.empty()) return error;
   if (instruments.empty() || instruments.size() > kInstrumentsMax) {
     return "instruments: must hold 1 to " + std::to_string(kInstrumentsMax) + " instruments, got " +
            std::to_string(instruments.size());

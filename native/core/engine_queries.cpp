@@ -33,9 +33,8 @@ std::uint64_t MatchingEngine::Impl::state_hash() const {
   Fnv1a64 hash;
   for (SymbolIndex symbol = 0; symbol < books.symbols(); symbol++) {
     for (const Side side : {Side::Buy, Side::Sell}) {
-      const PriceLadder& ladder = books.ladder(symbol, side);
-      for (std::size_t rank = 0; rank < ladder.size(); rank++) {
-        const Level& level = books.level(ladder.level_at_rank(rank));
+      books.ladder(symbol, side).for_each_level([&](std::uint32_t level_index) {
+        const Level& level = books.level(level_index);
         hash.add_u64(symbol);
         hash.add_u64(static_cast<std::uint64_t>(side));
         hash.add_u64(static_cast<std::uint64_t>(level.price));
@@ -47,7 +46,8 @@ std::uint64_t MatchingEngine::Impl::state_hash() const {
           hash.add_u64(order.quantity);
           hash.add_u64(order.leaves);
         }
-      }
+        return true;
+      });
     }
   }
   return hash.value();
@@ -67,26 +67,29 @@ Bbo MatchingEngine::bbo(SymbolIndex symbol) const {
 void MatchingEngine::depth(SymbolIndex symbol, std::size_t levels_max, std::vector<LevelView>& bids,
                            std::vector<LevelView>& asks) const {
   for (const Side side : {Side::Buy, Side::Sell}) {
-    const PriceLadder& ladder = impl_->books.ladder(symbol, side);
     std::vector<LevelView>& out = side == Side::Buy ? bids : asks;
-    for (std::size_t rank = 0; rank < ladder.size() && rank < levels_max; rank++) {
-      out.push_back(view_of(impl_->books.level(ladder.level_at_rank(rank))));
-    }
+    std::size_t taken = 0;
+    impl_->books.ladder(symbol, side).for_each_level([&](std::uint32_t level_index) {
+      if (taken == levels_max) return false;
+      out.push_back(view_of(impl_->books.level(level_index)));
+      taken++;
+      return true;
+    });
   }
 }
 
 void MatchingEngine::snapshot(SymbolIndex symbol, std::vector<OrderView>& out) const {
   const OrderBooks& books = impl_->books;
   for (const Side side : {Side::Buy, Side::Sell}) {
-    const PriceLadder& ladder = books.ladder(symbol, side);
-    for (std::size_t rank = 0; rank < ladder.size(); rank++) {
-      const Level& level = books.level(ladder.level_at_rank(rank));
+    books.ladder(symbol, side).for_each_level([&](std::uint32_t level_index) {
+      const Level& level = books.level(level_index);
       for (std::uint32_t slot = level.head; slot != kSlotNone; slot = books.order(slot).next) {
         const Order& order = books.order(slot);
         out.push_back(OrderView{side, level.price, order.id, order.owner, order.client_order_id,
                                 order.quantity, order.leaves});
       }
-    }
+      return true;
+    });
   }
 }
 

@@ -135,16 +135,23 @@ std::string MatchingEngine::Impl::validate_book(SymbolIndex symbol, std::vector<
     const PriceLadder& ladder = books.ladder(symbol, side);
     if (!ladder.sorted()) return where(symbol, side, 0) + "levels not strictly sorted";
     levels.clear();
-    for (std::size_t rank = 0; rank < ladder.size(); rank++) {
-      const std::uint32_t level_index = ladder.level_at_rank(rank);
-      if (level_index >= books.level_pool().size()) return where(symbol, side, 0) + "level index out of range";
+    std::string error;
+    ladder.for_each_entry([&](std::uint32_t level_index, Price price) {
+      if (level_index >= books.level_pool().size()) {
+        error = where(symbol, side, 0) + "level index out of range";
+        return false;
+      }
       const Level& level = books.level(level_index);
-      if (!level.live) return where(symbol, side, level.price) + "ladder holds a free level";
-      if (level.symbol != symbol || level.side != side) return where(symbol, side, level.price) + "level filed under another book";
-      if (level.price != ladder.price_at_rank(rank)) return where(symbol, side, level.price) + "ladder price differs from the level's";
+      if (!level.live) error = where(symbol, side, level.price) + "ladder holds a free level";
+      else if (level.symbol != symbol || level.side != side) error = where(symbol, side, level.price) + "level filed under another book";
+      else if (level.price != price) error = where(symbol, side, level.price) + "ladder price differs from the level's";
+      else if (level.direct != ladder.direct()) error = where(symbol, side, level.price) + "a direct level in a sorted ladder, or the reverse";
       levels.push_back(level_index);
-    }
-    std::string error = validate_queues(books, levels, queued, queued_count);
+      return error.empty();
+    });
+    if (!error.empty()) return error;
+    if (levels.size() != ladder.size()) return where(symbol, side, 0) + "ladder size differs from its levels";
+    error = validate_queues(books, levels, queued, queued_count);
     if (!error.empty()) return error;
   }
   const PriceLadder& bids = books.ladder(symbol, Side::Buy);

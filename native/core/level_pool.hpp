@@ -1,6 +1,12 @@
 // Price levels live in a vector-backed pool with stable u32 indices and an intrusive free list
-// (through `head`). Growing the vector moves levels, so no Level& may be held across acquire().
-// A level is the head of its FIFO queue: orders are appended at the tail and matched from the head.
+// (through `head`). Growing the vector moves levels, so no Level& may be held across acquire() or
+// reserve_direct(). A level is the head of its FIFO queue: orders are appended at the tail and
+// matched from the head.
+//
+// Two kinds of level: those of sorted ladders come and go through acquire() and release() (the
+// free list); those of direct ladders (price_ladder.hpp) are reserved once, a run of one level per
+// tick of a band, each already holding its price, and are only switched live and back
+// (activate(), deactivate()). Both count in live().
 #pragma once
 
 #include <cstddef>
@@ -22,7 +28,9 @@ struct Level {
   SymbolIndex symbol;
   Side side;
   bool live;
+  bool direct;  // Reserved for a direct ladder: never on the free list.
 };
+static_assert(sizeof(Level) == 40, "a Level must stay 40 bytes");
 
 class LevelPool {
  public:
@@ -48,19 +56,48 @@ class LevelPool {
       count_++;
     }
     Level& level = levels_[index];
-    LOB_ASSERT(!level.live, "acquired a live level");
-    level = Level{price, 0, 0, kSlotNone, kSlotNone, symbol, side, true};
+    LOB_ASSERT(!level.live && !level.direct, "acquired a live or direct level");
+    level = Level{price, 0, 0, kSlotNone, kSlotNone, symbol, side, true, false};
     live_++;
     return index;
   }
 
   void release(std::uint32_t index) {
     Level& level = at(index);
-    LOB_ASSERT(level.live, "release of a free level");
+    LOB_ASSERT(level.live && !level.direct, "release of a free or direct level");
     LOB_ASSERT(level.count == 0 && level.quantity == 0, "release of a non-empty level");
     level.live = false;
     level.head = free_head_;
     free_head_ = index;
+    live_--;
+  }
+
+  // Reserves `ticks` levels, not live, for the prices low, low + tick, ...; returns the first index.
+  std::uint32_t reserve_direct(SymbolIndex symbol, Side side, Price low, Price tick, std::uint32_t ticks) {
+    LOB_ASSERT(ticks > 0 && std::size_t{count_} + ticks < kSlotNone, "level pool exhausted");
+    const std::uint32_t base = count_;
+    levels_.reserve(std::size_t{count_} + ticks);
+    for (std::uint32_t offset = 0; offset < ticks; offset++) {
+      levels_.push_back(Level{low + static_cast<Price>(offset) * tick, 0, 0, kSlotNone, kSlotNone, symbol, side, false, true});
+    }
+    count_ += ticks;
+    LOB_ASSERT(levels_.size() == count_, "level count out of step");
+    return base;
+  }
+
+  // A direct level starts (ends) holding orders.
+  void activate(std::uint32_t index) {
+    Level& level = at(index);
+    LOB_ASSERT(level.direct && !level.live, "activate of a live or sorted level");
+    LOB_ASSERT(level.count == 0 && level.quantity == 0 && level.head == kSlotNone, "an idle direct level holds orders");
+    level.live = true;
+    live_++;
+  }
+  void deactivate(std::uint32_t index) {
+    Level& level = at(index);
+    LOB_ASSERT(level.direct && level.live, "deactivate of an idle or sorted level");
+    LOB_ASSERT(level.count == 0 && level.quantity == 0 && level.head == kSlotNone && level.tail == kSlotNone, "deactivate of a non-empty level");
+    level.live = false;
     live_--;
   }
 

@@ -26,11 +26,14 @@ Band band_of(const InstrumentConfig& instrument) {
 // A 64-bit division costs tens of cycles; most instruments trade in ticks and lots of 1.
 bool is_multiple(std::int64_t value, std::int64_t unit) { return unit == 1 || value % unit == 0; }
 
-std::vector<Price> tick_sizes_of(const std::vector<InstrumentConfig>& instruments) {
-  std::vector<Price> ticks;
-  ticks.reserve(instruments.size());
-  for (const InstrumentConfig& instrument : instruments) ticks.push_back(instrument.tick_size);
-  return ticks;
+std::vector<PriceRange> price_ranges_of(const std::vector<InstrumentConfig>& instruments) {
+  std::vector<PriceRange> ranges;
+  ranges.reserve(instruments.size());
+  for (const InstrumentConfig& instrument : instruments) {
+    const Band band = band_of(instrument);
+    ranges.push_back(PriceRange{instrument.tick_size, band.low, band.high});
+  }
+  return ranges;
 }
 
 bool is_resting_type(OrderType type) { return type == OrderType::Limit || type == OrderType::PostOnly; }
@@ -47,7 +50,7 @@ MatchingEngine::Impl::Impl(const EngineConfig& engine_config, std::vector<Instru
     : config(engine_config),
       instruments(std::move(list)),
       instrument_count(instruments.size()),
-      books(tick_sizes_of(instruments), config.orders_max) {
+      books(price_ranges_of(instruments), config.orders_max, config.direct_levels_max) {
   LOB_ASSERT(validate_config(config, instruments).empty(), "invalid engine configuration");
   bands.reserve(instruments.size());
   for (const InstrumentConfig& instrument : instruments) bands.push_back(band_of(instrument));
@@ -161,26 +164,25 @@ Reason MatchingEngine::Impl::check_new(const Command& command) const {
 // soon as the FOK is known to be fillable. STP: cancel-incoming stops at the first same-owner
 // order (matching would cancel the FOK there), cancel-resting skips them, off counts them.
 Quantity MatchingEngine::Impl::fok_fillable(const Taker& taker) const {
-  const PriceLadder& ladder = books.ladder(taker.symbol, opposite(taker.side));
   Quantity fillable = 0;
-  for (std::size_t rank = 0; rank < ladder.size(); rank++) {
-    const Level& level = books.level(ladder.level_at_rank(rank));
-    if (!crosses(taker, level.price)) break;
+  books.ladder(taker.symbol, opposite(taker.side)).for_each_level([&](std::uint32_t level_index) {
+    const Level& level = books.level(level_index);
+    if (!crosses(taker, level.price)) return false;
     if (config.stp == StpMode::Off) {
       fillable += static_cast<Quantity>(level.quantity);
-      if (fillable >= taker.leaves) return fillable;
-      continue;
+      return fillable < taker.leaves;
     }
     for (std::uint32_t slot = level.head; slot != kSlotNone; slot = books.order(slot).next) {
       const Order& order = books.order(slot);
       if (order.owner == taker.owner) {
-        if (config.stp == StpMode::CancelIncoming) return fillable;
+        if (config.stp == StpMode::CancelIncoming) return false;
         continue;
       }
       fillable += order.leaves;
-      if (fillable >= taker.leaves) return fillable;
+      if (fillable >= taker.leaves) return false;
     }
-  }
+    return true;
+  });
   return fillable;
 }
 
@@ -347,10 +349,8 @@ Reason MatchingEngine::Impl::check_modify(const Command& command, const Order& o
 void MatchingEngine::Impl::mass_cancel_book(SymbolIndex symbol, Owner owner,
                                             std::vector<Report>& out) {
   for (const Side side : {Side::Buy, Side::Sell}) {
-    const PriceLadder& ladder = books.ladder(symbol, side);
     bool emptied = false;
-    for (std::size_t rank = 0; rank < ladder.size(); rank++) {
-      const std::uint32_t level_index = ladder.level_at_rank(rank);
+    books.ladder(symbol, side).for_each_level([&](std::uint32_t level_index) {
       std::uint32_t slot = books.level(level_index).head;
       while (slot != kSlotNone) {
         const std::uint32_t next = books.order(slot).next;
@@ -358,7 +358,8 @@ void MatchingEngine::Impl::mass_cancel_book(SymbolIndex symbol, Owner owner,
         slot = next;
       }
       emptied = emptied || books.level(level_index).count == 0;
-    }
+      return true;
+    });
     if (emptied) books.remove_empty_levels(symbol, side);
   }
 }

@@ -33,9 +33,17 @@ constexpr std::int64_t kBandBpsMax = 1'000'000;
 constexpr std::uint32_t kOrdersMaxLimit = 1u << 30;
 constexpr std::uint32_t kOrdersMaxDefault = 1u << 22;
 
+// Levels the direct ladders of an engine may reserve together (price_ladder.hpp): 40 MiB of levels
+// at most, taken by the first ladders to rest an order whose band spans at most 65,536 ticks; the
+// other ladders, and those of wider bands, keep their levels sorted.
+constexpr std::uint32_t kDirectLevelsMaxDefault = 1u << 20;
+constexpr std::uint32_t kDirectLevelsMaxLimit = 1u << 24;
+
 struct EngineConfig {
   StpMode stp = StpMode::Off;
   std::uint32_t orders_max = kOrdersMaxDefault;
+  // 0 keeps every ladder sorted (the tests run both kinds).
+  std::uint32_t direct_levels_max = kDirectLevelsMaxDefault;
 };
 
 struct LevelView {

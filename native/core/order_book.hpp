@@ -8,6 +8,7 @@
 // quantity and count are the sum of its orders' leaves and its queue length.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -25,15 +26,31 @@ namespace lob {
 
 inline Side opposite(Side side) { return side == Side::Buy ? Side::Sell : Side::Buy; }
 
+// The prices an instrument's orders can rest at: the multiples of `tick` in [low, high] (its band;
+// low may be <= 0, and no price <= 0 rests).
+struct PriceRange {
+  Price tick;
+  Price low;
+  Price high;
+};
+
 class OrderBooks {
  public:
-  // One book per symbol, with the tick size of each.
-  OrderBooks(const std::vector<Price>& tick_sizes, std::uint32_t orders_max)
-      : orders_(orders_max), by_id_(orders_), by_client_(orders_, orders_max), symbols_(tick_sizes.size()) {
+  // One book per symbol, with the prices each can rest at. The first ladders to rest an order whose
+  // band has at most TickBitmap::kTicksMax ticks are direct, while their levels fit in
+  // `direct_levels_max` together; the others are sorted.
+  OrderBooks(const std::vector<PriceRange>& ranges, std::uint32_t orders_max, std::uint32_t direct_levels_max)
+      : orders_(orders_max),
+        by_id_(orders_),
+        by_client_(orders_, orders_max),
+        ranges_(ranges),
+        direct_levels_left_(direct_levels_max),
+        symbols_(ranges.size()) {
     ladders_.reserve(symbols_ * 2);
-    for (const Price tick : tick_sizes) {
-      ladders_.emplace_back(Side::Buy, tick);
-      ladders_.emplace_back(Side::Sell, tick);
+    for (const PriceRange& range : ranges) {
+      LOB_ASSERT(range.tick >= 1 && range.low <= range.high, "a price range holds a price");
+      ladders_.emplace_back(Side::Buy, range.tick);
+      ladders_.emplace_back(Side::Sell, range.tick);
     }
   }
 
@@ -149,6 +166,11 @@ class OrderBooks {
     if (level.count != 0) return;
     LOB_ASSERT(level.quantity == 0 && level.head == kSlotNone, "empty level with content");
     PriceLadder& side = ladder(level.symbol, level.side);
+    if (side.direct()) {
+      side.unmark(level.price);
+      levels_.deactivate(level_index);
+      return;
+    }
     if (side.best_level() == level_index) {
       side.pop_best();
     } else {
@@ -159,9 +181,16 @@ class OrderBooks {
 
   // Removes every emptied level of one ladder in one pass (after a mass cancel).
   void remove_empty_levels(SymbolIndex symbol, Side side) {
-    ladder(symbol, side).remove_levels_if(
-        [this](std::uint32_t index) { return levels_.at(index).count == 0; },
-        [this](std::uint32_t index) { levels_.release(index); });
+    PriceLadder& prices = ladder(symbol, side);
+    const bool direct = prices.direct();
+    prices.remove_levels_if([this](std::uint32_t index) { return levels_.at(index).count == 0; },
+                            [this, direct](std::uint32_t index) {
+                              if (direct) {
+                                levels_.deactivate(index);
+                              } else {
+                                levels_.release(index);
+                              }
+                            });
   }
 
   std::size_t memory_bytes() const {
@@ -179,6 +208,15 @@ class OrderBooks {
  private:
   std::uint32_t level_for(SymbolIndex symbol, Side side, Price price) {
     PriceLadder& prices = ladder(symbol, side);
+    if (prices.undecided()) make_direct_if_budget(symbol, side, prices);
+    if (prices.direct()) {
+      const std::uint32_t index = prices.direct_level(price);
+      if (!levels_.at(index).live) {
+        levels_.activate(index);
+        prices.mark(price);
+      }
+      return index;
+    }
     const PriceLadder::Position position = prices.find(price);
     if (position.found) return prices.level_at(position);
     const std::uint32_t index = levels_.acquire(symbol, side, price);
@@ -186,10 +224,26 @@ class OrderBooks {
     return index;
   }
 
+  // A ladder's first level: a direct range over its band if the band is narrow enough and the budget
+  // has room; otherwise the ladder stays undecided and find()/insert() make it sorted.
+  void make_direct_if_budget(SymbolIndex symbol, Side side, PriceLadder& prices) {
+    const PriceRange& range = ranges_[symbol];
+    const Price first = std::max<Price>(range.low, 1);
+    const Price low = first % range.tick == 0 ? first : first + (range.tick - first % range.tick);
+    if (low > range.high) return;
+    const std::uint64_t ticks = static_cast<std::uint64_t>((range.high - low) / range.tick) + 1;
+    if (ticks > TickBitmap::kTicksMax || ticks > direct_levels_left_) return;
+    direct_levels_left_ -= ticks;
+    const std::uint32_t base = levels_.reserve_direct(symbol, side, low, range.tick, static_cast<std::uint32_t>(ticks));
+    prices.make_direct(base, low, static_cast<std::uint32_t>(ticks));
+  }
+
   OrderPool orders_;
   LevelPool levels_;
   IdTable by_id_;
   ClientIndex by_client_;
+  std::vector<PriceRange> ranges_;     // [symbol]
+  std::uint64_t direct_levels_left_;
   std::vector<PriceLadder> ladders_;  // [symbol * 2 + side]
   // ladders_.size() / 2, cached: that size() divides by sizeof(PriceLadder) on every ladder access.
   std::size_t symbols_;

@@ -1,14 +1,26 @@
-// One side of one book: the prices of its levels, sorted worst to best so that the best level is at
-// the back. Matching consumes the back (pop_back when a level empties), so it is O(1) amortised.
+// One side of one book: its levels in price order, best first, in one of two forms.
 //
-// Finding a price. Keys are distinct multiples of the tick, so the level `d` ticks behind the best
-// is at most `d` ranks behind it, and exactly `d` when every tick between holds a level, as near
-// the touch of a busy book. find() probes that rank first (one load), and otherwise searches only
-// the ranks above it. A new level far from the touch costs that search and a memmove of the levels
-// behind it.
+// Direct: the books give a ladder a range of level indices, one per tick of its instrument's band
+// (OrderBooks::level_for, while the engine's budget of such levels lasts), so the level of a price
+// is base + its tick, with no search, and a TickBitmap of the ticks that hold a level finds the best
+// and the next best. Creating or emptying a level anywhere is O(1) plus, when the best empties, a
+// bitmap scan to the next one. The key of a tick is the tick for bids and ticks - 1 - tick for asks,
+// so the best level has the highest key on both sides.
 //
-// Sorting key: bids use the price, asks the negated price (prices are > 0), so keys ascend from
-// worst to best on both sides and one search serves both. Levels are parallel to keys.
+// Sorted (a band too wide for a direct range, or no budget left): the prices of its levels sorted
+// worst to best, so that the best level is at the back. Matching consumes the back (pop_back when a
+// level empties), so it is O(1) amortised. Keys are distinct multiples of the tick, so the level `d`
+// ticks behind the best is at most `d` ranks behind it, and exactly `d` when every tick between
+// holds a level, as near the touch of a busy book: find() probes that rank first (one load), and
+// otherwise searches only the ranks above it. A new level far from the touch costs that search and
+// a memmove of the levels behind it. Sorting key: bids use the price, asks the negated price (prices
+// are > 0), so keys ascend from worst to best on both sides and one search serves both. Levels are
+// parallel to keys.
+//
+// A ladder is undecided until its first level; find() and insert() make it sorted, make_direct()
+// direct. A book of 400,000 orders at random prices over 60,000 ticks rested them at 333 ns each
+// (sorted: 587) and cancelled them at 191 ns each (sorted: 402); bench:book's book, about 180
+// levels a side, gained 1.5%.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +29,7 @@
 
 #include "assert.hpp"
 #include "protocol.hpp"
+#include "tick_bitmap.hpp"
 
 namespace lob {
 
@@ -33,26 +46,91 @@ class PriceLadder {
   };
 
   Side side() const { return side_; }
-  bool empty() const { return keys_.empty(); }
-  std::size_t size() const { return keys_.size(); }
+  bool direct() const { return mode_ == Mode::Direct; }
+  bool undecided() const { return mode_ == Mode::Undecided; }
+  bool empty() const { return size() == 0; }
+  std::size_t size() const { return direct() ? direct_size_ : keys_.size(); }
 
-  // Rank 0 is the best level.
-  std::uint32_t level_at_rank(std::size_t rank) const {
-    LOB_ASSERT_BOUNDS(rank < levels_.size(), "ladder rank out of range");
-    return levels_[levels_.size() - 1 - rank];
+  std::uint32_t best_level() const {
+    LOB_ASSERT(!empty(), "best level of an empty ladder");
+    return direct() ? level_base_ + tick_of_key(best_key_) : levels_.back();
   }
-  Price price_at_rank(std::size_t rank) const {
-    LOB_ASSERT_BOUNDS(rank < keys_.size(), "ladder rank out of range");
-    return price_of(keys_[keys_.size() - 1 - rank]);
+  Price best_price() const {
+    LOB_ASSERT(!empty(), "best price of an empty ladder");
+    return direct() ? price_of_tick(tick_of_key(best_key_)) : price_of(keys_.back());
   }
+
+  // Calls visit(level index, price) for each level, best first, until it returns false.
+  template <class Visit>
+  void for_each_entry(Visit visit) const {
+    if (direct()) {
+      for (std::uint32_t key = best_key_; key != TickBitmap::kNone;) {
+        const std::uint32_t tick = tick_of_key(key);
+        if (!visit(level_base_ + tick, price_of_tick(tick))) return;
+        key = key == 0 ? TickBitmap::kNone : keys_by_tick_.highest_at_or_below(key - 1);
+      }
+      return;
+    }
+    for (std::size_t rank = 0; rank < levels_.size(); rank++) {
+      const std::size_t index = levels_.size() - 1 - rank;
+      if (!visit(levels_[index], price_of(keys_[index]))) return;
+    }
+  }
+
+  // Calls visit(level index) for each level, best first, until it returns false.
+  template <class Visit>
+  void for_each_level(Visit visit) const {
+    for_each_entry([&visit](std::uint32_t level, Price) { return visit(level); });
+  }
+
+  // ---- Direct ladders ----
+
+  // Makes an undecided ladder direct over the prices low, low + tick, ... (`ticks` of them), whose
+  // levels are level_base + 0, 1, ...
+  void make_direct(std::uint32_t level_base, Price low, std::uint32_t ticks) {
+    LOB_ASSERT(undecided() && keys_.empty(), "a ladder is made direct before its first level");
+    LOB_ASSERT(low > 0 && low % tick_ == 0, "a direct range starts on a positive tick");
+    mode_ = Mode::Direct;
+    level_base_ = level_base;
+    low_ = low;
+    keys_by_tick_ = TickBitmap(ticks);
+  }
+  bool covers(Price price) const {
+    return direct() && price >= low_ && ticks_between(price, low_) < keys_by_tick_.ticks() &&
+           (tick_ == 1 || price % tick_ == 0);
+  }
+  // The level index of a price of the range, whether or not it holds a level.
+  std::uint32_t direct_level(Price price) const {
+    LOB_ASSERT(covers(price), "price outside the direct range");
+    return level_base_ + static_cast<std::uint32_t>(ticks_between(price, low_));
+  }
+  bool holds(Price price) const { return keys_by_tick_.test(key_of_tick(static_cast<std::uint32_t>(ticks_between(price, low_)))); }
+  // The level at `price` was made live / emptied.
+  void mark(Price price) {
+    LOB_ASSERT(covers(price), "price outside the direct range");
+    const std::uint32_t key = key_of_tick(static_cast<std::uint32_t>(ticks_between(price, low_)));
+    keys_by_tick_.set(key);
+    if (direct_size_ == 0 || key > best_key_) best_key_ = key;
+    direct_size_++;
+  }
+  void unmark(Price price) {
+    LOB_ASSERT(covers(price) && direct_size_ > 0, "unmark outside the direct range");
+    const std::uint32_t key = key_of_tick(static_cast<std::uint32_t>(ticks_between(price, low_)));
+    keys_by_tick_.clear(key);
+    direct_size_--;
+    if (key == best_key_) best_key_ = keys_by_tick_.highest_at_or_below(key);
+    LOB_ASSERT((direct_size_ == 0) == (best_key_ == TickBitmap::kNone), "best key out of step with the size");
+  }
+
+  // ---- Sorted ladders ----
+
   std::uint32_t level_at(Position position) const {
     LOB_ASSERT_BOUNDS(position.found && position.index < levels_.size(), "ladder position out of range");
     return levels_[position.index];
   }
-  std::uint32_t best_level() const { return level_at_rank(0); }
-  Price best_price() const { return price_at_rank(0); }
 
   Position find(Price price) const {
+    LOB_ASSERT(!direct(), "find() is the sorted ladders' search");
     LOB_ASSERT(price > 0, "ladder prices are positive");
     const std::int64_t key = key_of(price);
     const std::size_t size = keys_.size();
@@ -70,6 +148,8 @@ class PriceLadder {
   }
 
   void insert(Position position, Price price, std::uint32_t level) {
+    LOB_ASSERT(!direct(), "insert() is the sorted ladders'");
+    mode_ = Mode::Sorted;
     LOB_ASSERT(!position.found, "insert of an existing price");
     LOB_ASSERT(position.index <= keys_.size(), "insert position out of range");
     const std::int64_t key = key_of(price);
@@ -80,7 +160,7 @@ class PriceLadder {
   }
 
   void pop_best() {
-    LOB_ASSERT(!keys_.empty(), "pop of an empty ladder");
+    LOB_ASSERT(!direct() && !keys_.empty(), "pop of an empty ladder");
     keys_.pop_back();
     levels_.pop_back();
   }
@@ -98,6 +178,21 @@ class PriceLadder {
   // on each. Mass cancel empties many levels at once; erasing them one by one would be quadratic.
   template <class IsEmpty, class Release>
   void remove_levels_if(IsEmpty is_empty, Release release) {
+    if (direct()) {
+      for (std::uint32_t key = best_key_; key != TickBitmap::kNone;) {
+        const std::uint32_t level = level_base_ + tick_of_key(key);
+        // Clearing `key` leaves the keys below it, where the walk goes on, as they were.
+        const std::uint32_t below = key == 0 ? TickBitmap::kNone : keys_by_tick_.highest_at_or_below(key - 1);
+        if (is_empty(level)) {
+          keys_by_tick_.clear(key);
+          direct_size_--;
+          release(level);
+        }
+        key = below;
+      }
+      best_key_ = direct_size_ == 0 ? TickBitmap::kNone : keys_by_tick_.highest_at_or_below(keys_by_tick_.ticks() - 1);
+      return;
+    }
     std::size_t kept = 0;
     for (std::size_t index = 0; index < levels_.size(); index++) {
       if (is_empty(levels_[index])) {
@@ -113,10 +208,12 @@ class PriceLadder {
   }
 
   std::size_t memory_bytes() const {
-    return keys_.capacity() * sizeof(std::int64_t) + levels_.capacity() * sizeof(std::uint32_t);
+    return keys_.capacity() * sizeof(std::int64_t) + levels_.capacity() * sizeof(std::uint32_t) +
+           keys_by_tick_.memory_bytes();
   }
 
-  // Strictly ascending keys: bids strictly descending from best, asks strictly ascending.
+  // Strictly ascending keys: bids strictly descending from best, asks strictly ascending. A direct
+  // ladder is ordered by construction.
   bool sorted() const {
     for (std::size_t index = 1; index < keys_.size(); index++) {
       if (!(keys_[index - 1] < keys_[index])) return false;
@@ -156,10 +253,25 @@ class PriceLadder {
   std::int64_t key_of(Price price) const { return side_ == Side::Buy ? price : -price; }
   Price price_of(std::int64_t key) const { return side_ == Side::Buy ? key : -key; }
 
+  // Direct ladders: a tick's key and back (an involution), and a tick's price.
+  std::uint32_t key_of_tick(std::uint32_t tick) const { return side_ == Side::Buy ? tick : keys_by_tick_.ticks() - 1 - tick; }
+  std::uint32_t tick_of_key(std::uint32_t key) const { return key_of_tick(key); }
+  Price price_of_tick(std::uint32_t tick) const { return low_ + static_cast<Price>(tick) * tick_; }
+
+  enum class Mode : std::uint8_t { Undecided, Sorted, Direct };
+
   Side side_;
+  Mode mode_ = Mode::Undecided;
   Price tick_;
+  // Sorted ladders.
   std::vector<std::int64_t> keys_;
   std::vector<std::uint32_t> levels_;
+  // Direct ladders.
+  std::uint32_t level_base_ = 0;
+  Price low_ = 0;
+  TickBitmap keys_by_tick_;
+  std::uint32_t best_key_ = TickBitmap::kNone;
+  std::size_t direct_size_ = 0;
 };
 
 }  // namespace lob

@@ -563,6 +563,10 @@ TEST(validate_config_names_fields_in_js_spelling) {
   EngineConfig weird = engine_config();
   weird.stp = static_cast<StpMode>(9);
   CHECK_EQ(validate_config(weird, instruments).rfind("stp:", 0), 0u);
+  EngineConfig greedy = engine_config();
+  greedy.direct_levels_max = kDirectLevelsMaxLimit + 1;
+  CHECK_EQ(validate_config(greedy, instruments),
+           std::string("directLevelsMax: must be an integer in [0, 16777216], got 16777217"));
 }
 
 TEST(band_arithmetic_does_not_overflow_on_large_reference_prices) {

@@ -24,6 +24,7 @@ struct Options {
   std::uint64_t seed;
   StpMode stp;
   std::uint32_t orders_max;
+  std::uint32_t direct_levels_max;  // Direct ladders: all, none, or some of them (price_ladder.hpp).
   std::uint64_t client_order_ids;  // Client order ids are drawn from [1, client_order_ids].
   Owner owners;
   int commands;
@@ -183,11 +184,12 @@ std::string compare_books(const MatchingEngine& engine, const ReferenceEngine& r
 
 // Runs one seeded stream; returns false (after printing the first difference) on a mismatch.
 bool run_stream(const Options& options) {
-  std::printf("  differential: seed=%llu stp=%d orders_max=%u client_order_ids=%llu owners=%u commands=%d\n",
-              (unsigned long long)options.seed, (int)options.stp, options.orders_max,
+  std::printf("  differential: seed=%llu stp=%d orders_max=%u direct_levels_max=%u client_order_ids=%llu owners=%u commands=%d\n",
+              (unsigned long long)options.seed, (int)options.stp, options.orders_max, options.direct_levels_max,
               (unsigned long long)options.client_order_ids, options.owners, options.commands);
   const std::vector<InstrumentConfig> instruments = standard_instruments();
   EngineConfig config = engine_config(options.stp, options.orders_max);
+  config.direct_levels_max = options.direct_levels_max;
   MatchingEngine engine(config, instruments);
   ReferenceEngine reference(config, instruments);
   Generator generator(options, instruments, reference);
@@ -256,6 +258,11 @@ TEST(differential_against_naive_reference) {
     Options options;
     options.seed = rng();
     options.stp = static_cast<StpMode>(stream % 3);
+    // Every ladder direct, every ladder sorted, or room for some (standard_instruments() spans 101,
+    // 41 and 10,100 ticks), each met with two STP modes.
+    constexpr std::uint32_t kSomeDirectLevels = 150;
+    const std::uint32_t direct_choices[] = {kDirectLevelsMaxDefault, 0, kSomeDirectLevels};
+    options.direct_levels_max = direct_choices[(stream + stream / 3) % 3];
     const bool small = stream >= 3;
     options.orders_max = small ? 40 : 1u << 20;
     options.client_order_ids = small ? 400 : 60;
