@@ -9,6 +9,9 @@
  *   (c) TypeScript to native, one call per command (Engine.submit / Engine.cancel)
  *   (d) TypeScript to native, batched (Engine.executeBatch, 1024 commands a call, every report read)
  *   (e) the TypeScript reference book (ReferenceBook.submit / cancel)
+ *   (f) the floor: the leanest book for this stream alone (native/bench/floor_book.hpp), writing
+ *       the same reports: how fast any book could run the stream, and so how much of the core's
+ *       time is the price of being a general engine
  * Every process runs W unmeasured warm-up runs (--warmup, default 1), then measured runs on a fresh
  * book (construction outside the clock), and keeps its freed heap. (a) and (b) run in R rounds
  * (--reps, default 5) of one measured run per process; (c) and (e) R runs in one child each; (d)
@@ -206,7 +209,15 @@ interface NativeBenchResult {
   native_vs_textbook_min: number;
   native_vs_textbook_max: number;
   native_vs_textbook_structures: number;
+  floor_ops_per_s: number;
+  floor_best_ops_per_s: number;
+  /** Medians of per-round ratios, as native_vs_textbook. */
+  floor_vs_textbook: number;
+  native_vs_floor: number;
+  native_vs_floor_min: number;
+  native_vs_floor_max: number;
   report_digests_agree: boolean;
+  floor_report_digests_agree: boolean;
   native_trades: number;
   native_filled_qty: number;
   native_resting: number;
@@ -218,6 +229,10 @@ interface NativeBenchResult {
   textbook_structures_trades: number;
   textbook_structures_filled_qty: number;
   textbook_structures_resting: number;
+  floor_trades: number;
+  floor_filled_qty: number;
+  floor_resting: number;
+  floor_rejected: number;
   first_divergence: number;
   memory_orders: number;
   bytes_per_resting_order: number;
@@ -289,7 +304,7 @@ function firstReferenceDivergence(stream: BookStream): string {
 }
 
 interface OneEngineRun {
-  engine: 'native' | 'textbook' | 'textbook_structures';
+  engine: 'native' | 'textbook' | 'textbook_structures' | 'floor';
   ops: number[];
   report_digest: string | null;
   trades: number;
@@ -307,10 +322,10 @@ interface OneEngineRun {
  * report_digest). Memory is measured in a fresh process of its own.
  */
 function runNativeBench(stream: BookStream, options: Options, run: NativeRun): NativeBenchResult {
-  process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core and two textbooks, ${options.reps} rounds of one process each\n`);
+  process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core, two textbooks and the floor, ${options.reps} rounds of one process each\n`);
   const memory = JSON.parse(run(['--engine', 'memory'])) as Pick<NativeBenchResult, 'memory_orders' | 'bytes_per_resting_order' | 'rss_bytes_per_resting_order'>;
-  const engines = ['native', 'textbook', 'textbook_structures'] as const;
-  const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [], textbook_structures: [] };
+  const engines = ['native', 'textbook', 'textbook_structures', 'floor'] as const;
+  const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [], textbook_structures: [], floor: [] };
   for (let round = 0; round < options.reps; round++) {
     // Each round starts with the next engine, so that none always runs first.
     for (let turn = 0; turn < engines.length; turn++) {
@@ -323,11 +338,14 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
   // The machine's speed drifts over tens of seconds (a slow phase can last minutes): the runs of
   // one round are seconds apart, so their ratio holds where a ratio of medians taken from
   // different rounds does not.
-  const ratios = (comparator: OneEngineRun['engine']): number[] =>
-    runs.native.map((one, round) => one.ops[0]! / runs[comparator][round]!.ops[0]!);
+  const ratios = (comparator: OneEngineRun['engine'], engine: OneEngineRun['engine'] = 'native'): number[] =>
+    runs[engine].map((one, round) => one.ops[0]! / runs[comparator][round]!.ops[0]!);
   const textbookRatios = ratios('textbook');
-  const [native, textbook, structures] = [last('native'), last('textbook'), last('textbook_structures')];
-  const digestsAgree = runs.native.every((one, round) => one.report_digest !== null && one.report_digest === runs.textbook[round]!.report_digest);
+  const floorRatios = ratios('floor');
+  const [native, textbook, structures, floor] = [last('native'), last('textbook'), last('textbook_structures'), last('floor')];
+  const sameReports = (engine: OneEngineRun['engine']): boolean =>
+    runs.native.every((one, round) => one.report_digest !== null && one.report_digest === runs[engine][round]!.report_digest);
+  const digestsAgree = sameReports('textbook');
   const agree = digestsAgree && native.trades === textbook.trades && native.filled_qty === textbook.filled_qty && native.resting === textbook.resting;
   // On disagreement, the lockstep replay of both in one process finds the first command whose reports differ.
   const firstDivergence = agree ? -1 : (JSON.parse(run(['--reps', '1', '--memory-orders', '1'])) as NativeBenchResult).first_divergence;
@@ -343,7 +361,14 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
     native_vs_textbook_min: Math.min(...textbookRatios),
     native_vs_textbook_max: Math.max(...textbookRatios),
     native_vs_textbook_structures: median(ratios('textbook_structures')),
+    floor_ops_per_s: Math.round(median(ops('floor'))),
+    floor_best_ops_per_s: Math.max(...ops('floor')),
+    floor_vs_textbook: median(ratios('textbook', 'floor')),
+    native_vs_floor: median(floorRatios),
+    native_vs_floor_min: Math.min(...floorRatios),
+    native_vs_floor_max: Math.max(...floorRatios),
     report_digests_agree: digestsAgree,
+    floor_report_digests_agree: sameReports('floor'),
     native_trades: native.trades,
     native_filled_qty: native.filled_qty,
     native_resting: native.resting,
@@ -355,6 +380,10 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
     textbook_structures_trades: structures.trades,
     textbook_structures_filled_qty: structures.filled_qty,
     textbook_structures_resting: structures.resting,
+    floor_trades: floor.trades,
+    floor_filled_qty: floor.filled_qty,
+    floor_resting: floor.resting,
+    floor_rejected: floor.rejected,
     first_divergence: firstDivergence,
     ...memory,
   };
@@ -514,7 +543,7 @@ function summarize(
   return {
     commands: stream.count,
     seed: options.seed,
-    statistic: `median ops/s of the runs counted in *_runs (best in *_best_ops_per_s); native_vs_textbook* and batched_vs_native: medians of per-round ratios`,
+    statistic: `median ops/s of the runs counted in *_runs (best in *_best_ops_per_s); native_vs_textbook*, native_vs_floor, floor_vs_textbook and batched_vs_native: medians of per-round ratios`,
     native_ops_per_s: native.native_ops_per_s,
     textbook_ops_per_s: native.textbook_ops_per_s,
     native_vs_textbook: native.native_vs_textbook,
@@ -522,6 +551,11 @@ function summarize(
     native_vs_textbook_max: native.native_vs_textbook_max,
     textbook_structures_ops_per_s: native.textbook_structures_ops_per_s,
     native_vs_textbook_structures: native.native_vs_textbook_structures,
+    floor_ops_per_s: native.floor_ops_per_s,
+    floor_vs_textbook: native.floor_vs_textbook,
+    native_vs_floor: native.native_vs_floor,
+    native_vs_floor_min: native.native_vs_floor_min,
+    native_vs_floor_max: native.native_vs_floor_max,
     ts_percall_ops_per_s: Math.round(perCall.median),
     ts_batched_ops_per_s: Math.round(batched.median),
     batched_vs_native: batchedVsNative,
@@ -534,12 +568,14 @@ function summarize(
     native_runs: native.reps,
     textbook_runs: native.reps,
     textbook_structures_runs: native.reps,
+    floor_runs: native.reps,
     ts_percall_runs: perCall.runs,
     ts_batched_runs: batched.runs,
     reference_runs: reference.runs,
     native_best_ops_per_s: native.native_best_ops_per_s,
     textbook_best_ops_per_s: native.textbook_best_ops_per_s,
     textbook_structures_best_ops_per_s: native.textbook_structures_best_ops_per_s,
+    floor_best_ops_per_s: native.floor_best_ops_per_s,
     ts_percall_best_ops_per_s: Math.round(perCall.best),
     ts_batched_best_ops_per_s: Math.round(batched.best),
     reference_best_ops_per_s: Math.round(reference.best),
@@ -558,6 +594,11 @@ function summarize(
     textbook_structures_trades: native.textbook_structures_trades,
     textbook_structures_filled_qty: native.textbook_structures_filled_qty,
     textbook_structures_resting: native.textbook_structures_resting,
+    floor_trades: native.floor_trades,
+    floor_filled_qty: native.floor_filled_qty,
+    floor_resting: native.floor_resting,
+    floor_rejected: native.floor_rejected,
+    floor_report_digest_agrees: native.floor_report_digests_agree ? 1 : 0,
     ...outcome('ts_percall', perCall.tally),
     ...outcome('ts_batched', batched.tally),
     ...outcome('reference', reference.tally),
@@ -568,6 +609,7 @@ const ENGINES = [
   ['native', 'C++ core (MatchingEngine::execute)'],
   ['textbook', 'C++ textbook (std::map + std::list)'],
   ['textbook_structures', 'C++ textbook, data structures alone'],
+  ['floor', 'C++ floor (this stream only, no generality)'],
   ['ts_percall', 'TS -> native, one call per command'],
   ['ts_batched', `TS -> native, batches of ${BATCH_COMMANDS}`],
   ['reference', 'TS reference book'],
@@ -586,6 +628,7 @@ function disagreements(result: Result): string[] {
     if (rejected !== undefined && rejected !== 0) problems.push(`${name} rejected ${rejected} orders of a valid stream`);
   }
   if (result.textbook_report_digest_agrees !== 1) problems.push('textbook report stream differs from the native one (report_digest)');
+  if (result.floor_report_digest_agrees !== 1) problems.push('floor report stream differs from the native one (report_digest)');
   return problems;
 }
 
@@ -610,6 +653,8 @@ function renderTable(result: Result): string {
     '',
     `core vs textbook:        ${formatRatio(number('native_vs_textbook'))} (rounds ${formatRatio(number('native_vs_textbook_min'))} to ${formatRatio(number('native_vs_textbook_max'))}; ` +
       `its data structures alone: ${formatRatio(number('native_vs_textbook_structures'))}; medians of per-round ratios)`,
+    `core vs floor:           ${formatRatio(number('native_vs_floor'))} (rounds ${formatRatio(number('native_vs_floor_min'))} to ${formatRatio(number('native_vs_floor_max'))}; ` +
+      `the floor vs textbook: ${formatRatio(number('floor_vs_textbook'))}, what a book with no generality reaches)`,
     `batched TS vs core:      ${formatRatio(number('batched_vs_native'))} (rounds ${formatRatio(number('batched_vs_native_min'))} to ${formatRatio(number('batched_vs_native_max'))}; ` +
       `each round a batched child over the core runs before and after it)`,
     `memory per resting order (${formatCount(number('memory_orders'))} resting): ` +

@@ -1,7 +1,7 @@
 // Native half of `npm run bench:book` (bench/book-bench.ts builds and runs it).
 //
 //   book_bench <stream.f64> [--reps N] [--memory-orders N] [--warmup N] [--breakdown]
-//              [--engine both|native|textbook|textbook-structures|memory]
+//              [--engine both|native|textbook|textbook-structures|floor|memory]
 //
 // Reads a command stream (raw little-endian float64 records, engine/protocol.ts layout, written by
 // bench/book-stream.ts), replays it through (a) lob::MatchingEngine and (b) the textbook book of
@@ -13,7 +13,10 @@
 // --engine native --breakdown times every command of one run after the warm-up and prints where the
 // core's time goes by command outcome (breakdown_native below) instead of ops/s.
 //
-// --engine native|textbook|textbook-structures runs one engine only, `warmup` runs unmeasured first
+// --engine floor runs (c) the floor book of floor_book.hpp instead: the leanest book for this
+// stream alone, writing the same reports (see there).
+//
+// --engine native|textbook|textbook-structures|floor runs one engine only, `warmup` runs unmeasured first
 // (default 1: a process's first run also pays for faulting in its heap and page tables), and prints
 // its ops/s per measured run and its outcome; --engine memory only measures memory.
 // bench/book-bench.ts runs the engines in separate processes that way: in one process each engine
@@ -44,6 +47,7 @@
 #include <x86intrin.h>
 #endif
 
+#include "floor_book.hpp"
 #include "matching_engine.hpp"
 #include "protocol.hpp"
 #include "textbook_book.hpp"
@@ -60,7 +64,7 @@ struct Options {
   int reps = 5;
   std::uint64_t memory_orders = 1'000'000;
   std::string engine = "both";
-  int warmup = 1;  // --engine native|textbook|textbook-structures only.
+  int warmup = 1;  // --engine native|textbook|textbook-structures|floor only.
   bool breakdown = false;  // --engine native only.
 };
 
@@ -85,8 +89,8 @@ Options parse_options(int argc, char** argv) {
     if (arg == "--engine" && i + 1 < argc) {
       options.engine = argv[++i];
       if (options.engine != "both" && options.engine != "native" && options.engine != "textbook" &&
-          options.engine != "textbook-structures" && options.engine != "memory") {
-        fail("--engine: must be one of both, native, textbook, textbook-structures, memory");
+          options.engine != "textbook-structures" && options.engine != "floor" && options.engine != "memory") {
+        fail("--engine: must be one of both, native, textbook, textbook-structures, floor, memory");
       }
     } else if (arg == "--breakdown") {
       options.breakdown = true;
@@ -102,10 +106,10 @@ Options parse_options(int argc, char** argv) {
     } else if (options.file.empty() && arg.rfind("--", 0) != 0) {
       options.file = arg;
     } else {
-      fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|textbook-structures|memory] [--warmup N]");
+      fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|textbook-structures|floor|memory] [--warmup N]");
     }
   }
-  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|textbook-structures|memory] [--warmup N] [--breakdown]");
+  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|textbook-structures|floor|memory] [--warmup N] [--breakdown]");
   if (options.breakdown && options.engine != "native") fail("--breakdown: needs --engine native");
   return options;
 }
@@ -301,6 +305,26 @@ Outcome run_textbook(const std::vector<Command>& commands, bool digest) {
   return outcome;
 }
 
+// The floor book (floor_book.hpp): the same loop as the core's and the textbook's.
+Outcome run_floor(const std::vector<Command>& commands, bool digest) {
+  std::uint64_t client_order_id_max = 0;
+  for (const Command& command : commands) client_order_id_max = std::max(client_order_id_max, command.client_order_id);
+  auto book = std::make_unique<floorbook::Book>(bench_instruments().front(), client_order_id_max);
+  std::vector<lob::Report> reports;
+  Outcome outcome;
+  std::uint64_t last_trade = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (const Command& command : commands) {
+    reports.clear();
+    book->execute(command, reports);
+    count_fills(reports, last_trade, outcome);
+    if (digest) fold_reports(reports, outcome.report_digest);
+  }
+  outcome.seconds = seconds_since(start);
+  outcome.resting = book->resting_orders();
+  return outcome;
+}
+
 // When the two books disagree, replays both in lockstep; returns the first command whose reports
 // differ or after which the resting orders differ, or -1.
 long long first_divergence(const std::vector<Command>& commands) {
@@ -409,10 +433,12 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(options.memory_orders), memory.bytes_per_order, memory.rss_bytes_per_order);
     return 0;
   }
-  if (options.engine == "native" || options.engine == "textbook" || options.engine == "textbook-structures") {
+  if (options.engine == "native" || options.engine == "textbook" || options.engine == "textbook-structures" ||
+      options.engine == "floor") {
     const std::vector<Command> commands = read_commands(options.file);
     const auto run = [&](bool digest) {
       if (options.engine == "native") return run_native(commands, digest);
+      if (options.engine == "floor") return run_floor(commands, digest);
       if (options.engine == "textbook") return run_textbook<textbook::Work::Complete>(commands, digest);
       return run_textbook<textbook::Work::Structures>(commands, digest);
     };

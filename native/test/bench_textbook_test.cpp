@@ -3,12 +3,14 @@
 // one symbol) it writes the core's reports, record for record, rejects included. bench:book checks
 // this only on its valid stream (report_digest); here a seeded stream adds hostile orders (unknown
 // symbol, zero, negative and huge quantities, prices off the band and not positive, duplicate live
-// client order ids, cancels of unknown and finished orders).
+// client order ids, cancels of unknown and finished orders). The floor book, built for the valid
+// stream alone, is held to the same on a valid stream.
 #include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "../bench/floor_book.hpp"
 #include "../bench/textbook_book.hpp"
 #include "matching_engine.hpp"
 #include "test_helpers.hpp"
@@ -84,4 +86,44 @@ TEST(bench_textbook_writes_the_core_reports) {
   // A book of 64 orders fills up: ENGINE_FULL for a GTC, while IOCs still trade.
   const std::vector<std::uint64_t> full = compare_on_stream(64, commands / 10, 8);
   if (!full.empty()) CHECK(full[static_cast<std::size_t>(Reason::EngineFull)] > 0);
+}
+
+// The floor of bench:book (native/bench/floor_book.hpp) writes the core's reports too, on the kinds
+// of command it is built for: valid GTC and IOC limit orders of one owner and cancels by client
+// order id, including cancels of unknown, filled and cancelled orders.
+TEST(bench_floor_writes_the_core_reports) {
+  const int commands = sanitizer_mode() ? 5'000 : 50'000;
+  MatchingEngine core(engine_config(StpMode::Off, kOrdersMaxDefault), {bench_instrument()});
+  floorbook::Book floor(bench_instrument(), static_cast<std::uint64_t>(commands));
+  std::mt19937_64 rng(9);
+  std::uint64_t issued = 0, fills = 0, cancelled = 0, unknown = 0;
+  std::vector<Report> core_reports, floor_reports;
+  for (int step = 0; step < commands; step++) {
+    const Side side = rng() % 2 == 0 ? Side::Buy : Side::Sell;
+    // Wide enough for levels to empty and come back, and for the best to move over gaps.
+    const Price price = 10'000 + static_cast<Price>(rng() % 201) - 100;
+    const Quantity quantity = 1 + static_cast<Quantity>(rng() % 300);
+    const std::uint64_t roll = rng() % 100;
+    const Command command = roll < 20   ? cancel(1, 0, 1 + rng() % (issued + 5))
+                            : roll < 30 ? new_order(0, 1, ++issued, side, OrderType::Ioc, price, quantity)
+                                        : limit(1, ++issued, side, price, quantity);
+    core_reports.clear();
+    floor_reports.clear();
+    core.execute(command, core_reports);
+    floor.execute(command, floor_reports);
+    if (!same_reports(core_reports, floor_reports)) {
+      fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step));
+      print_reports("core: ", core_reports);
+      print_reports("floor:", floor_reports);
+      return;
+    }
+    for (const Report& r : core_reports) {
+      fills += r.trade_id != 0;
+      cancelled += r.kind == ExecKind::Cancelled;
+      unknown += r.kind == ExecKind::CancelRejected;
+    }
+  }
+  CHECK_EQ(core.stats().resting_orders, static_cast<std::uint64_t>(floor.resting_orders()));
+  CHECK(fills > static_cast<std::uint64_t>(commands) / 10);
+  CHECK(cancelled > 0 && unknown > 0);
 }
