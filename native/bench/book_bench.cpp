@@ -178,19 +178,27 @@ void fold_reports(const std::vector<lob::Report>& reports, std::uint64_t& digest
   }
 }
 
-Outcome run_native(const std::vector<Command>& commands, bool digest) {
-  lob::MatchingEngine engine(lob::EngineConfig{}, bench_instruments());
+// The timed loop of every engine: each command, then its reports consumed as a consumer would (and,
+// in an unmeasured run, folded into the digest). Construction and destruction stay outside it.
+template <class Book>
+Outcome replay(Book& book, const std::vector<Command>& commands, bool digest) {
   std::vector<lob::Report> reports;
   Outcome outcome;
   std::uint64_t last_trade = 0;
   const auto start = std::chrono::steady_clock::now();
   for (const Command& command : commands) {
     reports.clear();
-    engine.execute(command, reports);
+    book.execute(command, reports);
     count_fills(reports, last_trade, outcome);
     if (digest) fold_reports(reports, outcome.report_digest);
   }
   outcome.seconds = seconds_since(start);
+  return outcome;
+}
+
+Outcome run_native(const std::vector<Command>& commands, bool digest) {
+  lob::MatchingEngine engine(lob::EngineConfig{}, bench_instruments());
+  Outcome outcome = replay(engine, commands, digest);
   outcome.resting = engine.stats().resting_orders;
   const std::string problem = engine.validate();
   if (!problem.empty()) fail("the core's book is invalid after the stream: " + problem);
@@ -286,17 +294,7 @@ template <textbook::Work kWork>
 Outcome run_textbook(const std::vector<Command>& commands, bool digest) {
   // On the heap so that its destruction (freeing every resting order) stays outside the clock.
   auto book = std::make_unique<textbook::Book<kWork>>(bench_instruments().front());
-  std::vector<lob::Report> reports;
-  Outcome outcome;
-  std::uint64_t last_trade = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (const Command& command : commands) {
-    reports.clear();
-    book->execute(command, reports);
-    count_fills(reports, last_trade, outcome);
-    if (digest) fold_reports(reports, outcome.report_digest);
-  }
-  outcome.seconds = seconds_since(start);
+  Outcome outcome = replay(*book, commands, digest);
   outcome.resting = book->resting_orders();
   if constexpr (!textbook::Book<kWork>::kReports) {
     outcome.trades = book->trades;
@@ -305,22 +303,12 @@ Outcome run_textbook(const std::vector<Command>& commands, bool digest) {
   return outcome;
 }
 
-// The floor book (floor_book.hpp): the same loop as the core's and the textbook's.
+// The floor book (floor_book.hpp), sized for the stream's client order ids.
 Outcome run_floor(const std::vector<Command>& commands, bool digest) {
   std::uint64_t client_order_id_max = 0;
   for (const Command& command : commands) client_order_id_max = std::max(client_order_id_max, command.client_order_id);
   auto book = std::make_unique<floorbook::Book>(bench_instruments().front(), client_order_id_max);
-  std::vector<lob::Report> reports;
-  Outcome outcome;
-  std::uint64_t last_trade = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (const Command& command : commands) {
-    reports.clear();
-    book->execute(command, reports);
-    count_fills(reports, last_trade, outcome);
-    if (digest) fold_reports(reports, outcome.report_digest);
-  }
-  outcome.seconds = seconds_since(start);
+  Outcome outcome = replay(*book, commands, digest);
   outcome.resting = book->resting_orders();
   return outcome;
 }

@@ -53,7 +53,7 @@ class Book {
   }
 
   void execute(const lob::Command& command, std::vector<lob::Report>& out) {
-    if (command.action == lob::Action::Cancel) {
+    if (command.action == lob::Action::Cancel && command.owner == kOwner && command.order_id == 0) {
       cancel(command, out);
     } else if (command.action == lob::Action::New && command.symbol == 0 && command.owner == kOwner &&
                (command.type == lob::OrderType::Limit || command.type == lob::OrderType::Ioc) && command.quantity > 0 &&

@@ -61,11 +61,13 @@ const InstrumentConfig& MatchingEngine::instrument(SymbolIndex symbol) const {
 }
 
 Bbo MatchingEngine::bbo(SymbolIndex symbol) const {
+  LOB_ASSERT(symbol < impl_->instrument_count, "bbo of an unknown symbol");
   return Bbo{best_of(impl_->books, symbol, Side::Buy), best_of(impl_->books, symbol, Side::Sell)};
 }
 
 void MatchingEngine::depth(SymbolIndex symbol, std::size_t levels_max, std::vector<LevelView>& bids,
                            std::vector<LevelView>& asks) const {
+  LOB_ASSERT(symbol < impl_->instrument_count, "depth of an unknown symbol");
   for (const Side side : {Side::Buy, Side::Sell}) {
     std::vector<LevelView>& out = side == Side::Buy ? bids : asks;
     std::size_t taken = 0;
@@ -79,6 +81,7 @@ void MatchingEngine::depth(SymbolIndex symbol, std::size_t levels_max, std::vect
 }
 
 void MatchingEngine::snapshot(SymbolIndex symbol, std::vector<OrderView>& out) const {
+  LOB_ASSERT(symbol < impl_->instrument_count, "snapshot of an unknown symbol");
   const OrderBooks& books = impl_->books;
   for (const Side side : {Side::Buy, Side::Sell}) {
     books.ladder(symbol, side).for_each_level([&](std::uint32_t level_index) {

@@ -151,6 +151,12 @@ std::string MatchingEngine::Impl::validate_book(SymbolIndex symbol, std::vector<
     });
     if (!error.empty()) return error;
     if (levels.size() != ladder.size()) return where(symbol, side, 0) + "ladder size differs from its levels";
+    if (ladder.direct()) {
+      // Its idle levels are no ladder's: none may be live. O(band ticks), within the direct budget.
+      std::size_t live = 0;
+      for (std::uint32_t tick = 0; tick < ladder.direct_ticks(); tick++) live += books.level(ladder.direct_base() + tick).live;
+      if (live != ladder.size()) return where(symbol, side, 0) + "a live direct level outside its ladder";
+    }
     error = validate_queues(books, levels, queued, queued_count);
     if (!error.empty()) return error;
   }

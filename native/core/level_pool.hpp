@@ -9,6 +9,7 @@
 // (activate(), deactivate()). Both count in live().
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -22,7 +23,7 @@ namespace lob {
 struct Level {
   Price price;
   std::uint64_t quantity;  // Sum of the queued orders' leaves.
-  std::uint32_t count;     // Queue length; 0 only transiently (mass cancel) or when free.
+  std::uint32_t count;     // Queue length; 0 only transiently (mass cancel), when free, or idle (direct).
   std::uint32_t head;      // Oldest order (matched first); also the free-list link when free.
   std::uint32_t tail;
   SymbolIndex symbol;
@@ -76,7 +77,10 @@ class LevelPool {
   std::uint32_t reserve_direct(SymbolIndex symbol, Side side, Price low, Price tick, std::uint32_t ticks) {
     LOB_ASSERT(ticks > 0 && std::size_t{count_} + ticks < kSlotNone, "level pool exhausted");
     const std::uint32_t base = count_;
-    levels_.reserve(std::size_t{count_} + ticks);
+    // Geometric growth, as push_back's: reserving the exact size would copy every level on every
+    // ladder made direct, quadratic over an engine of many instruments.
+    const std::size_t needed = std::size_t{count_} + ticks;
+    if (levels_.capacity() < needed) levels_.reserve(std::max(needed, 2 * levels_.capacity()));
     for (std::uint32_t offset = 0; offset < ticks; offset++) {
       levels_.push_back(Level{low + static_cast<Price>(offset) * tick, 0, 0, kSlotNone, kSlotNone, symbol, side, false, true});
     }

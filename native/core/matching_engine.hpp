@@ -34,8 +34,9 @@ constexpr std::uint32_t kOrdersMaxLimit = 1u << 30;
 constexpr std::uint32_t kOrdersMaxDefault = 1u << 22;
 
 // Levels the direct ladders of an engine may reserve together (price_ladder.hpp): 40 MiB of levels
-// at most, taken by the first ladders to rest an order whose band spans at most 65,536 ticks; the
-// other ladders, and those of wider bands, keep their levels sorted.
+// by default (40 bytes each), taken by the first ladders to rest an order whose band spans at most
+// 65,536 ticks; the other ladders, and those of wider bands, keep their levels sorted. The threaded
+// engine shares it out among its shards.
 constexpr std::uint32_t kDirectLevelsMaxDefault = 1u << 20;
 constexpr std::uint32_t kDirectLevelsMaxLimit = 1u << 24;
 

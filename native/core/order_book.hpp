@@ -167,7 +167,7 @@ class OrderBooks {
     LOB_ASSERT(level.quantity == 0 && level.head == kSlotNone, "empty level with content");
     PriceLadder& side = ladder(level.symbol, level.side);
     if (side.direct()) {
-      side.unmark(level.price);
+      side.unmark(level_index);
       levels_.deactivate(level_index);
       return;
     }
@@ -213,7 +213,7 @@ class OrderBooks {
       const std::uint32_t index = prices.direct_level(price);
       if (!levels_.at(index).live) {
         levels_.activate(index);
-        prices.mark(price);
+        prices.mark(index);
       }
       return index;
     }
@@ -225,7 +225,7 @@ class OrderBooks {
   }
 
   // A ladder's first level: a direct range over its band if the band is narrow enough and the budget
-  // has room; otherwise the ladder stays undecided and find()/insert() make it sorted.
+  // has room; otherwise the ladder stays undecided and insert() makes it sorted.
   void make_direct_if_budget(SymbolIndex symbol, Side side, PriceLadder& prices) {
     const PriceRange& range = ranges_[symbol];
     const Price first = std::max<Price>(range.low, 1);

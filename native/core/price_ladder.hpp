@@ -17,8 +17,7 @@
 // are > 0), so keys ascend from worst to best on both sides and one search serves both. Levels are
 // parallel to keys.
 //
-// A ladder is undecided until its first level; find() and insert() make it sorted, make_direct()
-// direct. A book of 400,000 orders at random prices over 60,000 ticks rested them at 333 ns each
+// A ladder is undecided until its first level; insert() makes it sorted, make_direct() direct. A book of 400,000 orders at random prices over 60,000 ticks rested them at 333 ns each
 // (sorted: 587) and cancelled them at 191 ns each (sorted: 402); bench:book's book, about 180
 // levels a side, gained 1.5%.
 #pragma once
@@ -95,27 +94,30 @@ class PriceLadder {
     low_ = low;
     keys_by_tick_ = TickBitmap(ticks);
   }
+  // The run of levels a direct ladder owns: direct_base() + 0 .. direct_ticks() - 1.
+  std::uint32_t direct_base() const { return level_base_; }
+  std::uint32_t direct_ticks() const { return keys_by_tick_.ticks(); }
+
   bool covers(Price price) const {
     return direct() && price >= low_ && ticks_between(price, low_) < keys_by_tick_.ticks() &&
            (tick_ == 1 || price % tick_ == 0);
   }
-  // The level index of a price of the range, whether or not it holds a level.
+  // The level index of a price of the range, whether or not it holds a level (one division, none
+  // for a tick of 1).
   std::uint32_t direct_level(Price price) const {
-    LOB_ASSERT(covers(price), "price outside the direct range");
+    LOB_ASSERT_BOUNDS(covers(price), "price outside the direct range");
     return level_base_ + static_cast<std::uint32_t>(ticks_between(price, low_));
   }
-  bool holds(Price price) const { return keys_by_tick_.test(key_of_tick(static_cast<std::uint32_t>(ticks_between(price, low_)))); }
-  // The level at `price` was made live / emptied.
-  void mark(Price price) {
-    LOB_ASSERT(covers(price), "price outside the direct range");
-    const std::uint32_t key = key_of_tick(static_cast<std::uint32_t>(ticks_between(price, low_)));
+  // The level `level` (a direct_level() of this ladder) was made live / emptied.
+  void mark(std::uint32_t level) {
+    const std::uint32_t key = key_of_level(level);
     keys_by_tick_.set(key);
     if (direct_size_ == 0 || key > best_key_) best_key_ = key;
     direct_size_++;
   }
-  void unmark(Price price) {
-    LOB_ASSERT(covers(price) && direct_size_ > 0, "unmark outside the direct range");
-    const std::uint32_t key = key_of_tick(static_cast<std::uint32_t>(ticks_between(price, low_)));
+  void unmark(std::uint32_t level) {
+    LOB_ASSERT(direct_size_ > 0, "unmark in an empty ladder");
+    const std::uint32_t key = key_of_level(level);
     keys_by_tick_.clear(key);
     direct_size_--;
     if (key == best_key_) best_key_ = keys_by_tick_.highest_at_or_below(key);
@@ -253,9 +255,13 @@ class PriceLadder {
   std::int64_t key_of(Price price) const { return side_ == Side::Buy ? price : -price; }
   Price price_of(std::int64_t key) const { return side_ == Side::Buy ? key : -key; }
 
-  // Direct ladders: a tick's key and back (an involution), and a tick's price.
+  // Direct ladders: a tick's key and back (an involution), a level's key, and a tick's price.
   std::uint32_t key_of_tick(std::uint32_t tick) const { return side_ == Side::Buy ? tick : keys_by_tick_.ticks() - 1 - tick; }
   std::uint32_t tick_of_key(std::uint32_t key) const { return key_of_tick(key); }
+  std::uint32_t key_of_level(std::uint32_t level) const {
+    LOB_ASSERT(direct() && level - level_base_ < keys_by_tick_.ticks(), "level outside the direct range");
+    return key_of_tick(level - level_base_);
+  }
   Price price_of_tick(std::uint32_t tick) const { return low_ + static_cast<Price>(tick) * tick_; }
 
   enum class Mode : std::uint8_t { Undecided, Sorted, Direct };

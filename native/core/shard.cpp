@@ -23,12 +23,20 @@ void raise_high_water(std::atomic<std::uint64_t>& high_water, std::uint64_t dept
   }
 }
 
+// Each shard runs a MatchingEngine of its own: the direct-level budget of the configuration is the
+// threaded engine's, shared out evenly, so that more shards do not reserve more memory.
+EngineConfig shard_engine_config(const ThreadedConfig& config) {
+  EngineConfig engine = config.engine;
+  engine.direct_levels_max = config.engine.direct_levels_max / config.shards;
+  return engine;
+}
+
 }  // namespace
 
 Shard::Shard(std::uint32_t index, const ThreadedConfig& config, EngineSignals& signals)
     : index_(index),
       signals_(signals),
-      engine_(config.engine, shard_instruments(config, index)),
+      engine_(shard_engine_config(config), shard_instruments(config, index)),
       ingress_(config.ingress_commands_max),
       events_(config.events_max),
       journal_max_(config.journal_commands_max) {

@@ -672,6 +672,52 @@ TEST(validate_sees_a_broken_queue_link) {
   check_violation(engine, "broken prev link");
 }
 
+// The corruptible book's ladders are direct (standard_instruments() has narrow bands): a live level
+// switched idle, a level of the wrong kind, and an idle level switched live behind the ladder's back.
+TEST(validate_sees_a_direct_ladder_out_of_step_with_its_levels) {
+  std::unique_ptr<MatchingEngine> holder;
+  MatchingEngine& engine = corruptible_book(holder);
+  OrderBooks& books = MatchingEngineTestAccess::books(engine);
+  CHECK(books.ladder(0, kBuy).direct());
+  Level& level = books.level(books.order(slot_of(books, 3)).level);
+  level.live = false;
+  check_violation(engine, "ladder holds a free level");
+  level.live = true;
+  CHECK_EQ(engine.validate(), std::string{});
+  level.direct = false;
+  check_violation(engine, "a direct level in a sorted ladder");
+  level.direct = true;
+  // The level of 995, idle: live but in no ladder.
+  books.level(books.ladder(0, kBuy).direct_level(995)).live = true;
+  check_violation(engine, "a live direct level outside its ladder");
+}
+
+// An engine of many narrow-band instruments makes a direct ladder of each: the level pool grows
+// geometrically (a few reallocations, each copying every level, not one per ladder), and every book
+// stays valid.
+TEST(many_direct_ladders_grow_the_level_pool_geometrically) {
+  constexpr SymbolIndex kInstruments = 2'000;
+  std::vector<InstrumentConfig> instruments;
+  for (SymbolIndex symbol = 0; symbol < kInstruments; symbol++) {
+    instruments.push_back(InstrumentConfig{"S" + std::to_string(symbol), 1, 1, 1'000, 1'000, 500});  // 101 ticks.
+  }
+  MatchingEngine engine(engine_config(), instruments);
+  const OrderBooks& books = MatchingEngineTestAccess::books(engine);
+  std::size_t capacity_bytes = books.level_pool().memory_bytes();
+  int growths = 0;
+  for (SymbolIndex symbol = 0; symbol < kInstruments; symbol++) {
+    run(engine, limit(1, 2 * symbol + 1, kBuy, 990, 1, symbol));
+    run(engine, limit(1, 2 * symbol + 2, kSell, 1'010, 1, symbol));
+    CHECK(books.ladder(symbol, kBuy).direct() && books.ladder(symbol, kSell).direct());
+    growths += books.level_pool().memory_bytes() != capacity_bytes;
+    capacity_bytes = books.level_pool().memory_bytes();
+  }
+  CHECK_EQ(engine.stats().levels, std::uint64_t{2} * kInstruments);
+  CHECK_EQ(engine.validate(), std::string{});
+  // 404,000 levels reserved: at most one reallocation per doubling.
+  CHECK(growths <= 20);
+}
+
 // ---- main ----
 
 int main(int argc, char** argv) {

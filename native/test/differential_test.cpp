@@ -272,3 +272,76 @@ TEST(differential_against_naive_reference) {
     if (!run_stream(options)) return;
   }
 }
+
+namespace {
+
+// A price of the instrument's band: its two ends and their neighbours one time in ten each, otherwise
+// any tick of it.
+Price band_price(const InstrumentConfig& instrument, std::mt19937_64& rng) {
+  const auto half = static_cast<Price>(static_cast<__int128>(instrument.reference_price) * instrument.band_bps / 10'000);
+  const Price tick = instrument.tick_size;
+  const Price first = std::max<Price>(instrument.reference_price - half, 1);
+  const Price low = (first + tick - 1) / tick * tick;
+  const Price high = (instrument.reference_price + half) / tick * tick;
+  switch (rng() % 10) {
+    case 0: return low;
+    case 1: return high;
+    case 2: return low + tick;
+    case 3: return high - tick;
+    default: return low + static_cast<Price>(rng() % static_cast<std::uint64_t>((high - low) / tick + 1)) * tick;
+  }
+}
+
+}  // namespace
+
+// Direct and sorted ladders are two ways to hold the same book: on instruments whose bands are
+// awkward for a direct range (a negative low, a low off the tick, exactly 65,536 ticks and one more,
+// a single price, a tick of 1,000,000), with prices at the ends of each band, an engine with every
+// ladder direct and one with every ladder sorted give the same reports and the same state hash.
+TEST(direct_and_sorted_ladders_agree_on_awkward_bands) {
+  const std::vector<InstrumentConfig> instruments = {
+      InstrumentConfig{"NEG", 7, 1, 1'000, 50, 200'000},            // Band [-950, 1,050]: ticks of 7 from 7.
+      InstrumentConfig{"OFF", 3, 1, 1'000, 1'001, 500},             // Band [951, 1,051]: first tick 951.
+      InstrumentConfig{"WIDEST", 1, 1, 1'000, 32'768, 10'000},      // 65,536 positive ticks: direct.
+      InstrumentConfig{"TOOWIDE", 1, 1, 1'000, 32'769, 10'000},     // 65,538: sorted in both engines.
+      InstrumentConfig{"ONE", 1, 1, 1'000, 1, 1},                   // One price.
+      InstrumentConfig{"BIGTICK", 1'000'000, 1, 1'000, 3'000'000, 5'000},  // Three prices.
+  };
+  EngineConfig direct = engine_config(StpMode::CancelResting, 1u << 16);
+  EngineConfig sorted = direct;
+  sorted.direct_levels_max = 0;
+  MatchingEngine with_direct(direct, instruments), with_sorted(sorted, instruments);
+  std::mt19937_64 rng(31);
+  std::vector<Report> got, want;
+  const int commands = sanitizer_mode() ? 20'000 : 100'000;
+  for (int step = 0; step < commands; step++) {
+    const auto symbol = static_cast<SymbolIndex>(rng() % instruments.size());
+    const Price price = band_price(instruments[symbol], rng);
+    const Side side = rng() % 2 == 0 ? Side::Buy : Side::Sell;
+    const auto owner = static_cast<Owner>(1 + rng() % 3);
+    const auto earlier = static_cast<OrderId>(1 + rng() % static_cast<std::uint64_t>(step + 1));
+    const Quantity quantity = 1 + static_cast<Quantity>(rng() % 20);
+    const std::uint64_t roll = rng() % 100;
+    const Command command = roll < 55   ? new_order(symbol, owner, static_cast<std::uint64_t>(step) + 1, side,
+                                                    rng() % 5 == 0 ? OrderType::Ioc : OrderType::Limit, price, quantity)
+                            : roll < 80 ? cancel(owner, earlier)
+                            : roll < 98 ? modify(owner, earlier, price, quantity)
+                                        : mass_cancel(owner, rng() % 2 == 0 ? symbol : kSymbolAll);
+    got.clear();
+    want.clear();
+    with_direct.execute(command, got);
+    with_sorted.execute(command, want);
+    if (!same_reports(got, want)) {
+      fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step));
+      print_reports("direct:", got);
+      print_reports("sorted:", want);
+      return;
+    }
+    if (step % 5'000 == 0 || step + 1 == commands) {
+      CHECK_EQ(with_direct.state_hash(), with_sorted.state_hash());
+      CHECK_EQ(with_direct.validate(), std::string{});
+      CHECK_EQ(with_sorted.validate(), std::string{});
+    }
+  }
+  CHECK(with_direct.stats().resting_orders > 0);
+}

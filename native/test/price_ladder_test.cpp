@@ -124,10 +124,10 @@ void check_direct_ladder_against_model(Side side, Price tick, std::uint64_t seed
     CHECK(ladder.covers(price));
     CHECK_EQ(ladder.direct_level(price), kBase + static_cast<std::uint32_t>((price - low) / tick));
     if (prices.count(price) == 0 && (step < 4'000 ? rng() % 3 != 0 : rng() % 3 == 0)) {
-      ladder.mark(price);
+      ladder.mark(ladder.direct_level(price));
       prices.insert(price);
     } else if (prices.count(price) == 1) {
-      ladder.unmark(price);
+      ladder.unmark(ladder.direct_level(price));
       prices.erase(price);
     }
     CHECK_EQ(ladder.size(), prices.size());
