@@ -5,8 +5,8 @@
 //
 // Two kinds of level: those of sorted ladders come and go through acquire() and release() (the
 // free list); those of direct ladders (price_ladder.hpp) are reserved once, a run of one level per
-// tick of a band, each already holding its price, and are only switched live and back
-// (activate(), deactivate()). Both count in live().
+// tick of a band, each already holding its price, and are only switched live (activate()) and back
+// (release(), which idles a direct level instead of freeing it). Both count in live().
 #pragma once
 
 #include <algorithm>
@@ -63,14 +63,19 @@ class LevelPool {
     return index;
   }
 
+  // Ends a level's life: a sorted ladder's goes to the free list, a direct ladder's goes idle.
   void release(std::uint32_t index) {
     Level& level = at(index);
-    LOB_ASSERT(level.live && !level.direct, "release of a free or direct level");
-    LOB_ASSERT(level.count == 0 && level.quantity == 0, "release of a non-empty level");
+    LOB_ASSERT(level.live, "release of a free or idle level");
+    LOB_ASSERT(level.count == 0 && level.quantity == 0 && level.head == kSlotNone, "release of a non-empty level");
     level.live = false;
+    live_--;
+    if (level.direct) {
+      LOB_ASSERT(level.tail == kSlotNone, "an emptied level keeps a tail");
+      return;
+    }
     level.head = free_head_;
     free_head_ = index;
-    live_--;
   }
 
   // Reserves `ticks` levels, not live, for the prices low, low + tick, ...; returns the first index.
@@ -89,20 +94,13 @@ class LevelPool {
     return base;
   }
 
-  // A direct level starts (ends) holding orders.
+  // A direct level starts holding orders (release() ends it).
   void activate(std::uint32_t index) {
     Level& level = at(index);
     LOB_ASSERT(level.direct && !level.live, "activate of a live or sorted level");
     LOB_ASSERT(level.count == 0 && level.quantity == 0 && level.head == kSlotNone, "an idle direct level holds orders");
     level.live = true;
     live_++;
-  }
-  void deactivate(std::uint32_t index) {
-    Level& level = at(index);
-    LOB_ASSERT(level.direct && level.live, "deactivate of an idle or sorted level");
-    LOB_ASSERT(level.count == 0 && level.quantity == 0 && level.head == kSlotNone && level.tail == kSlotNone, "deactivate of a non-empty level");
-    level.live = false;
-    live_--;
   }
 
   std::uint32_t live() const { return live_; }

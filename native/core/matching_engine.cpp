@@ -26,12 +26,19 @@ Band band_of(const InstrumentConfig& instrument) {
 // A 64-bit division costs tens of cycles; most instruments trade in ticks and lots of 1.
 bool is_multiple(std::int64_t value, std::int64_t unit) { return unit == 1 || value % unit == 0; }
 
-std::vector<PriceRange> price_ranges_of(const std::vector<InstrumentConfig>& instruments) {
+std::vector<Band> bands_of(const std::vector<InstrumentConfig>& instruments) {
+  std::vector<Band> bands;
+  bands.reserve(instruments.size());
+  for (const InstrumentConfig& instrument : instruments) bands.push_back(band_of(instrument));
+  return bands;
+}
+
+// The prices each instrument's orders can rest at: its band, on its tick.
+std::vector<PriceRange> price_ranges_of(const std::vector<InstrumentConfig>& instruments, const std::vector<Band>& bands) {
   std::vector<PriceRange> ranges;
   ranges.reserve(instruments.size());
-  for (const InstrumentConfig& instrument : instruments) {
-    const Band band = band_of(instrument);
-    ranges.push_back(PriceRange{instrument.tick_size, band.low, band.high});
+  for (std::size_t symbol = 0; symbol < instruments.size(); symbol++) {
+    ranges.push_back(PriceRange{instruments[symbol].tick_size, bands[symbol].low, bands[symbol].high});
   }
   return ranges;
 }
@@ -50,10 +57,9 @@ MatchingEngine::Impl::Impl(const EngineConfig& engine_config, std::vector<Instru
     : config(engine_config),
       instruments(std::move(list)),
       instrument_count(instruments.size()),
-      books(price_ranges_of(instruments), config.orders_max, config.direct_levels_max) {
+      bands(bands_of(instruments)),
+      books(price_ranges_of(instruments, bands), config.orders_max, config.direct_levels_max) {
   LOB_ASSERT(validate_config(config, instruments).empty(), "invalid engine configuration");
-  bands.reserve(instruments.size());
-  for (const InstrumentConfig& instrument : instruments) bands.push_back(band_of(instrument));
 }
 
 // ---- Reports ----

@@ -168,10 +168,7 @@ class OrderBooks {
     PriceLadder& side = ladder(level.symbol, level.side);
     if (side.direct()) {
       side.unmark(level_index);
-      levels_.deactivate(level_index);
-      return;
-    }
-    if (side.best_level() == level_index) {
+    } else if (side.best_level() == level_index) {
       side.pop_best();
     } else {
       side.erase(level.price, level_index);
@@ -181,16 +178,9 @@ class OrderBooks {
 
   // Removes every emptied level of one ladder in one pass (after a mass cancel).
   void remove_empty_levels(SymbolIndex symbol, Side side) {
-    PriceLadder& prices = ladder(symbol, side);
-    const bool direct = prices.direct();
-    prices.remove_levels_if([this](std::uint32_t index) { return levels_.at(index).count == 0; },
-                            [this, direct](std::uint32_t index) {
-                              if (direct) {
-                                levels_.deactivate(index);
-                              } else {
-                                levels_.release(index);
-                              }
-                            });
+    ladder(symbol, side).remove_levels_if(
+        [this](std::uint32_t index) { return levels_.at(index).count == 0; },
+        [this](std::uint32_t index) { levels_.release(index); });
   }
 
   std::size_t memory_bytes() const {

@@ -52,16 +52,7 @@ std::vector<std::uint64_t> compare_on_stream(std::uint32_t orders_max, int comma
   std::vector<Report> core_reports, book_reports;
   for (int step = 0; step < commands; step++) {
     const Command command = hostile_or_valid(rng, issued);
-    core_reports.clear();
-    book_reports.clear();
-    core.execute(command, core_reports);
-    book.execute(command, book_reports);
-    if (!same_reports(core_reports, book_reports)) {
-      fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step));
-      print_reports("core:    ", core_reports);
-      print_reports("textbook:", book_reports);
-      return {};
-    }
+    if (!execute_both(core, book, command, step, core_reports, book_reports, "core:    ", "textbook:")) return {};
     for (const Report& r : core_reports) {
       if (r.kind == ExecKind::Rejected) rejects[static_cast<std::size_t>(r.reason)]++;
       fills += r.trade_id != 0;
@@ -107,16 +98,7 @@ TEST(bench_floor_writes_the_core_reports) {
     const Command command = roll < 20   ? cancel(1, 0, 1 + rng() % (issued + 5))
                             : roll < 30 ? new_order(0, 1, ++issued, side, OrderType::Ioc, price, quantity)
                                         : limit(1, ++issued, side, price, quantity);
-    core_reports.clear();
-    floor_reports.clear();
-    core.execute(command, core_reports);
-    floor.execute(command, floor_reports);
-    if (!same_reports(core_reports, floor_reports)) {
-      fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step));
-      print_reports("core: ", core_reports);
-      print_reports("floor:", floor_reports);
-      return;
-    }
+    if (!execute_both(core, floor, command, step, core_reports, floor_reports, "core: ", "floor:")) return;
     for (const Report& r : core_reports) {
       fills += r.trade_id != 0;
       cancelled += r.kind == ExecKind::Cancelled;

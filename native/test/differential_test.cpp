@@ -199,17 +199,7 @@ bool run_stream(const Options& options) {
   std::uint64_t replaced = 0;
   for (int step = 0; step < options.commands; step++) {
     const Command command = generator.next();
-    got.clear();
-    want.clear();
-    engine.execute(command, got);
-    reference.execute(command, want);
-    if (!same_reports(got, want)) {
-      fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step) + " (action " +
-                                   std::to_string((int)command.action) + ")");
-      print_reports("core:", got);
-      print_reports("ref: ", want);
-      return false;
-    }
+    if (!execute_both(engine, reference, command, step, got, want, "core:", "ref: ")) return false;
     for (const Report& r : got) {
       fills += r.trade_id != 0;
       rejects += r.kind == ExecKind::Rejected;
@@ -327,16 +317,7 @@ TEST(direct_and_sorted_ladders_agree_on_awkward_bands) {
                             : roll < 80 ? cancel(owner, earlier)
                             : roll < 98 ? modify(owner, earlier, price, quantity)
                                         : mass_cancel(owner, rng() % 2 == 0 ? symbol : kSymbolAll);
-    got.clear();
-    want.clear();
-    with_direct.execute(command, got);
-    with_sorted.execute(command, want);
-    if (!same_reports(got, want)) {
-      fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step));
-      print_reports("direct:", got);
-      print_reports("sorted:", want);
-      return;
-    }
+    if (!execute_both(with_direct, with_sorted, command, step, got, want, "direct:", "sorted:")) return;
     if (step % 5'000 == 0 || step + 1 == commands) {
       CHECK_EQ(with_direct.state_hash(), with_sorted.state_hash());
       CHECK_EQ(with_direct.validate(), std::string{});

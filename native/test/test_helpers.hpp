@@ -144,6 +144,24 @@ inline void print_reports(const char* label, const std::vector<Report>& reports)
   for (const Report& r : reports) std::fprintf(stderr, "    %s %s\n", label, describe(r).c_str());
 }
 
+// Runs command `step` through two books (anything with execute(command, out)), each into its own
+// cleared vector; true when they wrote the same reports, otherwise fails the test, naming the step
+// and printing both.
+template <class BookA, class BookB>
+bool execute_both(BookA& a, BookB& b, const Command& command, int step, std::vector<Report>& a_reports,
+                  std::vector<Report>& b_reports, const char* a_label, const char* b_label) {
+  a_reports.clear();
+  b_reports.clear();
+  a.execute(command, a_reports);
+  b.execute(command, b_reports);
+  if (same_reports(a_reports, b_reports)) return true;
+  fail(__FILE__, __LINE__, "reports differ at command " + std::to_string(step) + " (action " +
+                               std::to_string(static_cast<int>(command.action)) + ")");
+  print_reports(a_label, a_reports);
+  print_reports(b_label, b_reports);
+  return false;
+}
+
 #define CHECK_REPORTS(reports, ...) ::lob_test::check_reports((reports), __VA_ARGS__, __FILE__, __LINE__)
 
 }  // namespace lob_test
