@@ -1,7 +1,7 @@
-// Price levels live in a vector-backed pool with stable u32 indices and an intrusive free list
-// (through `head`). Growing the vector moves levels, so no Level& may be held across acquire() or
-// reserve_direct(). A level is the head of its FIFO queue: orders are appended at the tail and
-// matched from the head.
+// Price levels live in a pool with stable u32 indices and an intrusive free list (through `head`),
+// one array reserved for the most levels the books can need (reserved_array.hpp): levels never
+// move, and growing the pool copies nothing. A level is the head of its FIFO queue: orders are
+// appended at the tail and matched from the head.
 //
 // Two kinds of level: those of sorted ladders come and go through acquire() and release() (the
 // free list); those of direct ladders (price_ladder.hpp) are reserved once, a run of one level per
@@ -9,14 +9,13 @@
 // (release(), which idles a direct level instead of freeing it). Both count in live().
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 #include "assert.hpp"
 #include "order_pool.hpp"
 #include "protocol.hpp"
+#include "reserved_array.hpp"
 
 namespace lob {
 
@@ -35,26 +34,20 @@ static_assert(sizeof(Level) == 40, "a Level must stay 40 bytes");
 
 class LevelPool {
  public:
-  // The bound is a cached count: vector::size() divides by sizeof(Level) (40), and at() runs on
-  // every level access of matching.
-  Level& at(std::uint32_t index) {
-    LOB_ASSERT_BOUNDS(index < count_, "level index out of range");
-    return levels_[index];
+  // `levels_max` bounds every level ever handed out, direct ones included.
+  explicit LevelPool(std::size_t levels_max) : levels_(levels_max) {
+    LOB_ASSERT(levels_max < kSlotNone, "level indices are u32 below kSlotNone");
   }
-  const Level& at(std::uint32_t index) const {
-    LOB_ASSERT_BOUNDS(index < count_, "level index out of range");
-    return levels_[index];
-  }
+
+  Level& at(std::uint32_t index) { return levels_[index]; }
+  const Level& at(std::uint32_t index) const { return levels_[index]; }
 
   std::uint32_t acquire(SymbolIndex symbol, Side side, Price price) {
     std::uint32_t index = free_head_;
     if (index != kSlotNone) {
       free_head_ = levels_[index].head;
     } else {
-      LOB_ASSERT(count_ < kSlotNone, "level pool exhausted");
-      index = count_;
-      levels_.emplace_back();
-      count_++;
+      index = static_cast<std::uint32_t>(levels_.extend(1));
     }
     Level& level = levels_[index];
     LOB_ASSERT(!level.live && !level.direct, "acquired a live or direct level");
@@ -80,17 +73,11 @@ class LevelPool {
 
   // Reserves `ticks` levels, not live, for the prices low, low + tick, ...; returns the first index.
   std::uint32_t reserve_direct(SymbolIndex symbol, Side side, Price low, Price tick, std::uint32_t ticks) {
-    LOB_ASSERT(ticks > 0 && std::size_t{count_} + ticks < kSlotNone, "level pool exhausted");
-    const std::uint32_t base = count_;
-    // Geometric growth, as push_back's: reserving the exact size would copy every level on every
-    // ladder made direct, quadratic over an engine of many instruments.
-    const std::size_t needed = std::size_t{count_} + ticks;
-    if (levels_.capacity() < needed) levels_.reserve(std::max(needed, 2 * levels_.capacity()));
+    LOB_ASSERT(ticks > 0, "a direct range holds a price");
+    const std::uint32_t base = static_cast<std::uint32_t>(levels_.extend(ticks));
     for (std::uint32_t offset = 0; offset < ticks; offset++) {
-      levels_.push_back(Level{low + static_cast<Price>(offset) * tick, 0, 0, kSlotNone, kSlotNone, symbol, side, false, true});
+      levels_[base + offset] = Level{low + static_cast<Price>(offset) * tick, 0, 0, kSlotNone, kSlotNone, symbol, side, false, true};
     }
-    count_ += ticks;
-    LOB_ASSERT(levels_.size() == count_, "level count out of step");
     return base;
   }
 
@@ -104,12 +91,11 @@ class LevelPool {
   }
 
   std::uint32_t live() const { return live_; }
-  std::size_t size() const { return count_; }
-  std::size_t memory_bytes() const { return levels_.capacity() * sizeof(Level); }
+  std::size_t size() const { return levels_.size(); }
+  std::size_t memory_bytes() const { return levels_.used_bytes(); }
 
  private:
-  std::vector<Level> levels_;
-  std::uint32_t count_ = 0;  // levels_.size()
+  ReservedArray<Level> levels_;
   std::uint32_t free_head_ = kSlotNone;
   std::uint32_t live_ = 0;
 };

@@ -1,7 +1,8 @@
-// Resting orders live in a chunked pool addressed by u32 slot indices. Chunks are allocated as the
-// book grows and never move, so a slot (and an Order&) stays valid for the order's whole life; freed
-// slots form an intrusive LIFO free list through `next`, so the most recently freed (cache-warm)
-// slot is reused first and no allocation happens per order.
+// Resting orders live in a pool addressed by u32 slot indices, one array reserved for orders_max
+// orders (reserved_array.hpp): orders never move, so a slot (and an Order&) stays valid for the
+// order's whole life, and a slot's order is at base + slot. Freed slots form an intrusive LIFO free
+// list through `next`, so the most recently freed (cache-warm) slot is reused first and no
+// allocation happens per order.
 //
 // An Order is 40 bytes: its side, symbol and price are those of its level, and only LIMIT and
 // POST_ONLY orders rest, so the type is not stored either.
@@ -9,11 +10,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <vector>
-
 #include "assert.hpp"
 #include "protocol.hpp"
+#include "reserved_array.hpp"
 
 namespace lob {
 
@@ -33,21 +32,14 @@ static_assert(sizeof(Order) == 40, "an Order must stay 40 bytes (memory budget p
 
 class OrderPool {
  public:
-  static constexpr std::uint32_t kChunkOrdersShift = 14;
-  static constexpr std::uint32_t kChunkOrders = 1u << kChunkOrdersShift;  // 640 KiB per chunk.
-
-  explicit OrderPool(std::uint32_t orders_max) : orders_max_(orders_max) {
+  // Every slot a live order can need: the free list is used first, so slots_used() never passes
+  // the most orders live at once.
+  explicit OrderPool(std::uint32_t orders_max) : orders_(orders_max), orders_max_(orders_max) {
     LOB_ASSERT(orders_max > 0, "orders_max must be positive");
   }
 
-  Order& at(std::uint32_t slot) {
-    LOB_ASSERT_BOUNDS(slot < slots_used_, "order slot out of range");
-    return chunks_[slot >> kChunkOrdersShift][slot & (kChunkOrders - 1)];
-  }
-  const Order& at(std::uint32_t slot) const {
-    LOB_ASSERT_BOUNDS(slot < slots_used_, "order slot out of range");
-    return chunks_[slot >> kChunkOrdersShift][slot & (kChunkOrders - 1)];
-  }
+  Order& at(std::uint32_t slot) { return orders_[slot]; }
+  const Order& at(std::uint32_t slot) const { return orders_[slot]; }
 
   // Precondition: live() < orders_max (the engine rejects ENGINE_FULL before it gets here).
   std::uint32_t acquire() {
@@ -56,11 +48,10 @@ class OrderPool {
     if (slot != kSlotNone) {
       free_head_ = at(slot).next;
     } else {
-      if (slots_used_ == chunks_.size() * kChunkOrders) add_chunk();
-      slot = slots_used_++;
+      slot = static_cast<std::uint32_t>(orders_.extend(1));
     }
     live_++;
-    LOB_ASSERT(live_ <= slots_used_, "more live orders than slots");
+    LOB_ASSERT(live_ <= orders_.size(), "more live orders than slots");
     return slot;
   }
 
@@ -77,8 +68,8 @@ class OrderPool {
   // Starts loading the order of `slot` into the cache. Any value is allowed: a slot out of range
   // (kSlotNone, an empty index entry) is ignored, so callers can prefetch entries unchecked.
   void prefetch(std::uint32_t slot) const {
-    if (slot < slots_used_) {
-      __builtin_prefetch(&chunks_[slot >> kChunkOrdersShift][slot & (kChunkOrders - 1)]);
+    if (slot < orders_.size()) {
+      __builtin_prefetch(orders_.address(slot));
       // GCC 12 (-O1 and up) infers this function pure, a prefetch being no side effect to its
       // IPA pure-const pass, and deletes every call as unused. An empty asm volatile is a side
       // effect; it needs no memory clobber, which would force reloads in the callers' loops.
@@ -87,24 +78,15 @@ class OrderPool {
   }
 
   std::uint32_t live() const { return live_; }
-  std::uint32_t slots_used() const { return slots_used_; }
+  // High-water mark: slots ever handed out.
+  std::uint32_t slots_used() const { return static_cast<std::uint32_t>(orders_.size()); }
   std::uint32_t orders_max() const { return orders_max_; }
-  std::size_t memory_bytes() const {
-    return chunks_.size() * kChunkOrders * sizeof(Order) +
-           chunks_.capacity() * sizeof(std::unique_ptr<Order[]>);
-  }
+  std::size_t memory_bytes() const { return orders_.used_bytes(); }
 
  private:
-  void add_chunk() {
-    LOB_ASSERT(chunks_.size() * kChunkOrders < std::size_t{orders_max_} + kChunkOrders,
-               "chunk beyond orders_max");
-    chunks_.push_back(std::make_unique_for_overwrite<Order[]>(kChunkOrders));
-  }
-
-  std::vector<std::unique_ptr<Order[]>> chunks_;
+  ReservedArray<Order> orders_;
   std::uint32_t orders_max_;
   std::uint32_t live_ = 0;
-  std::uint32_t slots_used_ = 0;  // High-water mark: slots ever handed out.
   std::uint32_t free_head_ = kSlotNone;
 };
 
