@@ -18,11 +18,19 @@ export const SYMBOL_LENGTH_MAX = 16;
 export const BAND_BPS_MAX = 1_000_000;
 /** Largest resting-order capacity, orders. */
 export const ORDERS_MAX_LIMIT = 2 ** 30;
+/** Largest budget of direct price levels (native/core/matching_engine.hpp kDirectLevelsMaxLimit). */
+export const DIRECT_LEVELS_MAX_LIMIT = 2 ** 24;
 
 export const ENGINE_DEFAULTS = {
   stp: 'off' as StpModeName,
   /** Resting-order capacity, orders. */
   ordersMax: 4_194_304,
+  /**
+   * Price levels the native engine may reserve for direct ladders (one level per tick of a band of
+   * at most 65,536 ticks; 40 bytes each), over all instruments; the threaded engine shares it among
+   * its shards. Ladders past the budget are sorted. It changes speed and memory, never results.
+   */
+  directLevelsMax: 1_048_576,
 } as const;
 
 export const STP_MODES: Readonly<Record<StpModeName, StpModeCode>> = {
@@ -36,9 +44,10 @@ export interface ResolvedEngineOptions {
   readonly instruments: readonly Readonly<InstrumentConfig>[];
   readonly stp: StpModeName;
   readonly ordersMax: number;
+  readonly directLevelsMax: number;
 }
 
-const ENGINE_KEYS = ['instruments', 'stp', 'ordersMax'] as const;
+const ENGINE_KEYS = ['instruments', 'stp', 'ordersMax', 'directLevelsMax'] as const;
 const INSTRUMENT_KEYS = ['symbol', 'tickSize', 'lotSize', 'maxOrderQuantity', 'referencePrice', 'bandBps'] as const;
 
 export function validateEngineOptions(options: unknown): ResolvedEngineOptions {
@@ -51,7 +60,14 @@ export function validateEngineOptions(options: unknown): ResolvedEngineOptions {
   }
   const ordersMax = record.ordersMax === undefined ? ENGINE_DEFAULTS.ordersMax : record.ordersMax;
   integerIn(ordersMax, 1, ORDERS_MAX_LIMIT, 'ordersMax');
-  return Object.freeze({ instruments, stp: stp as StpModeName, ordersMax: ordersMax as number });
+  const directLevelsMax = record.directLevelsMax === undefined ? ENGINE_DEFAULTS.directLevelsMax : record.directLevelsMax;
+  integerIn(directLevelsMax, 0, DIRECT_LEVELS_MAX_LIMIT, 'directLevelsMax');
+  return Object.freeze({
+    instruments,
+    stp: stp as StpModeName,
+    ordersMax: ordersMax as number,
+    directLevelsMax: directLevelsMax as number,
+  });
 }
 
 function validateInstruments(value: unknown): readonly Readonly<InstrumentConfig>[] {

@@ -27,6 +27,11 @@ export interface EngineOptions {
   stp?: StpModeName;
   /** Resting-order capacity. Default 4,194,304. */
   ordersMax?: number;
+  /**
+   * Native engines: price levels reserved for direct ladders, over all instruments (40 bytes
+   * each). Default 1,048,576; 0 makes every ladder sorted. Speed and memory only, never results.
+   */
+  directLevelsMax?: number;
 }
 
 export interface NewOrder {

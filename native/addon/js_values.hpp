@@ -152,11 +152,13 @@ inline std::vector<InstrumentConfig> decode_instruments(Napi::Env env, Napi::Obj
   return instruments;
 }
 
-// options.stp and options.ordersMax (the engine options both engines share).
+// options.stp, options.ordersMax and options.directLevelsMax (the engine options both engines share).
 inline EngineConfig decode_engine_config(Napi::Env env, Napi::Object options) {
   EngineConfig config;
   config.stp = decode_stp(env, options.Get("stp"));
   config.orders_max = static_cast<std::uint32_t>(optional_integer(options, "ordersMax", kOrdersMaxDefault, 1, kOrdersMaxLimit));
+  config.direct_levels_max = static_cast<std::uint32_t>(
+      optional_integer(options, "directLevelsMax", lob::kDirectLevelsMaxDefault, 0, lob::kDirectLevelsMaxLimit));
   return config;
 }
 

@@ -180,6 +180,25 @@ describe('the addon itself', () => {
     expect(() => new NativeEngine({ instruments: [{ ...instrument, tickSize: '1' }] })).toThrow(/instruments\[0\]\.tickSize: must be a number/);
     expect(() => new NativeEngine({ instruments: [instrument], stp: 'sometimes' })).toThrow(/stp: must be one of/);
     expect(() => new NativeEngine({ instruments: [instrument, instrument] })).toThrow(/instruments\[1\]\.symbol/);
+    expect(() => new NativeEngine({ instruments: [instrument], directLevelsMax: Number.NaN })).toThrow(/directLevelsMax: .*got NaN/);
+    expect(() => new NativeEngine({ instruments: [instrument], directLevelsMax: 2 ** 24 + 1 })).toThrow(/directLevelsMax: must be an integer in \[0, 16777216\]/);
+    expect(() => new NativeEngine({ instruments: [instrument], directLevelsMax: -1 })).toThrow(/directLevelsMax: /);
+  });
+
+  it('passes directLevelsMax to the core: the default reserves a level per tick of a band, 0 none', () => {
+    // A band of 20,001 ticks a side: a direct ladder holds 20,001 levels of 40 bytes.
+    const wide = { symbol: 'WIDE', tickSize: 1, lotSize: 1, maxOrderQuantity: 1_000, referencePrice: 100_000, bandBps: 1_000 };
+    const levelBytes = (directLevelsMax?: number): number => {
+      const engine = new Engine({ instruments: [wide], ...(directLevelsMax === undefined ? {} : { directLevelsMax }) });
+      const before = engine.stats().memoryBytes;
+      engine.submit({ symbol: 0, owner: 1, clientOrderId: 1, side: Side.BUY, type: OrderType.LIMIT, price: 99_000, quantity: 1 });
+      const grown = engine.stats().memoryBytes - before;
+      engine.close();
+      return grown;
+    };
+    expect(levelBytes()).toBeGreaterThanOrEqual(20_001 * 40);
+    expect(levelBytes(20_000)).toBeLessThan(20_001 * 40);  // The band does not fit: sorted.
+    expect(levelBytes(0)).toBeLessThan(20_001 * 40);
   });
 
   it('rejects bad query arguments', () => {

@@ -31,8 +31,10 @@ describe('native engine vs reference book', () => {
   for (const stp of STP_MODES) {
     it(`gives identical reports and books on random hostile sequences (stp ${stp})`, () => {
       fc.assert(
-        fc.property(fc.array(commandArbitrary, { minLength: 1, maxLength: 120 }), fc.constantFrom(6, 40, 10_000), (commands, ordersMax) => {
-          const options = testEngineOptions(stp, ordersMax);
+        // Direct ladders for every book (the default budget), none (0), or some: AAA's band is 21
+        // ticks a side and BBB's 21, so a budget of 50 makes the first two ladders used direct.
+        fc.property(fc.array(commandArbitrary, { minLength: 1, maxLength: 120 }), fc.constantFrom(6, 40, 10_000), fc.constantFrom(undefined, 0, 50), (commands, ordersMax, directLevelsMax) => {
+          const options = testEngineOptions(stp, ordersMax, directLevelsMax);
           const native = new Engine(options);
           const reference = new ReferenceBook(options);
           commands.forEach((command, index) => {

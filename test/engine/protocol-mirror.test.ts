@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BAND_BPS_MAX, ENGINE_DEFAULTS, INSTRUMENTS_MAX, ORDERS_MAX_LIMIT, SYMBOL_LENGTH_MAX } from '../../engine/options.js';
+import { BAND_BPS_MAX, DIRECT_LEVELS_MAX_LIMIT, ENGINE_DEFAULTS, INSTRUMENTS_MAX, ORDERS_MAX_LIMIT, SYMBOL_LENGTH_MAX } from '../../engine/options.js';
 import {
   Action,
   COMMAND_SLOTS,
@@ -139,6 +139,8 @@ describe('matching_engine.hpp limits and options.ts agree', () => {
     ['kBandBpsMax', BAND_BPS_MAX],
     ['kOrdersMaxLimit', ORDERS_MAX_LIMIT],
     ['kOrdersMaxDefault', ENGINE_DEFAULTS.ordersMax],
+    ['kDirectLevelsMaxLimit', DIRECT_LEVELS_MAX_LIMIT],
+    ['kDirectLevelsMaxDefault', ENGINE_DEFAULTS.directLevelsMax],
   ] as const)('%s', (constant, value) => {
     expect(cppConstant(engineHpp, constant)).toBe(value);
   });

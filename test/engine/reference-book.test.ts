@@ -20,8 +20,9 @@ const instrument = (overrides: Record<string, unknown> = {}): Record<string, unk
 describe('validateEngineOptions', () => {
   it('fills in the defaults and returns plain frozen data', () => {
     const resolved = validateEngineOptions({ instruments: [instrument()] });
-    expect(resolved).toEqual({ instruments: [instrument()], stp: 'off', ordersMax: ENGINE_DEFAULTS.ordersMax });
+    expect(resolved).toEqual({ instruments: [instrument()], stp: 'off', ordersMax: ENGINE_DEFAULTS.ordersMax, directLevelsMax: ENGINE_DEFAULTS.directLevelsMax });
     expect(resolved.ordersMax).toBe(4_194_304);
+    expect(resolved.directLevelsMax).toBe(1_048_576);
     expect(Object.isFrozen(resolved) && Object.isFrozen(resolved.instruments[0])).toBe(true);
   });
 
@@ -49,7 +50,7 @@ describe('validateEngineOptions', () => {
   const cases: [string, unknown, string][] = [
     ['not an object', 42, 'options: must be an object, got 42'],
     ['null', null, 'options: must be an object, got null'],
-    ['an unknown engine key', { instruments: [instrument()], stpMode: 'off' }, 'options.stpMode: unknown option (allowed: instruments, stp, ordersMax)'],
+    ['an unknown engine key', { instruments: [instrument()], stpMode: 'off' }, 'options.stpMode: unknown option (allowed: instruments, stp, ordersMax, directLevelsMax)'],
     ['instruments missing', {}, 'instruments: must be an array, got undefined'],
     ['no instruments', { instruments: [] }, 'instruments: must hold 1 to 65536 instruments, got 0'],
     ['too many instruments', { instruments: Array.from({ length: 65_537 }, (_, i) => instrument({ symbol: `S${i}` })) }, 'instruments: must hold 1 to 65536 instruments, got 65537'],
@@ -75,6 +76,9 @@ describe('validateEngineOptions', () => {
     ['ordersMax 0', { instruments: [instrument()], ordersMax: 0 }, 'ordersMax: must be an integer in [1, 1073741824], got 0'],
     ['ordersMax too large', { instruments: [instrument()], ordersMax: 2 ** 30 + 1 }, 'ordersMax: must be an integer in [1, 1073741824], got 1073741825'],
     ['ordersMax NaN', { instruments: [instrument()], ordersMax: Number.NaN }, 'ordersMax: must be an integer in [1, 1073741824], got NaN'],
+    ['directLevelsMax negative', { instruments: [instrument()], directLevelsMax: -1 }, 'directLevelsMax: must be an integer in [0, 16777216], got -1'],
+    ['directLevelsMax too large', { instruments: [instrument()], directLevelsMax: 2 ** 24 + 1 }, 'directLevelsMax: must be an integer in [0, 16777216], got 16777217'],
+    ['directLevelsMax as a string', { instruments: [instrument()], directLevelsMax: '100' }, 'directLevelsMax: must be an integer in [0, 16777216], got "100"'],
   ];
   it.each(cases)('rejects %s with a ConfigError naming the field and range', (_, options, message) => {
     let thrown: unknown;

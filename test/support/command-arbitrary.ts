@@ -10,10 +10,11 @@ import type { Command, EngineOptions, StpModeName } from '../../engine/types.js'
 export const OWNERS = 3;
 export const CLIENT_IDS = 12;
 
-export function testEngineOptions(stp: StpModeName, ordersMax: number): EngineOptions {
+export function testEngineOptions(stp: StpModeName, ordersMax: number, directLevelsMax?: number): EngineOptions {
   return {
     stp,
     ordersMax,
+    ...(directLevelsMax === undefined ? {} : { directLevelsMax }),
     instruments: [
       { symbol: 'AAA', tickSize: 1, lotSize: 1, maxOrderQuantity: 1_000, referencePrice: 100, bandBps: 1_000 },
       { symbol: 'BBB', tickSize: 5, lotSize: 10, maxOrderQuantity: 5_000, referencePrice: 1_000, bandBps: 500 },
