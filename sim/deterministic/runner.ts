@@ -172,6 +172,7 @@ class DeterministicRunner {
       instruments: scenario.instruments,
       stp: scenario.engine.stp,
       ordersMax: scenario.engine.ordersMax,
+      directLevelsMax: scenario.engine.directLevelsMax,
     });
     const streams = new RandomStreams(scenario.seed);
     this.clients = Array.from(

@@ -162,7 +162,7 @@ function instrumentsOf(file: Json, issues: ScenarioIssue[]): InstrumentConfig[] 
   if (issues.length > 0) return [];
   try {
     const engine = file.engine as Json;
-    const resolved = validateEngineOptions({ instruments, stp: engine.stp, ordersMax: engine.ordersMax });
+    const resolved = validateEngineOptions({ instruments, stp: engine.stp, ordersMax: engine.ordersMax, directLevelsMax: engine.directLevelsMax });
     return resolved.instruments.map((instrument) => ({ ...instrument }));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

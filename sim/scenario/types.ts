@@ -77,7 +77,7 @@ export interface Scenario {
   durationMs: number;
   /** Worker threads for client flow (stress mode); 0 means one per core minus one, at least 1. */
   workers: number;
-  engine: { stp: StpModeName; ordersMax: number };
+  engine: { stp: StpModeName; ordersMax: number; directLevelsMax: number };
   instruments: InstrumentConfig[];
   clients: ClientFlow;
   latency: LatencyModel;

@@ -91,7 +91,7 @@ function startWorker(input: WorkerInput): Worker {
 
 export async function runStress(scenario: Scenario): Promise<StressRun> {
   const wallStart = performance.now();
-  const engine = new ThreadedEngine({ instruments: scenario.instruments, stp: scenario.engine.stp, ordersMax: scenario.engine.ordersMax, journalCommandsMax: JOURNAL_COMMANDS_MAX });
+  const engine = new ThreadedEngine({ instruments: scenario.instruments, stp: scenario.engine.stp, ordersMax: scenario.engine.ordersMax, directLevelsMax: scenario.engine.directLevelsMax, journalCommandsMax: JOURNAL_COMMANDS_MAX });
   const shards = engine.shards;
   const ledger = new OrderLedger(scenario.instruments.length);
   const streams = new ShardStreams(shards);
@@ -276,7 +276,7 @@ async function replayJournals(engine: ThreadedEngine, scenario: Scenario, delive
     if (journal.truncated) problems.push(`shard ${shard}: journal truncated at ${journal.count} commands`);
     commands += journal.count;
     journalHash.addRecords(wordsOf(journal.records), 0, journal.count, COMMAND_SLOTS);
-    const options = { instruments: shardInstruments(scenario.instruments, shard, shards), stp: scenario.engine.stp, ordersMax: scenario.engine.ordersMax };
+    const options = { instruments: shardInstruments(scenario.instruments, shard, shards), stp: scenario.engine.stp, ordersMax: scenario.engine.ordersMax, directLevelsMax: scenario.engine.directLevelsMax };
     const inline = new Engine(options);
     const reference = new ReferenceBook(options);
     const inlineStream = new ShardStreams(1);

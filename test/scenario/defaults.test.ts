@@ -12,7 +12,7 @@ describe('defaults', () => {
       seed: 1,
       durationMs: 1000,
       workers: 0,
-      engine: { stp: 'off', ordersMax: ENGINE_DEFAULTS.ordersMax },
+      engine: { stp: 'off', ordersMax: ENGINE_DEFAULTS.ordersMax, directLevelsMax: ENGINE_DEFAULTS.directLevelsMax },
       instruments: [{ symbol: 'SYM1', tickSize: 1, lotSize: 1, maxOrderQuantity: 1_000_000, referencePrice: 10_000, bandBps: 2000 }],
       clients: {
         count: 1,

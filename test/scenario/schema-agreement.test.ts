@@ -4,7 +4,7 @@
  * every scenario the loader accepts (including one at every limit) constructs every generator.
  */
 import { describe, expect, it } from 'vitest';
-import { BAND_BPS_MAX, ENGINE_DEFAULTS, INSTRUMENTS_MAX, ORDERS_MAX_LIMIT, SYMBOL_LENGTH_MAX } from '../../engine/options.js';
+import { BAND_BPS_MAX, DIRECT_LEVELS_MAX_LIMIT, ENGINE_DEFAULTS, INSTRUMENTS_MAX, ORDERS_MAX_LIMIT, SYMBOL_LENGTH_MAX } from '../../engine/options.js';
 import { ORDER_QUANTITY_MAX } from '../../engine/protocol.js';
 import { CANCEL_FRACTION_PER_MINUTE_MAX, CANCEL_POLICY_DEFAULTS, CancelPolicy } from '../../sim/flow/cancel-policy.js';
 import { LOGNORMAL_SIZE_DEFAULTS, LognormalSize } from '../../sim/flow/lognormal-size.js';
@@ -55,6 +55,7 @@ describe('the schema agrees with the generators and the engine', () => {
     expect(at('clients.cancelFractionPerMinute').default).toBe(CANCEL_POLICY_DEFAULTS.fractionPerMinute);
     expect(at('engine.stp').default).toBe(ENGINE_DEFAULTS.stp);
     expect(at('engine.ordersMax').default).toBe(ENGINE_DEFAULTS.ordersMax);
+    expect(at('engine.directLevelsMax').default).toBe(ENGINE_DEFAULTS.directLevelsMax);
   });
 
   it('has the generators\' and the engine\'s limits', () => {
@@ -67,6 +68,7 @@ describe('the schema agrees with the generators and the engine', () => {
     expect(schemaKeys(at('clients.types'))).toEqual([...ORDER_TYPE_NAMES]);
     for (const name of ORDER_TYPE_NAMES) expect(at(`clients.types.${name}`)).toMatchObject({ minimum: 0, maximum: ORDER_TYPE_WEIGHT_MAX });
     expect(at('engine.ordersMax')).toMatchObject({ minimum: 1, maximum: ORDERS_MAX_LIMIT });
+    expect(at('engine.directLevelsMax')).toMatchObject({ minimum: 0, maximum: DIRECT_LEVELS_MAX_LIMIT });
     expect(at('instruments')).toMatchObject({ minItems: 1, maxItems: INSTRUMENTS_MAX });
     expect(at('symbols.count')).toMatchObject({ minimum: 1, maximum: INSTRUMENTS_MAX });
     expect(at('instruments.0.symbol')).toMatchObject({ minLength: 1, maxLength: SYMBOL_LENGTH_MAX });

@@ -69,4 +69,12 @@ describe('the engine in situ', () => {
     expect(reference.eventHash.eventCount).toBe(native.eventHash.eventCount);
     expect(reference.eventHash.digest()).toBe(native.eventHash.digest());
   });
+
+  it('gives the same event log whatever engine.directLevelsMax: the budget moves speed, not results', () => {
+    const hash = (budget: number) => runDeterministic(smoke(['durationMs=1500', `engine.directLevelsMax=${budget}`])).eventHash.digest();
+    expect(smoke(['engine.directLevelsMax=250']).engine.directLevelsMax).toBe(250);
+    const sorted = hash(0);
+    expect(hash(1_048_576)).toBe(sorted);
+    expect(hash(250)).toBe(sorted);
+  });
 });
