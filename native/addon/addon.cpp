@@ -135,7 +135,14 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     const lob::EngineConfig config = decode_engine_config(env, options);
     const std::string problem = lob::validate_config(config, instruments);
     if (!problem.empty()) throw_range(env, problem);
-    engine_ = std::make_unique<lob::MatchingEngine>(config, std::move(instruments));
+    try {
+      engine_ = std::make_unique<lob::MatchingEngine>(config, std::move(instruments));
+    } catch (const std::bad_alloc&) {
+      // The pools reserve address space for their limits up front (reserved_array.hpp): a process
+      // under a virtual-memory limit (ulimit -v) may not have that much.
+      throw_range(env, "ordersMax, directLevelsMax: the engine could not reserve address space for " +
+                           std::to_string(lob::reserved_bytes(config)) + " bytes of orders and levels; lower them");
+    }
     touched_flags_.assign(engine_->instrument_count(), 0);
     Napi::Object self = info.This().As<Napi::Object>();
     allocate_area(env, self);

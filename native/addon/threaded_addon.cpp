@@ -296,7 +296,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
       try {
         engine_ = std::make_shared<th::ThreadedEngine>(std::move(config));
       } catch (const std::bad_alloc&) {
-        throw_range(env, "shards, ingressCommandsMax, eventsMax: the engine's queues could not be allocated (out of memory); lower them");
+        throw_range(env, "shards, ingressCommandsMax, eventsMax, ordersMax, directLevelsMax: the engine's queues and pools could not be allocated (out of memory or address space); lower them");
       }
       id_ = register_engine(engine_);
       owner_ = true;

@@ -5,7 +5,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "level_pool.hpp"
 #include "matching_engine.hpp"
+#include "order_pool.hpp"
 
 namespace lob {
 
@@ -88,6 +90,11 @@ std::string validate_config(const EngineConfig& config, const std::vector<Instru
     if (!error.empty()) return error;
   }
   return check_unique_symbols(instruments);
+}
+
+std::uint64_t reserved_bytes(const EngineConfig& config) {
+  const std::uint64_t orders = config.orders_max;
+  return orders * sizeof(Order) + (orders + config.direct_levels_max) * sizeof(Level);
 }
 
 }  // namespace lob

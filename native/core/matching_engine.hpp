@@ -81,6 +81,11 @@ struct EngineStats {
 // range, e.g. "instruments[3].lotSize: must be an integer in [1, 4294967295], got 0".
 std::string validate_config(const EngineConfig& config, const std::vector<InstrumentConfig>& instruments);
 
+// The address space an engine of this configuration reserves for its order and level pools when
+// it is made (reserved_array.hpp): resident memory follows use, but the reservation must fit under
+// a virtual-memory limit (ulimit -v).
+std::uint64_t reserved_bytes(const EngineConfig& config);
+
 class MatchingEngine {
  public:
   // Precondition: validate_config(config, instruments) == "" (asserted).

@@ -3,6 +3,8 @@
  * field (or a ConfigError for options), never a crash, and a rejected call changes no state.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { Engine, TopSlot, topsLength } from '../../engine/engine.js';
 import { loadAddon } from '../../engine/native.js';
@@ -199,6 +201,21 @@ describe('the addon itself', () => {
     expect(levelBytes()).toBeGreaterThanOrEqual(20_001 * 40);
     expect(levelBytes(20_000)).toBeLessThan(20_001 * 40);  // The band does not fit: sorted.
     expect(levelBytes(0)).toBeLessThan(20_001 * 40);
+  });
+
+  it('answers limits whose pools cannot be reserved under ulimit -v with a RangeError naming them, not a crash', () => {
+    // The pools reserve address space for ordersMax orders and ordersMax + directLevelsMax levels:
+    // at the largest limits about 87 GB, more than a process limited to 8 GB may map.
+    const script = `
+      const { NativeEngine } = require(${JSON.stringify(path.resolve('build/Release/lobsim.node'))});
+      const instruments = [{ symbol: 'A', tickSize: 1, lotSize: 1, maxOrderQuantity: 10, referencePrice: 100, bandBps: 100 }];
+      try { new NativeEngine({ instruments, ordersMax: 2 ** 30, directLevelsMax: 2 ** 24 }); console.log('made'); }
+      catch (error) { console.log(error.constructor.name + ': ' + error.message); }
+      const small = new NativeEngine({ instruments });
+      console.log('small engine: ' + small.stats().restingOrders);`;
+    const child = spawnSync('/bin/sh', ['-c', `ulimit -v 8000000 && exec "$0" -e "$1"`, process.execPath, script], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toMatch(/^RangeError: ordersMax, directLevelsMax: the engine could not reserve address space for 86570434560 bytes of orders and levels; lower them\nsmall engine: 0\n$/);
   });
 
   it('rejects bad query arguments', () => {
