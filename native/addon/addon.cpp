@@ -140,7 +140,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     } catch (const std::bad_alloc&) {
       // The pools reserve address space for their limits up front (reserved_array.hpp): a process
       // under a virtual-memory limit (ulimit -v) may not have that much.
-      throw_range(env, "ordersMax, directLevelsMax: the engine could not reserve address space for " +
+      throw_range(env, "ordersMax, directLevelsMax: the engine could not reserve address space for about " +
                            std::to_string(lob::reserved_bytes(config)) + " bytes of orders and levels; lower them");
     }
     touched_flags_.assign(engine_->instrument_count(), 0);

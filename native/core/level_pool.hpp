@@ -45,12 +45,12 @@ class LevelPool {
   std::uint32_t acquire(SymbolIndex symbol, Side side, Price price) {
     std::uint32_t index = free_head_;
     if (index != kSlotNone) {
+      LOB_ASSERT(!levels_[index].live && !levels_[index].direct, "a live or direct level on the free list");
       free_head_ = levels_[index].head;
     } else {
-      index = static_cast<std::uint32_t>(levels_.extend(1));
+      index = static_cast<std::uint32_t>(levels_.extend(1));  // Its contents are unspecified until written below.
     }
     Level& level = levels_[index];
-    LOB_ASSERT(!level.live && !level.direct, "acquired a live or direct level");
     level = Level{price, 0, 0, kSlotNone, kSlotNone, symbol, side, true, false};
     live_++;
     return index;

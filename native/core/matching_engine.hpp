@@ -5,8 +5,9 @@
 // Threading: a MatchingEngine has a single writer. The threaded engine shards instruments across
 // several MatchingEngine-owned books, each driven by one thread; nothing here takes a lock.
 //
-// Allocation: orders and levels live in pools that grow in chunks up to their limits; the hot path
-// (execute) allocates only when a pool or index grows, never per order.
+// Allocation: orders and levels live in pools whose address space is reserved for their limits when
+// the engine is made and committed as they fill (reserved_array.hpp); the hot path (execute)
+// allocates only when an index grows, never per order.
 #pragma once
 
 #include <cstddef>

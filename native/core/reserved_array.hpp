@@ -6,12 +6,13 @@
 // room, and every Level& went stale. Why not chunks (what the order pool had): a chunk directory
 // puts a dependent load in front of every access, and the matching loop makes several per command.
 // Here an element's address is base + index, it never moves, and growing is one mprotect() of the
-// next run of pages: no copy, references stay valid, and the only cost of growth left is a page's
-// first touch (a 2 MiB page: 3-7 ms on this project's VMs, once per 52,428 orders).
+// next run of pages: no copy, references stay valid, and what growth still costs is a 4 KiB page's
+// first write (address_reservation.hpp says why not 2 MiB pages, and how a reservation is reused).
 //
-// Memory: the reservation is address space only (PROT_NONE, no commit charge). Committed pages
-// count against the commit limit but cost no RAM until an element on them is first written, so the
-// resident size follows the elements actually used, as with the chunks before.
+// Memory: the reservation is address space only (PROT_NONE). Committed pages cost no RAM until an
+// element on them is first written, so the resident size follows the elements actually used, as with
+// the chunks before; under strict overcommit (vm.overcommit_memory=2) they count against the commit
+// limit, hence commits that double only up to kCommitStepBytesMax at a time.
 #pragma once
 
 #include <sys/mman.h>
@@ -22,41 +23,33 @@
 #include <new>
 #include <type_traits>
 
+#include "address_reservation.hpp"
 #include "assert.hpp"
 
 namespace lob {
 
 template <class T>
 class ReservedArray {
-  // Elements are created by writing to zeroed pages and never destroyed: only types for which that
+  // Elements are created by writing to their pages and never destroyed: only types for which that
   // is a valid object (no constructor or destructor work) may live here.
   static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>,
                 "a reserved array holds plain records");
 
  public:
-  // Commits grow geometrically from this step, so a large array makes few mprotect() calls.
-  static constexpr std::size_t kCommitBytesMin = std::size_t{1} << 21;  // 2 MiB
+  // Commits double from kCommitBytesMin, by at most kCommitStepBytesMax: few mprotect() calls.
+  static constexpr std::size_t kCommitBytesMin = std::size_t{1} << 21;       // 2 MiB
+  static constexpr std::size_t kCommitStepBytesMax = std::size_t{1} << 26;  // 64 MiB
   static constexpr std::size_t kPageBytes = 4096;
-  static constexpr std::size_t kHugePageBytes = std::size_t{1} << 21;
 
-  explicit ReservedArray(std::size_t capacity_max)
-      : capacity_max_(capacity_max), reserved_bytes_(round_to_page(capacity_max * sizeof(T))) {
-    LOB_ASSERT(capacity_max <= SIZE_MAX / sizeof(T), "reservation overflows the address space");
-    if (reserved_bytes_ == 0) return;
-    // Aligned to a huge page, so that the kernel can back the array with 2 MiB pages: one fault and
-    // one TLB entry per 2 MiB instead of 512 of each, in a pool the matching loop reads at random.
-    mapped_bytes_ = reserved_bytes_ + kHugePageBytes;
-    void* mapping = mmap(nullptr, mapped_bytes_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (mapping == MAP_FAILED) throw std::bad_alloc();
-    mapping_ = static_cast<char*>(mapping);
-    const std::uintptr_t aligned = (reinterpret_cast<std::uintptr_t>(mapping_) + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
-    data_ = reinterpret_cast<T*>(aligned);
-    madvise(data_, reserved_bytes_, MADV_HUGEPAGE);  // Advice only: without it, 4 KiB pages.
+  explicit ReservedArray(std::size_t capacity_max) : capacity_max_(capacity_max) {
+    LOB_ASSERT(capacity_max <= SIZE_MAX / sizeof(T) - kPageBytes, "reservation overflows the address space");
+    const std::size_t bytes = round_to_page(capacity_max * sizeof(T));
+    if (bytes == 0) return;
+    reservation_ = ReservationCache::take(bytes);
+    data_ = reinterpret_cast<T*>(reservation_.base);
   }
 
-  ~ReservedArray() {
-    if (mapping_ != nullptr) munmap(mapping_, mapped_bytes_);
-  }
+  ~ReservedArray() { ReservationCache::give(reservation_); }
 
   // Elements live at fixed addresses: the array is neither copied nor moved.
   ReservedArray(const ReservedArray&) = delete;
@@ -74,13 +67,13 @@ class ReservedArray {
   // The address of element `index`, for a prefetch: no bounds check, nothing is read.
   const T* address(std::size_t index) const { return data_ + index; }
 
-  // Appends `count` elements, each zero (fresh pages) or as the caller last wrote it: the array
-  // never shrinks, so nothing past size() was ever given out. Returns the index of the first.
+  // Appends `count` elements and returns the index of the first. Their contents are unspecified
+  // (zero on fresh pages, stale on the pages of a reused reservation): the caller writes them.
   std::size_t extend(std::size_t count) {
     LOB_ASSERT(count <= capacity_max_ - size_, "reserved array beyond its capacity");
     const std::size_t first = size_;
     const std::size_t needed_bytes = (size_ + count) * sizeof(T);
-    if (needed_bytes > committed_bytes_) commit(needed_bytes);
+    if (needed_bytes > reservation_.committed_bytes) commit(needed_bytes);
     size_ += count;
     return first;
   }
@@ -93,23 +86,21 @@ class ReservedArray {
  private:
   static std::size_t round_to_page(std::size_t bytes) { return (bytes + kPageBytes - 1) / kPageBytes * kPageBytes; }
 
-  // Out of line: the append paths stay small, and this runs once per doubling.
+  // Out of line: the append paths stay small, and this runs once per commit step.
   [[gnu::noinline]] void commit(std::size_t needed_bytes) {
-    const std::size_t target = std::min(
-        reserved_bytes_, round_to_page(std::max({needed_bytes, 2 * committed_bytes_, kCommitBytesMin})));
-    LOB_ASSERT(target >= needed_bytes && target > committed_bytes_, "commit short of the need");
-    char* const from = reinterpret_cast<char*>(data_) + committed_bytes_;
-    if (mprotect(from, target - committed_bytes_, PROT_READ | PROT_WRITE) != 0) throw std::bad_alloc();
-    committed_bytes_ = target;
+    const std::size_t committed = reservation_.committed_bytes;
+    const std::size_t step = std::min(committed, kCommitStepBytesMax);
+    const std::size_t target =
+        std::min(reservation_.bytes, round_to_page(std::max({needed_bytes, committed + step, kCommitBytesMin})));
+    LOB_ASSERT(target >= needed_bytes && target > committed, "commit short of the need");
+    if (mprotect(reservation_.base + committed, target - committed, PROT_READ | PROT_WRITE) != 0) throw std::bad_alloc();
+    reservation_.committed_bytes = target;
   }
 
-  char* mapping_ = nullptr;
-  std::size_t mapped_bytes_ = 0;
+  AddressReservation reservation_;
   T* data_ = nullptr;
   std::size_t size_ = 0;
-  std::size_t committed_bytes_ = 0;
   std::size_t capacity_max_;
-  std::size_t reserved_bytes_;
 };
 
 }  // namespace lob

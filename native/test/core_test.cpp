@@ -719,6 +719,58 @@ TEST(many_direct_ladders_never_move_a_level) {
   CHECK_EQ(engine.validate(), std::string{});
 }
 
+// An engine's pools take over the address space of the last engine of the same configuration
+// (address_reservation.hpp), with that engine's orders and levels still in it. Nothing of them may
+// show: the same commands on the reused pools give the same reports and state, and every book
+// stays valid. A mix of direct and sorted ladders (a budget of 200 levels), cancels and modifies.
+TEST(a_reused_reservation_leaves_no_trace_of_the_last_engine) {
+  EngineConfig config = engine_config(StpMode::CancelResting, 4'096);
+  config.direct_levels_max = 200;
+  std::uint64_t random = 12345;
+  const auto next = [&random](std::uint64_t bound) {
+    random = random * 6364136223846793005ull + 1442695040888963407ull;
+    return (random >> 33) % bound;
+  };
+  std::vector<Command> script;
+  for (std::uint64_t index = 1; index <= 3'000; index++) {
+    const SymbolIndex symbol = static_cast<SymbolIndex>(next(3));
+    const Price center = symbol == 0 ? 1'000 : symbol == 1 ? 10'000 : 100;
+    const Price step = symbol == 1 ? 5 : 1;
+    const Price price = center + step * (static_cast<Price>(next(41)) - 20);
+    const Quantity quantity = symbol == 1 ? 10 * static_cast<Quantity>(1 + next(5)) : static_cast<Quantity>(1 + next(50));
+    const Owner owner = static_cast<Owner>(1 + next(3));
+    switch (next(6)) {
+      case 0: script.push_back(cancel(owner, 0, 1 + next(index))); break;
+      case 1: script.push_back(modify(owner, 1 + next(index), price, quantity)); break;
+      default: script.push_back(limit(owner, index, next(2) == 0 ? kBuy : kSell, price, quantity, symbol));
+    }
+  }
+  std::vector<Report> first_reports;
+  std::uint64_t first_hash = 0;
+  const Order* first_pool = nullptr;
+  {
+    MatchingEngine engine(config, standard_instruments());
+    for (const Command& command : script) {
+      const std::vector<Report> reports = run(engine, command);
+      first_reports.insert(first_reports.end(), reports.begin(), reports.end());
+    }
+    first_hash = engine.state_hash();
+    // More resting orders, so that the next engine's pages hold live-looking orders and levels.
+    for (std::uint64_t id = 10'000; id < 10'500; id++) run(engine, limit(9, id, kBuy, 951 + static_cast<Price>(id % 40), 1));
+    first_pool = &MatchingEngineTestAccess::books(engine).pool().at(0);
+  }
+  MatchingEngine engine(config, standard_instruments());
+  std::vector<Report> second_reports;
+  for (const Command& command : script) {
+    const std::vector<Report> reports = run(engine, command);
+    second_reports.insert(second_reports.end(), reports.begin(), reports.end());
+  }
+  CHECK(&MatchingEngineTestAccess::books(engine).pool().at(0) == first_pool);  // The pages were reused.
+  CHECK(first_reports.size() > 3'000);
+  CHECK(same_reports(second_reports, first_reports));
+  CHECK_EQ(engine.state_hash(), first_hash);
+}
+
 // ---- main ----
 
 int main(int argc, char** argv) {

@@ -40,7 +40,7 @@ export async function replayShards(engine: ThreadedEngine, all: InstrumentConfig
   const results = [];
   for (let shard = 0; shard < shards; shard++) {
     const journal = await engine.journal(shard);
-    const inline = new Engine({ instruments: shardInstruments(all, shard, shards), ordersMax: engine.options!.ordersMax, stp: engine.options!.stp });
+    const inline = new Engine({ instruments: shardInstruments(all, shard, shards), ordersMax: engine.options!.ordersMax, directLevelsMax: engine.options!.directLevelsMax, stp: engine.options!.stp });
     const replayed: ExecutionReport[] = [];
     const chunk = 4096;
     for (let at = 0; at < journal.count; at += chunk) {
