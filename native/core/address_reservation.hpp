@@ -6,7 +6,8 @@
 // project's VMs: bench:book's core ran at 0.81 of its speed), where the heap the old chunked pools
 // came from handed its pages back warm. A kept reservation is taken over whole, its committed pages
 // resident, their contents stale (the pools write every element before they read it). So, like a
-// heap that is never trimmed, up to kReservationsMax dead reservations hold their written pages.
+// heap that is not trimmed, dead reservations hold their written pages: at most kReservationsMax of
+// them and kKeptCommittedBytesMax of committed pages (a bigger one is unmapped at once).
 // MADV_FREE would let the kernel reclaim them meanwhile, but each page then faulted again on its
 // next write on these VMs (0.93 of the core's speed against 1.03 without it).
 //
@@ -37,6 +38,8 @@ class ReservationCache {
  public:
   // Kept reservations at most; releasing one more unmaps the oldest.
   static constexpr std::size_t kReservationsMax = 8;
+  // Committed bytes the kept reservations may hold together (the bench's engines: about 12 MiB).
+  static constexpr std::size_t kKeptCommittedBytesMax = std::size_t{256} << 20;
 
   // A kept reservation of exactly `bytes` (the most recently released), or a new one.
   // Throws std::bad_alloc when the address space cannot be had (ulimit -v).
@@ -59,17 +62,39 @@ class ReservationCache {
 
   static void give(AddressReservation reservation) {
     if (reservation.base == nullptr) return;
-    AddressReservation evicted;
+    if (reservation.committed_bytes > kKeptCommittedBytesMax) {
+      munmap(reservation.base, reservation.bytes);
+      return;
+    }
+    // At most kReservationsMax evicted (the kept ones, all but this one), unmapped outside the lock.
+    AddressReservation evicted[kReservationsMax];
+    std::size_t evicted_count = 0;
     {
       std::lock_guard<std::mutex> lock(mutex());
       std::vector<AddressReservation>& kept = reservations();
-      if (kept.size() == kReservationsMax) {
-        evicted = kept.front();
+      std::size_t kept_bytes = reservation.committed_bytes;
+      for (const AddressReservation& one : kept) kept_bytes += one.committed_bytes;
+      while (!kept.empty() && (kept.size() == kReservationsMax || kept_bytes > kKeptCommittedBytesMax)) {
+        kept_bytes -= kept.front().committed_bytes;
+        evicted[evicted_count++] = kept.front();
         kept.erase(kept.begin());
       }
+      LOB_ASSERT(kept.size() < kReservationsMax && kept_bytes <= kKeptCommittedBytesMax, "cache over its limits");
       kept.push_back(reservation);
     }
-    if (evicted.base != nullptr) munmap(evicted.base, evicted.bytes);
+    for (std::size_t index = 0; index < evicted_count; index++) munmap(evicted[index].base, evicted[index].bytes);
+  }
+
+  // What the kept reservations hold, for tests: how many, and their committed bytes together.
+  static std::size_t kept_count() {
+    std::lock_guard<std::mutex> lock(mutex());
+    return reservations().size();
+  }
+  static std::size_t kept_committed_bytes() {
+    std::lock_guard<std::mutex> lock(mutex());
+    std::size_t bytes = 0;
+    for (const AddressReservation& one : reservations()) bytes += one.committed_bytes;
+    return bytes;
   }
 
  private:
