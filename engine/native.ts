@@ -58,9 +58,14 @@ const packageRoot = (): string => {
 
 let cached: NativeAddon | undefined;
 
+/** Where loadAddon() loads the addon from: $LOBSIM_ADDON_PATH, or the package's build. */
+export function addonPath(): string {
+  return process.env.LOBSIM_ADDON_PATH ?? path.join(packageRoot(), 'build', 'Release', 'lobsim.node');
+}
+
 export function loadAddon(): NativeAddon {
   if (cached) return cached;
-  const file = process.env.LOBSIM_ADDON_PATH ?? path.join(packageRoot(), 'build', 'Release', 'lobsim.node');
+  const file = addonPath();
   try {
     cached = createRequire(import.meta.url)(file) as NativeAddon;
   } catch (cause) {

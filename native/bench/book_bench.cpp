@@ -82,6 +82,10 @@ struct Outcome {
   std::exit(2);
 }
 
+constexpr const char* kUsage =
+    "usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--warmup N] [--breakdown]\n"
+    "                  [--engine both|native|textbook|textbook-structures|floor|memory]";
+
 Options parse_options(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; i++) {
@@ -106,10 +110,10 @@ Options parse_options(int argc, char** argv) {
     } else if (options.file.empty() && arg.rfind("--", 0) != 0) {
       options.file = arg;
     } else {
-      fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|textbook-structures|floor|memory] [--warmup N]");
+      fail(kUsage);
     }
   }
-  if (options.file.empty()) fail("usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--engine both|native|textbook|textbook-structures|floor|memory] [--warmup N] [--breakdown]");
+  if (options.file.empty()) fail(kUsage);
   if (options.breakdown && options.engine != "native") fail("--breakdown: needs --engine native");
   return options;
 }

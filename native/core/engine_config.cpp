@@ -5,9 +5,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "level_pool.hpp"
 #include "matching_engine.hpp"
-#include "order_pool.hpp"
+#include "order_book.hpp"
 
 namespace lob {
 
@@ -93,8 +92,8 @@ std::string validate_config(const EngineConfig& config, const std::vector<Instru
 }
 
 std::uint64_t reserved_bytes(const EngineConfig& config) {
-  const std::uint64_t orders = config.orders_max;
-  return orders * sizeof(Order) + (orders + config.direct_levels_max) * sizeof(Level);
+  return std::uint64_t{config.orders_max} * sizeof(Order) +
+         OrderBooks::levels_max(config.orders_max, config.direct_levels_max) * sizeof(Level);
 }
 
 }  // namespace lob

@@ -41,10 +41,7 @@ class OrderBooks {
   // `direct_levels_max` together; the others are sorted.
   OrderBooks(const std::vector<PriceRange>& ranges, std::uint32_t orders_max, std::uint32_t direct_levels_max)
       : orders_(orders_max),
-        // A sorted ladder's level holds an order from acquire() to release() (an emptied level is
-        // removed before any other is made), and freed ones are reused first: orders_max of them
-        // at most. Direct ones are the budget at most.
-        levels_(std::size_t{orders_max} + direct_levels_max),
+        levels_(levels_max(orders_max, direct_levels_max)),
         by_id_(orders_),
         by_client_(orders_, orders_max),
         ranges_(ranges),
@@ -56,6 +53,14 @@ class OrderBooks {
       ladders_.emplace_back(Side::Buy, range.tick);
       ladders_.emplace_back(Side::Sell, range.tick);
     }
+  }
+
+  // The most levels the books can hand out, which the level pool reserves. A sorted ladder's level
+  // holds an order from acquire() to release() (an emptied level is removed before any other is
+  // made), and freed ones are reused first: orders_max of them at most. Direct ones are the budget
+  // at most.
+  static std::size_t levels_max(std::uint32_t orders_max, std::uint32_t direct_levels_max) {
+    return std::size_t{orders_max} + direct_levels_max;
   }
 
   // The indexes hold a reference to the pool: the object must not move.

@@ -34,7 +34,7 @@ class OrderPool {
  public:
   // Every slot a live order can need: the free list is used first, so slots_used() never passes
   // the most orders live at once.
-  explicit OrderPool(std::uint32_t orders_max) : orders_(orders_max), orders_max_(orders_max) {
+  explicit OrderPool(std::uint32_t orders_max) : orders_(orders_max) {
     LOB_ASSERT(orders_max > 0, "orders_max must be positive");
   }
 
@@ -43,7 +43,7 @@ class OrderPool {
 
   // Precondition: live() < orders_max (the engine rejects ENGINE_FULL before it gets here).
   std::uint32_t acquire() {
-    LOB_ASSERT(live_ < orders_max_, "order pool exhausted");
+    LOB_ASSERT(live_ < orders_max(), "order pool exhausted");
     std::uint32_t slot = free_head_;
     if (slot != kSlotNone) {
       free_head_ = at(slot).next;
@@ -80,12 +80,11 @@ class OrderPool {
   std::uint32_t live() const { return live_; }
   // High-water mark: slots ever handed out.
   std::uint32_t slots_used() const { return static_cast<std::uint32_t>(orders_.size()); }
-  std::uint32_t orders_max() const { return orders_max_; }
+  std::uint32_t orders_max() const { return static_cast<std::uint32_t>(orders_.capacity_max()); }
   std::size_t memory_bytes() const { return orders_.used_bytes(); }
 
  private:
   ReservedArray<Order> orders_;
-  std::uint32_t orders_max_;
   std::uint32_t live_ = 0;
   std::uint32_t free_head_ = kSlotNone;
 };

@@ -46,7 +46,6 @@ class ReservedArray {
     const std::size_t bytes = round_to_page(capacity_max * sizeof(T));
     if (bytes == 0) return;
     reservation_ = ReservationCache::take(bytes);
-    data_ = reinterpret_cast<T*>(reservation_.base);
   }
 
   ~ReservedArray() { ReservationCache::give(reservation_); }
@@ -57,15 +56,15 @@ class ReservedArray {
 
   T& operator[](std::size_t index) {
     LOB_ASSERT_BOUNDS(index < size_, "reserved array index out of range");
-    return data_[index];
+    return data()[index];
   }
   const T& operator[](std::size_t index) const {
     LOB_ASSERT_BOUNDS(index < size_, "reserved array index out of range");
-    return data_[index];
+    return data()[index];
   }
 
   // The address of element `index`, for a prefetch: no bounds check, nothing is read.
-  const T* address(std::size_t index) const { return data_ + index; }
+  const T* address(std::size_t index) const { return data() + index; }
 
   // Appends `count` elements and returns the index of the first. Their contents are unspecified
   // (zero on fresh pages, stale on the pages of a reused reservation): the caller writes them.
@@ -84,6 +83,7 @@ class ReservedArray {
   std::size_t used_bytes() const { return round_to_page(size_ * sizeof(T)); }
 
  private:
+  T* data() const { return reinterpret_cast<T*>(reservation_.base); }
   static std::size_t round_to_page(std::size_t bytes) { return (bytes + kPageBytes - 1) / kPageBytes * kPageBytes; }
 
   // Out of line: the append paths stay small, and this runs once per commit step.
@@ -98,7 +98,6 @@ class ReservedArray {
   }
 
   AddressReservation reservation_;
-  T* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_max_;
 };

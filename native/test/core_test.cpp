@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <memory>
 #include <string>
 #include <vector>
@@ -726,11 +727,8 @@ TEST(many_direct_ladders_never_move_a_level) {
 TEST(a_reused_reservation_leaves_no_trace_of_the_last_engine) {
   EngineConfig config = engine_config(StpMode::CancelResting, 4'096);
   config.direct_levels_max = 200;
-  std::uint64_t random = 12345;
-  const auto next = [&random](std::uint64_t bound) {
-    random = random * 6364136223846793005ull + 1442695040888963407ull;
-    return (random >> 33) % bound;
-  };
+  std::mt19937_64 rng(12345);
+  const auto next = [&rng](std::uint64_t bound) { return rng() % bound; };
   std::vector<Command> script;
   for (std::uint64_t index = 1; index <= 3'000; index++) {
     const SymbolIndex symbol = static_cast<SymbolIndex>(next(3));

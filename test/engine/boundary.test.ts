@@ -4,10 +4,9 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { Engine, TopSlot, topsLength } from '../../engine/engine.js';
-import { loadAddon } from '../../engine/native.js';
+import { addonPath, loadAddon } from '../../engine/native.js';
 import { loadThreadedAddon } from '../../engine/threaded-native.js';
 import { ReferenceBatchEngine } from '../../sim/deterministic/batch-engine.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, OrderType, REPORT_SLOTS, Reason, ReportSlot, Side } from '../../engine/protocol.js';
@@ -207,7 +206,7 @@ describe('the addon itself', () => {
     // The pools reserve address space for ordersMax orders and ordersMax + directLevelsMax levels:
     // at the largest limits about 87 GB, more than a process limited to 8 GB may map.
     const script = `
-      const { NativeEngine } = require(${JSON.stringify(path.resolve('build/Release/lobsim.node'))});
+      const { NativeEngine } = require(${JSON.stringify(addonPath())});
       const instruments = [{ symbol: 'A', tickSize: 1, lotSize: 1, maxOrderQuantity: 10, referencePrice: 100, bandBps: 100 }];
       try { new NativeEngine({ instruments, ordersMax: 2 ** 30, directLevelsMax: 2 ** 24 }); console.log('made'); }
       catch (error) { console.log(error.constructor.name + ': ' + error.message); }
