@@ -103,7 +103,8 @@ function tsEngine(text: string | undefined): TsEngine | undefined {
 function buildNativeBench(): string {
   const binary = path.join(ROOT, 'native', 'out', 'book_bench');
   const core = readdirSync(path.join(ROOT, 'native', 'core')).map((file) => path.join('native', 'core', file));
-  const sources = ['native/bench/book_bench.cpp', 'native/bench/textbook_book.hpp', ...core];
+  const bench = readdirSync(path.join(ROOT, 'native', 'bench')).map((file) => path.join('native', 'bench', file));
+  const sources = [...bench, ...core];
   const newest = Math.max(...sources.map((file) => statSync(path.join(ROOT, file)).mtimeMs));
   if (existsSync(binary) && statSync(binary).mtimeMs > newest) return binary;
   mkdirSync(path.dirname(binary), { recursive: true });
