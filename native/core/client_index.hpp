@@ -18,7 +18,8 @@
 // are found through the fallback, as keys of a range without bits always are.
 //
 // Invariants: every live key is in exactly one place (a window entry or the fallback); a window's
-// fallback_live counts its owner's keys in the fallback, so a window miss only probes the hash when
+// id_max is at least every key its owner ever inserted, so the duplicate check of a fresh id (the
+// common case) is one compare; a window's fallback_live counts its owner's keys in the fallback, so a window miss only probes the hash when
 // that owner has any there, and a miss in an allocated chunk only when far_id_max says it may. A window's back (newest) chunk is always allocated: fresh ids arrive
 // there. Every other allocated chunk holds at least kChunkLiveMin keys: when one gets sparser (its
 // orders fill or cancel, or the back moves on from a sparse chunk), its keys move to the fallback and
@@ -78,6 +79,9 @@ class ClientIndex {
     const std::uint32_t window_index = window_of(owner);
     if (window_index != kNoWindow) {
       const Window& window = windows_[window_index];
+      // Above every id the owner ever inserted: not live. The duplicate check of a fresh id, the
+      // common case (clients number their orders upwards), ends here.
+      if (client_order_id > window.id_max) return kSlotNone;
       const Chunk* chunk = chunk_of(window, client_order_id);
       if (chunk != nullptr && chunk->bits) {
         const std::uint64_t offset = client_order_id & (kChunkIds - 1);
@@ -116,6 +120,7 @@ class ClientIndex {
     const std::uint32_t window_index = window_for_insert(order.owner);
     if (window_index != kNoWindow) {
       Window& window = windows_[window_index];
+      window.id_max = std::max(window.id_max, order.client_order_id);
       if (place(window, order.client_order_id, slot)) return;
       window.fallback_live++;
       if (past_back(window, order.client_order_id)) {
@@ -184,6 +189,7 @@ class ClientIndex {
       };
       if (window_index == kNoWindow) return in_fallback();
       const Window& window = windows_[window_index];
+      if (order.client_order_id > window.id_max) consistent = false;  // find() would miss it.
       const Chunk* chunk = chunk_of(window, order.client_order_id);
       if (chunk == nullptr || !chunk->bits) return in_fallback();
       const std::uint64_t offset = order.client_order_id & (kChunkIds - 1);
@@ -267,6 +273,8 @@ class ClientIndex {
     // it without its bit. Chunks are only allocated past the back, so below the back no other
     // fallback key can lack its bit in a chunk that has bits.
     std::uint64_t far_id_max = 0;
+    // The largest id ever inserted for the owner, wherever it went: a larger one is not live.
+    std::uint64_t id_max = 0;
   };
 
   static bool bit(const Chunk& chunk, std::uint64_t offset) {
@@ -302,8 +310,11 @@ class ClientIndex {
   // a filled maker of the same owner), and a client's commands come in runs: the last owner found
   // is kept, so the repeat costs one compare instead of a hash and a probe. Only windows are cached
   // (their indices never change); "no window" is not, since window_for_insert may create one.
+  // The cache is always true: it starts as (0, kNoWindow) while no window exists, and only a found
+  // or created window replaces it (windows are never removed), so a cached "no window" is only
+  // ever the first owner's before its first insert.
   std::uint32_t window_of(Owner owner) const {
-    if (owner == cached_owner_ && cached_window_ != kNoWindow) return cached_window_;
+    if (owner == cached_owner_) return cached_window_;
     for (std::size_t position = owner_home(owner);; position = (position + 1) & (kOwnerMapCapacity - 1)) {
       const std::uint32_t index = owner_map_[position];
       if (index == kNoWindow) return index;
@@ -329,7 +340,7 @@ class ClientIndex {
     }
     if (windows_.size() == kWindowOwnersMax) return kNoWindow;
     owner_map_[position] = static_cast<std::uint32_t>(windows_.size());
-    windows_.push_back(Window{owner, 0, {}, 0, 0});
+    windows_.push_back(Window{owner, 0, {}, 0, 0, 0});
     return cache_window(owner, owner_map_[position]);
   }
 

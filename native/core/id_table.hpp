@@ -54,19 +54,19 @@ class IdTable {
     LOB_ASSERT(id > id_last_, "engine ids are inserted in increasing order");
     LOB_ASSERT(slot != kSlotNone, "inserting the empty slot");
     const std::uint64_t number = id >> kChunkIdsShift;
+    // Most ids land in the newest chunk, the back of the window, already allocated.
+    if (id_last_ != 0 && number == (id_last_ >> kChunkIdsShift)) [[likely]] {
+      LOB_ASSERT(chunks_.back().slots && number - base_ == chunks_.size() - 1, "the newest chunk is the back");
+      store(chunks_.back(), id, slot);
+      return;
+    }
     if (chunks_.empty()) base_ = number;
     release_newest_if_done(number);
     LOB_ASSERT(number >= base_, "id below the table window");
     while (chunks_.size() <= number - base_) chunks_.emplace_back();
     Chunk& chunk = chunks_[number - base_];
     if (!chunk.slots) allocate(chunk);
-    std::uint32_t& entry = chunk.slots[id & (kChunkIds - 1)];
-    LOB_ASSERT(entry == kSlotNone, "id inserted twice");  // Ids are never reused: the entry is fresh.
-    if constexpr (kVerify) LOB_ASSERT(pool_.at(slot).id == id, "the slot's order holds the id");
-    entry = slot;
-    chunk.live++;
-    live_++;
-    id_last_ = id;
+    store(chunk, id, slot);
   }
 
   // Precondition: `id` is live with `slot`, and the caller releases the slot (zeroing its id) before
@@ -116,6 +116,16 @@ class IdTable {
     return chunk.slots ? &chunk : nullptr;
   }
   Chunk* chunk_of(OrderId id) { return const_cast<Chunk*>(std::as_const(*this).chunk_of(id)); }
+
+  void store(Chunk& chunk, OrderId id, std::uint32_t slot) {
+    std::uint32_t& entry = chunk.slots[id & (kChunkIds - 1)];
+    LOB_ASSERT(entry == kSlotNone, "id inserted twice");  // Ids are never reused: the entry is fresh.
+    if constexpr (kVerify) LOB_ASSERT(pool_.at(slot).id == id, "the slot's order holds the id");
+    entry = slot;
+    chunk.live++;
+    live_++;
+    id_last_ = id;
+  }
 
   void allocate(Chunk& chunk) {
     chunk.slots = std::make_unique_for_overwrite<std::uint32_t[]>(kChunkIds);

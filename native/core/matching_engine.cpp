@@ -387,7 +387,8 @@ MatchingEngine::MatchingEngine(const EngineConfig& config, std::vector<Instrumen
 
 MatchingEngine::~MatchingEngine() { delete impl_; }
 
-void MatchingEngine::execute(const Command& command, std::vector<Report>& out) {
+// flatten: the handlers inline into the dispatch, one call frame per command instead of two.
+[[gnu::flatten]] void MatchingEngine::execute(const Command& command, std::vector<Report>& out) {
   switch (command.action) {
     case Action::New: impl_->on_new(command, out); break;
     case Action::Cancel: impl_->on_cancel(command, out); break;
