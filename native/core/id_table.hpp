@@ -56,7 +56,7 @@ class IdTable {
     const std::uint64_t number = id >> kChunkIdsShift;
     // Most ids land in the newest chunk, the back of the window, already allocated.
     if (id_last_ != 0 && number == (id_last_ >> kChunkIdsShift)) [[likely]] {
-      LOB_ASSERT(chunks_.back().slots && number - base_ == chunks_.size() - 1, "the newest chunk is the back");
+      if constexpr (kVerify) LOB_ASSERT(chunks_.back().slots && number - base_ == chunks_.size() - 1, "the newest chunk is the back");
       store(chunks_.back(), id, slot);
       return;
     }
