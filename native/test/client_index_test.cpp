@@ -24,6 +24,8 @@ struct ClientIndexTestAccess {
     ClientIndex::Chunk* chunk = ClientIndex::chunk_of(window, id);
     chunk->bits[(id & (ClientIndex::kChunkIds - 1)) >> 6] ^= std::uint64_t{1} << (id & 63);
   }
+  static std::uint64_t id_max(ClientIndex& index) { return index.windows_[index.window_of(1)].id_max; }
+  static void set_id_max(ClientIndex& index, std::uint64_t id_max) { index.windows_[index.window_of(1)].id_max = id_max; }
 };
 }  // namespace lob
 
@@ -215,5 +217,27 @@ TEST(client_index_audit_sees_a_wrong_live_bit) {
   ClientIndexTestAccess::flip_bit(harness.index(), 51);  // Live, now claimed dead.
   CHECK(!harness.audit_passes());
   ClientIndexTestAccess::flip_bit(harness.index(), 51);
+  CHECK(harness.agrees(rng));
+}
+
+// A window answers "not live" for an id above every id its owner inserted without looking further,
+// so that bound must cover the keys the fallback took too (here one far past the back), must not
+// fall when keys go, and the audit must see a bound below a live key.
+TEST(client_index_ids_above_the_largest_inserted_are_not_live) {
+  std::mt19937_64 rng(13);
+  Harness harness(1u << 12);
+  const std::uint64_t far = 5'000'000;
+  for (const std::uint64_t id : {std::uint64_t{10}, far, std::uint64_t{11}}) CHECK(harness.insert(1, id));
+  CHECK(ClientIndexTestAccess::id_max(harness.index()) == far);
+  CHECK(!harness.finds_none({1, far}));  // In the fallback, below the bound.
+  CHECK(harness.finds_none({1, far + 1}));
+  CHECK(harness.finds_none({1, 12}));
+  CHECK(harness.erase({1, far}));
+  CHECK(ClientIndexTestAccess::id_max(harness.index()) == far);
+  CHECK(harness.insert(1, far));  // The same key again, under the bound.
+  CHECK(harness.agrees(rng));
+  ClientIndexTestAccess::set_id_max(harness.index(), 10);  // Keys 11 and `far` now lie above it.
+  CHECK(!harness.audit_passes());
+  ClientIndexTestAccess::set_id_max(harness.index(), far);
   CHECK(harness.agrees(rng));
 }
