@@ -24,7 +24,7 @@
  * naming the disagreement.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,18 +99,46 @@ function tsEngine(text: string | undefined): TsEngine | undefined {
   return text as TsEngine;
 }
 
-/** Compiles native/bench/book_bench.cpp with the addon's flags unless the binary is newer than every source. */
+/** The addon's build (scripts/build-addon.mjs): its core objects and whether they are profile-guided. */
+const ADDON_RELEASE = path.join(ROOT, 'build', 'Release');
+const ADDON_CORE_OBJECTS = path.join(ADDON_RELEASE, 'obj.target', 'lobsim', 'native', 'core');
+
+/** "profile-guided" or "plain" as the addon was built; "sources" when the bench compiled the core itself. */
+function coreBuild(binary: string): string {
+  const stamp = `${binary}.core`;
+  return existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : 'sources';
+}
+
+/**
+ * Builds native/out/book_bench unless it is newer than everything it is made of. Its core is the
+ * addon's: the object files npm install compiled (profile-guided with GCC), linked as they are, so
+ * the figure is the shipped core's. Without them (no addon built) it compiles the core's sources.
+ */
 function buildNativeBench(): string {
   const binary = path.join(ROOT, 'native', 'out', 'book_bench');
-  const core = readdirSync(path.join(ROOT, 'native', 'core')).map((file) => path.join('native', 'core', file));
+  const coreSources = readdirSync(path.join(ROOT, 'native', 'core')).map((file) => path.join('native', 'core', file));
   const bench = readdirSync(path.join(ROOT, 'native', 'bench')).map((file) => path.join('native', 'bench', file));
-  const sources = [...bench, ...core];
-  const newest = Math.max(...sources.map((file) => statSync(path.join(ROOT, file)).mtimeMs));
-  if (existsSync(binary) && statSync(binary).mtimeMs > newest) return binary;
+  const coreUnits = coreSources.filter((file) => file.endsWith('.cpp'));
+  const objects = coreUnits.map((file) => path.join(ADDON_CORE_OBJECTS, `${path.basename(file, '.cpp')}.o`));
+  const addonStamp = path.join(ADDON_RELEASE, 'lobsim-build.json');
+  const fromAddon = existsSync(addonStamp) && objects.every((file) => existsSync(file));
+  const inputs = fromAddon ? [...bench, ...coreSources.filter((file) => file.endsWith('.hpp')), ...objects] : [...bench, ...coreSources];
+  const newest = Math.max(...inputs.map((file) => statSync(path.resolve(ROOT, file)).mtimeMs));
+  const stamp = `${binary}.core`;
+  if (existsSync(binary) && existsSync(stamp) && statSync(binary).mtimeMs > newest) return binary;
   mkdirSync(path.dirname(binary), { recursive: true });
-  const units = sources.filter((file) => file.endsWith('.cpp'));
-  process.stderr.write('bench:book: compiling native/out/book_bench (g++ -O3 -std=c++20)\n');
-  execFileSync('g++', ['-O3', '-std=c++20', '-Inative/core', ...units, '-o', binary], { cwd: ROOT, stdio: 'inherit' });
+  const benchUnits = bench.filter((file) => file.endsWith('.cpp'));
+  const flags = ['-O3', '-std=c++20', '-pthread', '-Inative/core'];
+  if (fromAddon) {
+    const kind = (JSON.parse(readFileSync(addonStamp, 'utf8')) as { build: string }).build;
+    process.stderr.write(`bench:book: linking native/out/book_bench with the addon's ${kind} core objects\n`);
+    execFileSync('g++', [...flags, ...benchUnits, ...objects, '-o', binary], { cwd: ROOT, stdio: 'inherit' });
+    writeFileSync(stamp, `${kind}\n`);
+  } else {
+    process.stderr.write('bench:book: compiling native/out/book_bench from the core sources (g++ -O3 -std=c++20)\n');
+    execFileSync('g++', [...flags, ...benchUnits, ...coreUnits, '-o', binary], { cwd: ROOT, stdio: 'inherit' });
+    writeFileSync(stamp, 'sources\n');
+  }
   return binary;
 }
 
@@ -544,6 +572,7 @@ function summarize(
   return {
     commands: stream.count,
     seed: options.seed,
+    core_build: coreBuild(path.join(ROOT, 'native', 'out', 'book_bench')),
     statistic: `median ops/s of the runs counted in *_runs (best in *_best_ops_per_s); native_vs_textbook*, native_vs_floor, floor_vs_textbook and batched_vs_native: medians of per-round ratios`,
     native_ops_per_s: native.native_ops_per_s,
     textbook_ops_per_s: native.textbook_ops_per_s,
@@ -648,7 +677,7 @@ function renderTable(result: Result): string {
   const table = alignedTable(['engine', 'median ops/s', 'best ops/s', 'runs', 'vs core median', 'trades', 'filled qty'], rows);
   return [
     `${formatCount(number('commands'))} commands (seed ${result.seed}): ${formatCount(number('news'))} new ` +
-      `(${formatCount(number('iocs'))} IOC), ${formatCount(number('cancels'))} cancels`,
+      `(${formatCount(number('iocs'))} IOC), ${formatCount(number('cancels'))} cancels; the core as the addon was built (${String(result.core_build)})`,
     '',
     table,
     '',
