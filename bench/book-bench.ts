@@ -122,6 +122,15 @@ function buildNativeBench(): string {
   const objects = coreUnits.map((file) => path.join(ADDON_CORE_OBJECTS, `${path.basename(file, '.cpp')}.o`));
   const addonStamp = path.join(ADDON_RELEASE, 'lobsim-build.json');
   const fromAddon = existsSync(addonStamp) && objects.every((file) => existsSync(file));
+  if (fromAddon) {
+    // Objects older than a core source are not the code in the tree: measuring them would mislead.
+    const newestCore = Math.max(...coreSources.map((file) => statSync(path.join(ROOT, file)).mtimeMs));
+    const oldestObject = Math.min(...objects.map((file) => statSync(file).mtimeMs));
+    if (oldestObject < newestCore) {
+      process.stderr.write('bench:book: native/core changed after the addon was built; run `npm run build:addon` first, so that the bench measures the code in the tree\n');
+      process.exit(2);
+    }
+  }
   const inputs = fromAddon ? [...bench, ...coreSources.filter((file) => file.endsWith('.hpp')), ...objects] : [...bench, ...coreSources];
   const newest = Math.max(...inputs.map((file) => statSync(path.resolve(ROOT, file)).mtimeMs));
   const stamp = `${binary}.core`;
