@@ -110,9 +110,10 @@ function coreBuild(binary: string): string {
 }
 
 /**
- * Builds native/out/book_bench unless it is newer than everything it is made of. Its core is the
- * addon's: the object files npm install compiled (profile-guided with GCC), linked as they are, so
- * the figure is the shipped core's. Without them (no addon built) it compiles the core's sources.
+ * Builds native/out/book_bench unless it is newer than everything it is made of and was made the
+ * same way. Its core is the addon's: the object files npm install compiled (profile-guided with GCC),
+ * linked as they are, so the figure is the shipped core's. With no addon built it compiles the
+ * core's sources; with an addon whose objects are missing or older than native/core it stops.
  */
 function buildNativeBench(): string {
   const binary = path.join(ROOT, 'native', 'out', 'book_bench');
@@ -121,33 +122,30 @@ function buildNativeBench(): string {
   const coreUnits = coreSources.filter((file) => file.endsWith('.cpp'));
   const objects = coreUnits.map((file) => path.join(ADDON_CORE_OBJECTS, `${path.basename(file, '.cpp')}.o`));
   const addonStamp = path.join(ADDON_RELEASE, 'lobsim-build.json');
-  const fromAddon = existsSync(addonStamp) && objects.every((file) => existsSync(file));
+  const fromAddon = existsSync(addonStamp);
   if (fromAddon) {
-    // Objects older than a core source are not the code in the tree: measuring them would mislead.
+    // Objects missing or older than a core source are not the code in the tree: measuring them would mislead.
     const newestCore = Math.max(...coreSources.map((file) => statSync(path.join(ROOT, file)).mtimeMs));
-    const oldestObject = Math.min(...objects.map((file) => statSync(file).mtimeMs));
-    if (oldestObject < newestCore) {
+    if (!objects.every((file) => existsSync(file) && statSync(file).mtimeMs >= newestCore)) {
       process.stderr.write('bench:book: native/core changed after the addon was built; run `npm run build:addon` first, so that the bench measures the code in the tree\n');
       process.exit(2);
     }
   }
-  const inputs = fromAddon ? [...bench, ...coreSources.filter((file) => file.endsWith('.hpp')), ...objects] : [...bench, ...coreSources];
+  const kind = fromAddon ? (JSON.parse(readFileSync(addonStamp, 'utf8')) as { build: string }).build : 'sources';
+  const inputs = fromAddon ? [...bench, ...coreSources.filter((file) => file.endsWith('.hpp')), ...objects, addonStamp] : [...bench, ...coreSources];
   const newest = Math.max(...inputs.map((file) => statSync(path.resolve(ROOT, file)).mtimeMs));
-  const stamp = `${binary}.core`;
-  if (existsSync(binary) && existsSync(stamp) && statSync(binary).mtimeMs > newest) return binary;
+  if (existsSync(binary) && coreBuild(binary) === kind && statSync(binary).mtimeMs > newest) return binary;
   mkdirSync(path.dirname(binary), { recursive: true });
   const benchUnits = bench.filter((file) => file.endsWith('.cpp'));
   const flags = ['-O3', '-std=c++20', '-pthread', '-Inative/core'];
   if (fromAddon) {
-    const kind = (JSON.parse(readFileSync(addonStamp, 'utf8')) as { build: string }).build;
     process.stderr.write(`bench:book: linking native/out/book_bench with the addon's ${kind} core objects\n`);
     execFileSync('g++', [...flags, ...benchUnits, ...objects, '-o', binary], { cwd: ROOT, stdio: 'inherit' });
-    writeFileSync(stamp, `${kind}\n`);
   } else {
     process.stderr.write('bench:book: compiling native/out/book_bench from the core sources (g++ -O3 -std=c++20)\n');
     execFileSync('g++', [...flags, ...benchUnits, ...coreUnits, '-o', binary], { cwd: ROOT, stdio: 'inherit' });
-    writeFileSync(stamp, 'sources\n');
   }
+  writeFileSync(`${binary}.core`, `${kind}\n`);
   return binary;
 }
 

@@ -5,10 +5,11 @@
 // With GCC the build is profile-guided (binding.gyp's lobsim_pgo): an instrumented training program
 // (native/pgo/train.cpp, a seeded mix of every command kind) runs the core once, and the addon's
 // core is compiled with the branch and call counts it wrote, so the compiler lays the matching paths
-// out for the flow they see. bench:book measured the core 5% faster so built. Any failure in those
-// steps falls back to a plain build, and LOBSIM_PGO=0 asks for one; build/Release/lobsim-build.json
-// says which one was made. GCC 12 prints "Missing counts for called function" for small helpers
-// the training build inlined away: harmless.
+// out for the flow they see. A training run whose books fail validate() stops the build: that core
+// is broken. Any other failure in those steps falls back to a plain build, and LOBSIM_PGO=0 asks for
+// one; build/Release/lobsim-build.json says which one was made and why (test/engine/
+// addon-build.test.ts fails on a fallback). GCC 12 prints "Missing counts for called function" for
+// small helpers the training build inlined away: harmless.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,10 +34,13 @@ try {
   gyp = path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 }
 
-function run(command, args) {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
-  return result.status === 0;
+// The training program's exit status when the books it built fail validate() (native/pgo/train.cpp).
+const TRAIN_EXIT_INVALID = 1;
+
+function status(command, args) {
+  return spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' }).status;
 }
+const run = (command, args) => status(command, args) === 0;
 const nodeGyp = (...args) => run(process.execPath, [gyp, ...args]);
 
 function usesGcc() {
@@ -50,7 +54,12 @@ function buildProfileGuided() {
   const addonObjects = path.join(RELEASE, 'obj.target', 'lobsim', 'native', 'core');
   if (!nodeGyp('clean') || !nodeGyp('configure', ...common, '--lobsim_pgo=generate') || !nodeGyp('build', '-j', 'max')) return false;
   console.error('lobsim: training the profile-guided build (native/pgo/train.cpp)');
-  if (!run(path.join(RELEASE, 'lobsim_pgo_train'), [])) return false;
+  const trained = status(path.join(RELEASE, 'lobsim_pgo_train'), []);
+  if (trained === TRAIN_EXIT_INVALID) {
+    console.error('lobsim: the core broke its own invariants in the training run (above); not building it.');
+    process.exit(1);
+  }
+  if (trained !== 0) return false;
   const profiles = readdirSync(trainObjects).filter((file) => file.endsWith('.gcda'));
   if (!profiles.some((file) => file === 'matching_engine.gcda')) return false;
   if (!nodeGyp('configure', ...common, '--lobsim_pgo=use')) return false;
@@ -61,10 +70,21 @@ function buildProfileGuided() {
 }
 
 let kind = 'plain';
-if (process.env.LOBSIM_PGO !== '0' && !debug && usesGcc()) {
-  if (buildProfileGuided()) {
+let profile = 'used';
+if (process.env.LOBSIM_PGO === '0') profile = 'off: LOBSIM_PGO=0';
+else if (debug) profile = 'off: debug build';
+else if (!usesGcc()) profile = 'off: the compiler is not GCC';
+if (profile === 'used') {
+  let built = false;
+  try {
+    built = buildProfileGuided();
+  } catch (error) {
+    console.error(`lobsim: ${error.message}`);
+  }
+  if (built) {
     kind = 'profile-guided';
   } else {
+    profile = 'failed';
     console.error('lobsim: the profile-guided build failed (see above); building the addon without a profile.');
   }
 }
@@ -72,5 +92,5 @@ if (kind === 'plain' && !nodeGyp('rebuild', ...common, '-j', 'max')) {
   console.error('lobsim: building the native addon failed; see the compiler output above.');
   process.exit(1);
 }
-writeFileSync(path.join(ROOT, 'build', debug ? 'Debug' : 'Release', 'lobsim-build.json'), `${JSON.stringify({ build: kind })}\n`);
+writeFileSync(path.join(ROOT, 'build', debug ? 'Debug' : 'Release', 'lobsim-build.json'), `${JSON.stringify({ build: kind, profile })}\n`);
 console.error(`lobsim: built the addon (${kind})`);

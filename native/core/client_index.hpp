@@ -309,10 +309,10 @@ class ClientIndex {
   // A command looks its owner up two or three times (the duplicate check, the insert, the erase of
   // a filled maker of the same owner), and a client's commands come in runs: the last owner found
   // is kept, so the repeat costs one compare instead of a hash and a probe. Only windows are cached
-  // (their indices never change); "no window" is not, since window_for_insert may create one.
-  // The cache is always true: it starts as (0, kNoWindow) while no window exists, and only a found
-  // or created window replaces it (windows are never removed), so a cached "no window" is only
-  // ever the first owner's before its first insert.
+  // (their indices never change), and the cache is always true: it starts as (0, kNoWindow) while
+  // no window exists, and only a found or created window replaces it (windows are never removed).
+  // So a cached "no window" is only ever owner 0's before any window exists; window_for_insert,
+  // which may create that window, does not trust it.
   std::uint32_t window_of(Owner owner) const {
     if (owner == cached_owner_) return cached_window_;
     for (std::size_t position = owner_home(owner);; position = (position + 1) & (kOwnerMapCapacity - 1)) {
