@@ -6,7 +6,13 @@
   # warning, not an error); `npm run build:addon` trains again.
   "variables": {
     "lobsim_pgo%": "",
-    "lobsim_cflags_cc": ["-std=c++20", "-O3", "-fno-plt", "-fno-semantic-interposition", "-Wall", "-Wextra"]
+    "lobsim_core_sources": ["<!@(node -e \"for(const f of require('fs').readdirSync('native/core'))if(f.endsWith('.cpp'))console.log('native/core/'+f)\")"]
+  },
+  "target_defaults": {
+    "include_dirs": ["native/core"],
+    "cflags_cc": ["-std=c++20", "-O3", "-fno-plt", "-fno-semantic-interposition", "-Wall", "-Wextra"],
+    "cflags_cc!": ["-std=gnu++17", "-fno-exceptions"],
+    "cflags!": ["-fno-exceptions"]
   },
   "conditions": [
     ["lobsim_pgo=='generate'", {
@@ -14,14 +20,8 @@
         {
           "target_name": "lobsim_pgo_train",
           "type": "executable",
-          "sources": [
-            "<!@(node -e \"const fs=require('fs');for(const f of fs.readdirSync('native/core').filter(f=>f.endsWith('.cpp')))console.log('native/core/'+f)\")",
-            "native/pgo/train.cpp"
-          ],
-          "include_dirs": ["native/core"],
-          "cflags_cc": ["<@(lobsim_cflags_cc)", "-fprofile-generate", "-fprofile-update=single"],
-          "cflags_cc!": ["-std=gnu++17", "-fno-exceptions"],
-          "cflags!": ["-fno-exceptions"],
+          "sources": ["<@(lobsim_core_sources)", "native/pgo/train.cpp"],
+          "cflags_cc": ["-fprofile-generate", "-fprofile-update=single"],
           "ldflags": ["-fprofile-generate", "-pthread"]
         }
       ]
@@ -30,14 +30,12 @@
         {
           "target_name": "lobsim",
           "sources": [
-            "<!@(node -e \"const fs=require('fs');for(const d of ['native/addon','native/core'])for(const f of fs.readdirSync(d).filter(f=>f.endsWith('.cpp')))console.log(d+'/'+f)\")"
+            "<!@(node -e \"for(const f of require('fs').readdirSync('native/addon'))if(f.endsWith('.cpp'))console.log('native/addon/'+f)\")",
+            "<@(lobsim_core_sources)"
           ],
-          "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/core"],
+          "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
           "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
           "defines": ["NAPI_VERSION=8"],
-          "cflags_cc": ["<@(lobsim_cflags_cc)"],
-          "cflags_cc!": ["-std=gnu++17", "-fno-exceptions"],
-          "cflags!": ["-fno-exceptions"],
           "conditions": [
             ["lobsim_pgo=='use'", {
               "cflags_cc": ["-fprofile-use", "-fprofile-partial-training", "-Wno-missing-profile", "-Wno-error=coverage-mismatch"]

@@ -34,7 +34,7 @@ try {
   gyp = path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 }
 
-// The training program's exit status when the books it built fail validate() (native/pgo/train.cpp).
+// The training program's exit status when the books it built fail validate() (kExitInvalidBooks).
 const TRAIN_EXIT_INVALID = 1;
 
 function status(command, args) {

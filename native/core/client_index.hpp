@@ -19,13 +19,14 @@
 //
 // Invariants: every live key is in exactly one place (a window entry or the fallback); a window's
 // id_max is at least every key its owner ever inserted, so the duplicate check of a fresh id (the
-// common case) is one compare; a window's fallback_live counts its owner's keys in the fallback, so a window miss only probes the hash when
-// that owner has any there, and a miss in an allocated chunk only when far_id_max says it may. A window's back (newest) chunk is always allocated: fresh ids arrive
-// there. Every other allocated chunk holds at least kChunkLiveMin keys: when one gets sparser (its
-// orders fill or cancel, or the back moves on from a sparse chunk), its keys move to the fallback and
-// the chunk is freed, so the windows cost at most 32 bytes per key plus one chunk per owner (and, for
-// the live bits, at most 8 bytes per key more: see below), and an
-// owner whose ids are too sparse for a window (say one id in 1000 is theirs) ends up in the hash.
+// common case) is one compare; a window's fallback_live counts its owner's keys in the fallback, so
+// a window miss only probes the hash when that owner has any there, and a miss in an allocated
+// chunk only when far_id_max says it may. A window's back (newest) chunk is always allocated: fresh
+// ids arrive there. Every other allocated chunk holds at least kChunkLiveMin keys: when one gets
+// sparser (its orders fill or cancel, or the back moves on from a sparse chunk), its keys move to
+// the fallback and the chunk is freed, so the windows cost at most 32 bytes per key plus one chunk
+// per owner (and, for the live bits, at most 8 bytes per key more: see below), and an owner whose
+// ids are too sparse for a window (say one id in 1000 is theirs) ends up in the hash.
 //
 // Live bits: a chunk with entries has bits; a set bit means its key is live, in the chunk's entries
 // if the chunk has them, otherwise in the fallback; a clear bit means the key is not live, unless

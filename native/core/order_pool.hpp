@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+
 #include "assert.hpp"
 #include "protocol.hpp"
 #include "reserved_array.hpp"

@@ -22,6 +22,8 @@ using namespace lob;
 constexpr int kInstruments = 16;
 constexpr int kOwners = 32;
 constexpr int kCommandsPerRound = 1'500'000;
+// The exit status of invalid books, which scripts/build-addon.mjs tells apart from other failures.
+constexpr int kExitInvalidBooks = 1;
 
 std::vector<InstrumentConfig> training_instruments() {
   std::vector<InstrumentConfig> instruments;
@@ -99,7 +101,7 @@ int main() {
     const std::string problem = train_round(stp, rng);
     if (!problem.empty()) {
       std::fprintf(stderr, "lobsim-pgo-train: the books are invalid after training: %s\n", problem.c_str());
-      return 1;
+      return kExitInvalidBooks;
     }
   }
   return 0;
