@@ -53,7 +53,8 @@ class PriceLadder {
 
   std::uint32_t best_level() const {
     LOB_ASSERT(!empty(), "best level of an empty ladder");
-    return direct() ? level_base_ + tick_of_key(best_key_) : levels_.back();
+    if constexpr (kVerify) LOB_ASSERT(!direct() || best_level_ == level_base_ + tick_of_key(best_key_), "best level out of step with the best key");
+    return direct() ? best_level_ : levels_.back();
   }
   Price best_price() const {
     LOB_ASSERT(!empty(), "best price of an empty ladder");
@@ -113,7 +114,7 @@ class PriceLadder {
   void mark(std::uint32_t level) {
     const std::uint32_t key = key_of_level(level);
     keys_by_tick_.set(key);
-    if (direct_size_ == 0 || key > best_key_) best_key_ = key;
+    if (direct_size_ == 0 || key > best_key_) set_best_key(key);
     direct_size_++;
   }
   void unmark(std::uint32_t level) {
@@ -121,7 +122,7 @@ class PriceLadder {
     const std::uint32_t key = key_of_level(level);
     keys_by_tick_.clear(key);
     direct_size_--;
-    if (key == best_key_) best_key_ = keys_by_tick_.highest_at_or_below(key);
+    if (key == best_key_) set_best_key(keys_by_tick_.highest_at_or_below(key));
     LOB_ASSERT((direct_size_ == 0) == (best_key_ == TickBitmap::kNone), "best key out of step with the size");
   }
 
@@ -193,7 +194,7 @@ class PriceLadder {
         }
         key = below;
       }
-      best_key_ = direct_size_ == 0 ? TickBitmap::kNone : keys_by_tick_.highest_at_or_below(keys_by_tick_.ticks() - 1);
+      set_best_key(direct_size_ == 0 ? TickBitmap::kNone : keys_by_tick_.highest_at_or_below(keys_by_tick_.ticks() - 1));
       return;
     }
     std::size_t kept = 0;
@@ -268,6 +269,11 @@ class PriceLadder {
     return key_of_tick(level - level_base_);
   }
   Price price_of_tick(std::uint32_t tick) const { return low_ + static_cast<Price>(tick) * tick_; }
+  // best_level_ is derived from best_key_ here, once per change, not on each of the match loop's reads.
+  void set_best_key(std::uint32_t key) {
+    best_key_ = key;
+    best_level_ = key == TickBitmap::kNone ? 0 : level_base_ + tick_of_key(key);
+  }
 
   enum class Mode : std::uint8_t { Undecided, Sorted, Direct };
 
@@ -282,6 +288,7 @@ class PriceLadder {
   Price low_ = 0;
   TickBitmap keys_by_tick_;
   std::uint32_t best_key_ = TickBitmap::kNone;
+  std::uint32_t best_level_ = 0;  // level_base_ + tick_of_key(best_key_) while the ladder is not empty.
   std::size_t direct_size_ = 0;
 };
 
