@@ -1,5 +1,5 @@
 /**
- * `npm run bench:book [-- --json] [--commands N] [--seed S] [--reps R] [--warmup W]`: order-book throughput.
+ * `npm run bench:book [-- --json] [--commands N] [--seed S] [--rounds C] [--reps R] [--warmup W]`: order-book throughput.
  * `npm run bench:book -- --breakdown [--json]`: where the C++ core's time goes, by command outcome.
  *
  * One seeded stream (bench/book-stream.ts, 2,000,000 commands by default) replayed through:
@@ -13,9 +13,9 @@
  *       the same reports: how fast any book could run the stream, and so how much of the core's
  *       time is the price of being a general engine
  * Every process runs W unmeasured warm-up runs (--warmup, default 1), then measured runs on a fresh
- * book (construction outside the clock), and keeps its freed heap. (a) and (b) run in R rounds
- * (--reps, default 5) of one measured run per process; (c) and (e) R runs in one child each; (d)
- * R runs in a child per round, beside a run of (a) (runTypeScript). A figure is the median ops/s,
+ * book (construction outside the clock), and keeps its freed heap. (a), (b) and (f) run in C rounds
+ * (--rounds, default 9) of one measured run per process; (c) and (e) R runs (--reps, default 5) in
+ * one child each; (d) R runs in a child per round, for R rounds, beside a run of (a) (runTypeScript). A figure is the median ops/s,
  * with the best beside it, and native_vs_textbook* and batched_vs_native are medians of per-round
  * ratios, because the machine is shared and noisy. A TypeScript child stops repeating once its runs
  * took TS_BUDGET_SECONDS: a run that long averages the noise itself (the reference book takes ~20 s
@@ -55,6 +55,7 @@ interface Options {
   json: boolean;
   commands: number;
   seed: number;
+  rounds: number;
   reps: number;
   warmup: number;
   breakdown: boolean;
@@ -70,6 +71,11 @@ function parseOptions(): Options {
       json: { type: 'boolean', default: false },
       commands: { type: 'string', default: '2000000' },
       seed: { type: 'string', default: '1' },
+      // A C++ engine's speed is partly a draw of its process (two processes of one binary seconds
+      // apart differed by up to 15%, the runs inside one by less), so the per-round ratios of one
+      // bench run spread over about 2.4 to 6.5. In 8 bench runs of 9 rounds, the median of the
+      // first 5 rounds differed from that of all 9 by up to 0.66 (0.43 and 0.20 in two others).
+      rounds: { type: 'string', default: '9' },
       reps: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
       breakdown: { type: 'boolean', default: false },
@@ -86,6 +92,7 @@ function parseOptions(): Options {
     json: values.json,
     commands: integer('commands', values.commands, 1),
     seed: integer('seed', values.seed, 0),
+    rounds: integer('rounds', values.rounds, 1),
     reps: integer('reps', values.reps, 1),
     warmup: integer('warmup', values.warmup, 0),
     breakdown: values.breakdown,
@@ -350,19 +357,19 @@ interface OneEngineRun {
 }
 
 /**
- * (a) and (b): the stream goes to the C++ bench through a temporary file. Each engine (the core,
- * the textbook, the textbook's data structures alone) runs in a process of its own, one warm-up
- * run and one measured run per process, the three taking turns for `reps` rounds; run in one
+ * (a), (b) and (f): the stream goes to the C++ bench through a temporary file. Each engine (the
+ * core, the textbook, the textbook's data structures alone, the floor) runs in a process of its own,
+ * one warm-up run and one measured run per process, the four taking turns for `rounds` rounds; run in one
  * process, each engine ran on the heap the other had left (book_bench.cpp says how much that moved
  * the textbook's figure). The core and the textbook must write the same report stream (their
  * report_digest). Memory is measured in a fresh process of its own.
  */
 function runNativeBench(stream: BookStream, options: Options, run: NativeRun): NativeBenchResult {
-  process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core, two textbooks and the floor, ${options.reps} rounds of one process each\n`);
+  process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core, two textbooks and the floor, ${options.rounds} rounds of one process each\n`);
   const memory = JSON.parse(run(['--engine', 'memory'])) as Pick<NativeBenchResult, 'memory_orders' | 'bytes_per_resting_order' | 'rss_bytes_per_resting_order'>;
   const engines = ['native', 'textbook', 'textbook_structures', 'floor'] as const;
   const runs: Record<OneEngineRun['engine'], OneEngineRun[]> = { native: [], textbook: [], textbook_structures: [], floor: [] };
-  for (let round = 0; round < options.reps; round++) {
+  for (let round = 0; round < options.rounds; round++) {
     // Each round starts with the next engine, so that none always runs first.
     for (let turn = 0; turn < engines.length; turn++) {
       const engine = engines[(round + turn) % engines.length]!;
@@ -386,7 +393,7 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
   // On disagreement, the lockstep replay of both in one process finds the first command whose reports differ.
   const firstDivergence = agree ? -1 : (JSON.parse(run(['--reps', '1', '--memory-orders', '1'])) as NativeBenchResult).first_divergence;
   return {
-    reps: options.reps,
+    reps: options.rounds,
     native_ops_per_s: Math.round(median(ops('native'))),
     native_best_ops_per_s: Math.max(...ops('native')),
     textbook_ops_per_s: Math.round(median(ops('textbook'))),
