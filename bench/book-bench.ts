@@ -71,10 +71,11 @@ function parseOptions(): Options {
       json: { type: 'boolean', default: false },
       commands: { type: 'string', default: '2000000' },
       seed: { type: 'string', default: '1' },
-      // A C++ engine's speed is partly a draw of its process (two processes of one binary seconds
-      // apart differed by up to 15%, the runs inside one by less), so the per-round ratios of one
-      // bench run spread over about 2.4 to 6.5. In 8 bench runs of 9 rounds, the median of the
-      // first 5 rounds differed from that of all 9 by up to 0.66 (0.43 and 0.20 in two others).
+      // A C++ engine's speed is partly a draw of its process: the processes of adjacent rounds
+      // differed by up to 12% (core) and 17% (textbook), three runs inside one process by up to 7%
+      // and 12%. So the per-round ratios of one bench run spread over about 2.4 to 6.5, and in 8
+      // bench runs of 9 rounds the median of the first 5 rounds differed from that of all 9 by up
+      // to 0.66 (0.43 and 0.20 in two others).
       rounds: { type: 'string', default: '9' },
       reps: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
