@@ -28,7 +28,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, REPORT_SLOTS, ReportSlot } from '../engine/protocol.js';
 import type { OrderTypeCode, SideCode } from '../engine/protocol.js';
@@ -37,6 +36,7 @@ import type { Command, OrderBookEngine } from '../engine/types.js';
 import { BENCH_ENGINE_OPTIONS, OWNER, generateBookStream, writeBookStream, type BookStream } from './book-stream.js';
 import { median } from 'simple-statistics';
 import { alignedTable, formatCount, formatRatio, toJsonLine } from './format.js';
+import { choiceOption, integerOption, parseBenchOptions } from './options.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The addon's area holds layout.areaReportRecords (4096) reports; a batch that makes more pays for
@@ -65,8 +65,13 @@ interface Options {
 const TS_ENGINES = ['percall', 'batched', 'reference'] as const;
 type TsEngine = (typeof TS_ENGINES)[number];
 
+// 10M commands are a 720 MB stream in each of the JS and C++ processes, and twice that decoded.
+const COMMANDS_MAX = 10_000_000;
+const ROUNDS_MAX = 100;  // Also the cap of --reps and --warmup (book_bench.cpp's own for --warmup).
+const USAGE = 'npm run bench:book [-- --json] [--breakdown] [--commands N] [--seed S] [--rounds C] [--reps R] [--warmup W]';
+
 function parseOptions(): Options {
-  const { values } = parseArgs({
+  const config = {
     options: {
       json: { type: 'boolean', default: false },
       commands: { type: 'string', default: '2000000' },
@@ -83,28 +88,17 @@ function parseOptions(): Options {
       // Internal: run one TypeScript engine alone and print its samples (see runTypeScript).
       engine: { type: 'string' },
     },
-  });
-  const integer = (name: string, text: string, min: number): number => {
-    const value = Number(text);
-    if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`--${name}: must be an integer >= ${min}, got ${text}`);
-    return value;
-  };
-  return {
+  } as const;
+  return parseBenchOptions('bench:book', USAGE, config, (values) => ({
     json: values.json,
-    commands: integer('commands', values.commands, 1),
-    seed: integer('seed', values.seed, 0),
-    rounds: integer('rounds', values.rounds, 1),
-    reps: integer('reps', values.reps, 1),
-    warmup: integer('warmup', values.warmup, 0),
+    commands: integerOption('commands', values.commands, 1, COMMANDS_MAX),
+    seed: integerOption('seed', values.seed, 0, Number.MAX_SAFE_INTEGER),
+    rounds: integerOption('rounds', values.rounds, 1, ROUNDS_MAX),
+    reps: integerOption('reps', values.reps, 1, ROUNDS_MAX),
+    warmup: integerOption('warmup', values.warmup, 0, ROUNDS_MAX),
     breakdown: values.breakdown,
-    engine: tsEngine(values.engine),
-  };
-}
-
-function tsEngine(text: string | undefined): TsEngine | undefined {
-  if (text === undefined) return undefined;
-  if (!(TS_ENGINES as readonly string[]).includes(text)) throw new RangeError(`--engine: must be one of ${TS_ENGINES.join(', ')}, got ${text}`);
-  return text as TsEngine;
+    engine: values.engine === undefined ? undefined : choiceOption('engine', values.engine, TS_ENGINES),
+  }));
 }
 
 /** The addon's build (scripts/build-addon.mjs): its core objects and whether they are profile-guided. */

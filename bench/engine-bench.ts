@@ -23,8 +23,10 @@ import { decodeHistogram } from '../sim/metrics/hdr.js';
 import { Engine } from '../engine/engine.js';
 import { Action, COMMAND_SLOTS, ExecKind, OrderType, REPORT_SLOTS, ReportSlot } from '../engine/protocol.js';
 import { ThreadedEngine } from '../engine/threaded-engine.js';
+import { SHARDS_MAX, SPIN_NS_MAX } from '../engine/threaded-options.js';
 import type { InstrumentConfig } from '../engine/types.js';
 import { alignedTable, formatCount } from './format.js';
+import { choiceOption, integerOption, numberOption, parseBenchOptions } from './options.js';
 import type { HiccupResult } from './hiccup-worker.js';
 
 const SEED_ORDERS_PER_S = '5,000-8,000';
@@ -36,20 +38,31 @@ const TARGET_FILL_P999_US = 500;
 const TUNED_SPIN_NS = 1_000_000;
 const HICCUP_SECONDS = 3;
 
-const args = process.argv.slice(2);
-const flag = (name: string): boolean => args.includes(`--${name}`);
-const option = (name: string, fallback: number): number => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const json = flag('json');
-const ordersPerWorker = option('orders', 1_000_000);
-const latencySeconds = option('seconds', 5);
-const warmupSeconds = option('warmup', 1);
-const shardsOption = option('shards', 0);
-const spinNsOption = option('spin-ns', -1);
-const onlyAt = args.indexOf('--only');
-const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+const USAGE = 'npm run bench:engine [-- --json] [--orders N] [--seconds S] [--warmup S] [--shards N] [--spin-ns NS] [--only throughput|latency]';
+const ORDERS_PER_WORKER_MAX = 100_000_000;
+const SECONDS_MAX = 3_600;
+const config = {
+  options: {
+    json: { type: 'boolean', default: false },
+    orders: { type: 'string', default: '1000000' },
+    seconds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    // 0: the engine's default shard count.
+    shards: { type: 'string', default: '0' },
+    // Absent: the default options (and the latency-tuned run beside them).
+    'spin-ns': { type: 'string' },
+    only: { type: 'string' },
+  },
+} as const;
+const { json, ordersPerWorker, latencySeconds, warmupSeconds, shardsOption, spinNsOption, only } = parseBenchOptions('bench:engine', USAGE, config, (values) => ({
+  json: values.json,
+  ordersPerWorker: integerOption('orders', values.orders, 1, ORDERS_PER_WORKER_MAX),
+  latencySeconds: numberOption('seconds', values.seconds, 0.1, SECONDS_MAX),
+  warmupSeconds: numberOption('warmup', values.warmup, 0, SECONDS_MAX),
+  shardsOption: integerOption('shards', values.shards, 0, SHARDS_MAX),
+  spinNsOption: values['spin-ns'] === undefined ? -1 : integerOption('spin-ns', values['spin-ns'], 0, SPIN_NS_MAX),
+  only: values.only === undefined ? undefined : choiceOption('only', values.only, ['throughput', 'latency'] as const),
+}));
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const instruments = (count: number): InstrumentConfig[] =>

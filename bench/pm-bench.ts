@@ -15,17 +15,18 @@
  *   each symbol computed by a full scan of the live orders.
  * Each figure is the median of R repetitions (default 7) on a fresh PM; the machine is shared.
  */
-import { parseArgs } from 'node:util';
 import { ExecKind, Side } from '../engine/protocol.js';
 import { PositionManager } from '../engine/pm/position-manager.js';
 import type { Command, ExecutionReport, InstrumentConfig } from '../engine/types.js';
 import { alignedTable, formatCount, formatRatio, toJsonLine } from './format.js';
+import { integerOption, parseBenchOptions } from './options.js';
 
 const SYMBOLS = 100;
 const ORDERS_PER_SYMBOL = 100;
 const CHILD = 100;
 const PARTIALS = 9;
 const RECONCILE_PASSES = 400;
+const REPS_MAX = 100;
 const OWNER = 1;
 
 const instruments: InstrumentConfig[] = Array.from({ length: SYMBOLS }, (_, i) => ({
@@ -148,9 +149,11 @@ function measureReconcile(): { pm: number; naive: number } {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, reps: { type: 'string', default: '7' } } });
-  const reps = Number(values.reps);
-  if (!Number.isSafeInteger(reps) || reps < 1) throw new RangeError(`--reps: must be an integer >= 1, got ${values.reps}`);
+  const config = { options: { json: { type: 'boolean', default: false }, reps: { type: 'string', default: '7' } } } as const;
+  const { json, reps } = parseBenchOptions('bench:pm', 'npm run bench:pm [-- --json] [--reps R]', config, (values) => ({
+    json: values.json,
+    reps: integerOption('reps', values.reps, 1, REPS_MAX),
+  }));
   measureReports();
   measureReconcile();
   const reports = Array.from({ length: reps }, measureReports);
@@ -166,7 +169,7 @@ function main(): void {
   };
   const reportsSpeedup = result.pm_reports_per_s / result.naive_reports_per_s;
   const reconcileSpeedup = result.naive_reconcile_us / result.pm_reconcile_us;
-  if (values.json) {
+  if (json) {
     console.log(toJsonLine({ ...result, reports_speedup: reportsSpeedup, reconcile_speedup: reconcileSpeedup }));
     return;
   }

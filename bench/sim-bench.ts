@@ -22,28 +22,45 @@ import { runDeterministic } from '../sim/deterministic/runner.js';
 import { loadScenario } from '../sim/scenario/load.js';
 import { median } from 'simple-statistics';
 import { alignedTable, formatCount, formatRatio, toJsonLine } from './format.js';
+import { choiceOption, integerOption, parseBenchOptions } from './options.js';
 
-function option(name: string): string | undefined {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
+const USAGE = 'npm run bench:sim [-- --json] [--scenario NAME] [--duration MS] [--reference-duration MS] [--reps R] [--warmup W]';
+const RUNS_MAX = 100;
 
-const json = process.argv.includes('--json');
-const scenarioName = option('scenario') ?? 'baseline';
-const overrides = option('duration') ? [`durationMs=${option('duration')}`] : [];
-const referenceOverrides = [...overrides, ...(option('reference-duration') ? [`durationMs=${option('reference-duration')}`] : [])];
-const reps = countOption('reps', 3, 1);
-const warmups = countOption('warmup', 1, 0);
-
-function countOption(name: string, fallback: number, min: number): number {
-  const text = option(name);
-  const value = text === undefined ? fallback : Number(text);
-  if (!Number.isSafeInteger(value) || value < min || value > 100) {
-    process.stderr.write(`bench:sim: --${name} must be an integer in [${min}, 100], got ${text}\n`);
-    process.exit(2);
-  }
-  return value;
-}
+const config = {
+  options: {
+    json: { type: 'boolean', default: false },
+    scenario: { type: 'string', default: 'baseline' },
+    duration: { type: 'string' },
+    'reference-duration': { type: 'string' },
+    reps: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '1' },
+    // Internal: the child that measures the reference book (see measureReferenceCold).
+    engine: { type: 'string' },
+  },
+} as const;
+const { json, scenarioName, overrides, referenceOverrides, reps, warmups, referenceChild, passOn } = parseBenchOptions('bench:sim', USAGE, config, (values) => {
+  const overrides = values.duration === undefined ? [] : [`durationMs=${values.duration}`];
+  const reference = values['reference-duration'];
+  const referenceOverrides = [...overrides, ...(reference === undefined ? [] : [`durationMs=${reference}`])];
+  // Loaded here once, so that a bad scenario name or duration stops the bench before it runs.
+  loadScenario(values.scenario, { overrides: referenceOverrides });
+  return {
+    json: values.json,
+    scenarioName: values.scenario,
+    overrides,
+    referenceOverrides,
+    reps: integerOption('reps', values.reps, 1, RUNS_MAX),
+    warmups: integerOption('warmup', values.warmup, 0, RUNS_MAX),
+    referenceChild: values.engine !== undefined && choiceOption('engine', values.engine, ['reference'] as const) === 'reference',
+    // What the reference book's child is run with.
+    passOn: [
+      ['--scenario', values.scenario],
+      ...(values.duration === undefined ? [] : [['--duration', values.duration]]),
+      ...(reference === undefined ? [] : [['--reference-duration', reference]]),
+    ].flat(),
+  };
+});
 
 /** `warmupRuns` unmeasured runs, then `runs` measured ones; `first` is the first run's rate, warm-up or not. */
 function measure(engine: 'native' | 'reference', runs: number, warmupRuns: number, scenarioOverrides: string[]) {
@@ -71,14 +88,13 @@ type Measured = ReturnType<typeof measure>;
 
 /** The reference book's one run, in a fresh child process (this script with --engine reference). */
 function measureReferenceCold(): Measured {
-  const passOn = ['scenario', 'duration', 'reference-duration'].flatMap((name) => (option(name) === undefined ? [] : [`--${name}`, option(name)!]));
   const script = fileURLToPath(import.meta.url);
   const output = execFileSync(process.execPath, [...process.execArgv, script, '--engine', 'reference', ...passOn], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(output) as Measured;
 }
 
 // Internal: the child that measures the reference book prints its figures and stops.
-if (option('engine') === 'reference') {
+if (referenceChild) {
   process.stdout.write(`${JSON.stringify(measure('reference', 1, 0, referenceOverrides))}\n`);
   process.exit(0);
 }
