@@ -43,8 +43,9 @@ const { json, scenarioName, overrides, referenceOverrides, reps, warmups, refere
   const overrides = values.duration === undefined ? [] : [`durationMs=${values.duration}`];
   const reference = values['reference-duration'];
   const referenceOverrides = [...overrides, ...(reference === undefined ? [] : [`durationMs=${reference}`])];
-  // Loaded here once, so that a bad scenario name or duration stops the bench before it runs.
-  loadScenario(values.scenario, { overrides: referenceOverrides });
+  // Loaded here once each, so that a bad scenario name or duration stops the bench before it runs.
+  loadScenario(values.scenario, { overrides });
+  if (reference !== undefined) loadScenario(values.scenario, { overrides: referenceOverrides });
   return {
     json: values.json,
     scenarioName: values.scenario,
