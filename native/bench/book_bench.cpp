@@ -31,6 +31,7 @@
 // warm-up, or one of its own with --warmup 0) also folds every report into report_digest, so the
 // two books are checked to write the same report stream, not only the same totals.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <climits>
 #include <cstdint>
@@ -86,6 +87,20 @@ constexpr const char* kUsage =
     "usage: book_bench <stream.f64> [--reps N] [--memory-orders N] [--warmup N] [--breakdown]\n"
     "                  [--engine both|native|textbook|textbook-structures|floor|memory]";
 
+// The memory test's book holds this many orders at most (its pool is sized for them).
+constexpr long long kMemoryOrdersMax = 100'000'000;
+
+// The whole of `text` as an integer in [min, max], or the bench stops naming the option.
+long long integer_arg(const std::string& name, const char* text, long long min, long long max) {
+  long long value = 0;
+  const char* end = text + std::strlen(text);
+  const auto [stop, error] = std::from_chars(text, end, value);
+  if (error != std::errc() || stop != end || end == text || value < min || value > max) {
+    fail(name + ": must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "], got \"" + text + "\"");
+  }
+  return value;
+}
+
 Options parse_options(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; i++) {
@@ -99,14 +114,11 @@ Options parse_options(int argc, char** argv) {
     } else if (arg == "--breakdown") {
       options.breakdown = true;
     } else if (arg == "--warmup" && i + 1 < argc) {
-      const long long value = std::atoll(argv[++i]);
-      if (value < 0 || value > 100) fail("--warmup: must be an integer in [0, 100]");
-      options.warmup = static_cast<int>(value);
-    } else if ((arg == "--reps" || arg == "--memory-orders") && i + 1 < argc) {
-      const long long value = std::atoll(argv[++i]);
-      if (value < 1) fail(arg + ": must be an integer >= 1");
-      if (arg == "--reps") options.reps = static_cast<int>(value);
-      else options.memory_orders = static_cast<std::uint64_t>(value);
+      options.warmup = static_cast<int>(integer_arg(arg, argv[++i], 0, 100));
+    } else if (arg == "--reps" && i + 1 < argc) {
+      options.reps = static_cast<int>(integer_arg(arg, argv[++i], 1, 100));
+    } else if (arg == "--memory-orders" && i + 1 < argc) {
+      options.memory_orders = static_cast<std::uint64_t>(integer_arg(arg, argv[++i], 1, kMemoryOrdersMax));
     } else if (options.file.empty() && arg.rfind("--", 0) != 0) {
       options.file = arg;
     } else {
