@@ -13,11 +13,11 @@
  *       the same reports: how fast any book could run the stream, and so how much of the core's
  *       time is the price of being a general engine
  * Every process runs W unmeasured warm-up runs (--warmup, default 1), then measured runs on a fresh
- * book (construction outside the clock), and keeps its freed heap. (a), (b) and (f) run in C rounds
- * (--rounds, default 9) of one measured run per process; (c) and (e) R runs (--reps, default 5) in
- * one child each; (d) R runs in a child per round, for R rounds, beside a run of (a) (runTypeScript). A figure is the median ops/s,
- * with the best beside it, and native_vs_textbook* and batched_vs_native are medians of per-round
- * ratios, because the machine is shared and noisy. A TypeScript child stops repeating once its runs
+ * book (construction outside the clock), and keeps its freed heap. (a), (b) and (f) run in C
+ * rounds (--rounds, default 9) of one measured run per process; (c) and (e) R runs (--reps, default
+ * 5) in one child each; (d) R runs in a child per round, for R rounds, beside a run of (a)
+ * (runTypeScript). A figure is the median ops/s, with the best beside it, and native_vs_textbook*
+ * and batched_vs_native are medians of per-round ratios, because the machine is shared and noisy. A TypeScript child stops repeating once its runs
  * took TS_BUDGET_SECONDS: a run that long averages the noise itself (the reference book takes ~20 s
  * for 2M commands). Every engine must report the same trades, filled quantity and resting orders,
  * and the core and the textbook the same report stream (report_digest), or the run fails (exit 1)
@@ -65,7 +65,8 @@ interface Options {
 const TS_ENGINES = ['percall', 'batched', 'reference'] as const;
 type TsEngine = (typeof TS_ENGINES)[number];
 
-// 10M commands are a 720 MB stream in each of the JS and C++ processes, and twice that decoded.
+// 10M commands make a 720 MB stream in every process that generates or reads it, and the C++
+// bench decodes it into 480 MB more.
 const COMMANDS_MAX = 10_000_000;
 const ROUNDS_MAX = 100;  // Also the cap of --reps and --warmup (book_bench.cpp's own for --warmup).
 const USAGE = 'npm run bench:book [-- --json] [--breakdown] [--commands N] [--seed S] [--rounds C] [--reps R] [--warmup W]';
@@ -353,9 +354,9 @@ interface OneEngineRun {
 
 /**
  * (a), (b) and (f): the stream goes to the C++ bench through a temporary file. Each engine (the
- * core, the textbook, the textbook's data structures alone, the floor) runs in a process of its own,
- * one warm-up run and one measured run per process, the four taking turns for `rounds` rounds; run in one
- * process, each engine ran on the heap the other had left (book_bench.cpp says how much that moved
+ * core, the textbook, the textbook's data structures alone, the floor) runs in a process of its
+ * own, one warm-up run and one measured run per process, the four taking turns for `rounds`
+ * rounds; run in one process, each engine ran on the heap the other had left (book_bench.cpp says how much that moved
  * the textbook's figure). The core and the textbook must write the same report stream (their
  * report_digest). Memory is measured in a fresh process of its own.
  */
