@@ -356,9 +356,9 @@ interface OneEngineRun {
  * (a), (b) and (f): the stream goes to the C++ bench through a temporary file. Each engine (the
  * core, the textbook, the textbook's data structures alone, the floor) runs in a process of its
  * own, one warm-up run and one measured run per process, the four taking turns for `rounds`
- * rounds; run in one process, each engine ran on the heap the other had left (book_bench.cpp says how much that moved
- * the textbook's figure). The core and the textbook must write the same report stream (their
- * report_digest). Memory is measured in a fresh process of its own.
+ * rounds; run in one process, each engine ran on the heap the other had left (book_bench.cpp says
+ * how much that moved the textbook's figure). The core and the textbook must write the same report
+ * stream (their report_digest). Memory is measured in a fresh process of its own.
  */
 function runNativeBench(stream: BookStream, options: Options, run: NativeRun): NativeBenchResult {
   process.stderr.write(`bench:book: ${formatCount(stream.count)} commands, seed ${options.seed}: C++ core, two textbooks and the floor, ${options.rounds} rounds of one process each\n`);
