@@ -17,11 +17,11 @@
  * rounds (--rounds, default 9) of one measured run per process; (c) and (e) R runs (--reps, default
  * 5) in one child each; (d) R runs in a child per round, for R rounds, beside a run of (a)
  * (runTypeScript). A figure is the median ops/s, with the best beside it, and native_vs_textbook*
- * and batched_vs_native are medians of per-round ratios, because the machine is shared and noisy. A TypeScript child stops repeating once its runs
- * took TS_BUDGET_SECONDS: a run that long averages the noise itself (the reference book takes ~20 s
- * for 2M commands). Every engine must report the same trades, filled quantity and resting orders,
- * and the core and the textbook the same report stream (report_digest), or the run fails (exit 1)
- * naming the disagreement.
+ * and batched_vs_native are medians of per-round ratios, because the machine is shared and noisy.
+ * A TypeScript child stops repeating once its runs took TS_BUDGET_SECONDS: a run that long
+ * averages the noise itself (the reference book takes ~20 s for 2M commands). Every engine must
+ * report the same trades, filled quantity and resting orders, and the core and the textbook the
+ * same report stream (report_digest), or the run fails (exit 1) naming the disagreement.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ import type { Command, OrderBookEngine } from '../engine/types.js';
 import { BENCH_ENGINE_OPTIONS, OWNER, generateBookStream, writeBookStream, type BookStream } from './book-stream.js';
 import { median } from 'simple-statistics';
 import { alignedTable, formatCount, formatRatio, toJsonLine } from './format.js';
-import { choiceOption, integerOption, parseBenchOptions } from './options.js';
+import { RUNS_MAX, choiceOption, integerOption, parseBenchOptions } from './options.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The addon's area holds layout.areaReportRecords (4096) reports; a batch that makes more pays for
@@ -68,7 +68,6 @@ type TsEngine = (typeof TS_ENGINES)[number];
 // 10M commands make a 720 MB stream in every process that generates or reads it, and the C++
 // bench decodes it into 480 MB more.
 const COMMANDS_MAX = 10_000_000;
-const ROUNDS_MAX = 100;  // Also the cap of --reps and --warmup (book_bench.cpp's own for --warmup).
 const USAGE = 'npm run bench:book [-- --json] [--breakdown] [--commands N] [--seed S] [--rounds C] [--reps R] [--warmup W]';
 
 function parseOptions(): Options {
@@ -94,9 +93,9 @@ function parseOptions(): Options {
     json: values.json,
     commands: integerOption('commands', values.commands, 1, COMMANDS_MAX),
     seed: integerOption('seed', values.seed, 0, Number.MAX_SAFE_INTEGER),
-    rounds: integerOption('rounds', values.rounds, 1, ROUNDS_MAX),
-    reps: integerOption('reps', values.reps, 1, ROUNDS_MAX),
-    warmup: integerOption('warmup', values.warmup, 0, ROUNDS_MAX),
+    rounds: integerOption('rounds', values.rounds, 1, RUNS_MAX),
+    reps: integerOption('reps', values.reps, 1, RUNS_MAX),
+    warmup: integerOption('warmup', values.warmup, 0, RUNS_MAX),
     breakdown: values.breakdown,
     engine: values.engine === undefined ? undefined : choiceOption('engine', values.engine, TS_ENGINES),
   }));
@@ -235,7 +234,7 @@ function runBatched(stream: BookStream): Tally {
 }
 
 interface NativeBenchResult {
-  reps: number;
+  rounds: number;
   native_ops_per_s: number;
   native_best_ops_per_s: number;
   textbook_ops_per_s: number;
@@ -389,7 +388,7 @@ function runNativeBench(stream: BookStream, options: Options, run: NativeRun): N
   // On disagreement, the lockstep replay of both in one process finds the first command whose reports differ.
   const firstDivergence = agree ? -1 : (JSON.parse(run(['--reps', '1', '--memory-orders', '1'])) as NativeBenchResult).first_divergence;
   return {
-    reps: options.rounds,
+    rounds: options.rounds,
     native_ops_per_s: Math.round(median(ops('native'))),
     native_best_ops_per_s: Math.max(...ops('native')),
     textbook_ops_per_s: Math.round(median(ops('textbook'))),
@@ -605,10 +604,10 @@ function summarize(
     bytes_per_resting_order: native.bytes_per_resting_order,
     rss_bytes_per_resting_order: native.rss_bytes_per_resting_order,
     memory_orders: native.memory_orders,
-    native_runs: native.reps,
-    textbook_runs: native.reps,
-    textbook_structures_runs: native.reps,
-    floor_runs: native.reps,
+    native_runs: native.rounds,
+    textbook_runs: native.rounds,
+    textbook_structures_runs: native.rounds,
+    floor_runs: native.rounds,
     ts_percall_runs: perCall.runs,
     ts_batched_runs: batched.runs,
     reference_runs: reference.runs,

@@ -60,7 +60,7 @@ const { json, ordersPerWorker, latencySeconds, warmupSeconds, shardsOption, spin
   latencySeconds: numberOption('seconds', values.seconds, 0.1, SECONDS_MAX),
   warmupSeconds: numberOption('warmup', values.warmup, 0, SECONDS_MAX),
   shardsOption: integerOption('shards', values.shards, 0, SHARDS_MAX),
-  spinNsOption: values['spin-ns'] === undefined ? -1 : integerOption('spin-ns', values['spin-ns'], 0, SPIN_NS_MAX),
+  spinNsOption: values['spin-ns'] === undefined ? undefined : integerOption('spin-ns', values['spin-ns'], 0, SPIN_NS_MAX),
   only: values.only === undefined ? undefined : choiceOption('only', values.only, ['throughput', 'latency'] as const),
 }));
 
@@ -79,7 +79,7 @@ function nextMessage<T>(worker: Worker): Promise<T> {
   });
 }
 
-function engineFor(symbols: number, spinNs: number | undefined = spinNsOption >= 0 ? spinNsOption : undefined): ThreadedEngine {
+function engineFor(symbols: number, spinNs: number | undefined = spinNsOption): ThreadedEngine {
   const options = {
     instruments: instruments(symbols),
     ...(shardsOption > 0 ? { shards: Math.min(shardsOption, symbols) } : {}),
@@ -197,10 +197,10 @@ if (only !== 'throughput') {
   result.machine_pause_p999_us = floor.p999Us;
   result.machine_pause_max_us = floor.maxUs;
   result.machine_pauses_over_100us = floor.pausesOver100Us;
-  Object.assign(result, await latency(spinNsOption >= 0 ? spinNsOption : undefined));
+  Object.assign(result, await latency(spinNsOption));
   // The same load with the shard busy-spinning across the gaps between orders (LMAX's busy-spin
   // wait strategy): a core for the lowest latency. Skipped when --spin-ns chose one setting.
-  if (spinNsOption < 0) {
+  if (spinNsOption === undefined) {
     for (const [key, value] of Object.entries(await latency(TUNED_SPIN_NS))) result[`tuned_${key}`] = value;
   }
 }
@@ -231,7 +231,7 @@ function printThroughput(): void {
 function printLatency(): void {
   const f = (key: string): string => (result[key] as number).toFixed(1);
   console.log(`Open-loop latency, 100 agents x 100 orders/s Poisson, ${latencySeconds} s after a ${warmupSeconds} s warm-up, from planned send time, in JS (us)`);
-  const configurations: [string, string][] = [[spinNsOption >= 0 ? `spinNs ${spinNsOption}` : 'default options', '']];
+  const configurations: [string, string][] = [[spinNsOption === undefined ? 'default options' : `spinNs ${spinNsOption}`, '']];
   if ('tuned_ack_p99_us' in result) configurations.push([`tuned: spinNs ${TUNED_SPIN_NS}`, 'tuned_']);
   const rows: string[][] = [];
   for (const [name, p] of configurations) {

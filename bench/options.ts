@@ -10,6 +10,9 @@ import { LobsimError } from '../engine/errors.js';
 /** Exit status of a script stopped by a bad option (as `lobsim` uses for usage errors). */
 export const EXIT_USAGE = 2;
 
+/** The most repetitions (runs, rounds, warm-ups) any bench option asks for: book_bench.cpp's own cap. */
+export const RUNS_MAX = 100;
+
 function usageError(message: string): LobsimError {
   return new LobsimError('LOBSIM_ERR_USAGE', message);
 }

@@ -19,14 +19,13 @@ import { ExecKind, Side } from '../engine/protocol.js';
 import { PositionManager } from '../engine/pm/position-manager.js';
 import type { Command, ExecutionReport, InstrumentConfig } from '../engine/types.js';
 import { alignedTable, formatCount, formatRatio, toJsonLine } from './format.js';
-import { integerOption, parseBenchOptions } from './options.js';
+import { RUNS_MAX, integerOption, parseBenchOptions } from './options.js';
 
 const SYMBOLS = 100;
 const ORDERS_PER_SYMBOL = 100;
 const CHILD = 100;
 const PARTIALS = 9;
 const RECONCILE_PASSES = 400;
-const REPS_MAX = 100;
 const OWNER = 1;
 
 const instruments: InstrumentConfig[] = Array.from({ length: SYMBOLS }, (_, i) => ({
@@ -152,7 +151,7 @@ function main(): void {
   const config = { options: { json: { type: 'boolean', default: false }, reps: { type: 'string', default: '7' } } } as const;
   const { json, reps } = parseBenchOptions('bench:pm', 'npm run bench:pm [-- --json] [--reps R]', config, (values) => ({
     json: values.json,
-    reps: integerOption('reps', values.reps, 1, REPS_MAX),
+    reps: integerOption('reps', values.reps, 1, RUNS_MAX),
   }));
   measureReports();
   measureReconcile();

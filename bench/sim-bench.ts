@@ -22,10 +22,9 @@ import { runDeterministic } from '../sim/deterministic/runner.js';
 import { loadScenario } from '../sim/scenario/load.js';
 import { median } from 'simple-statistics';
 import { alignedTable, formatCount, formatRatio, toJsonLine } from './format.js';
-import { choiceOption, integerOption, parseBenchOptions } from './options.js';
+import { RUNS_MAX, choiceOption, integerOption, parseBenchOptions } from './options.js';
 
 const USAGE = 'npm run bench:sim [-- --json] [--scenario NAME] [--duration MS] [--reference-duration MS] [--reps R] [--warmup W]';
-const RUNS_MAX = 100;
 
 const config = {
   options: {
