@@ -12,7 +12,9 @@
     "include_dirs": ["native/core"],
     "cflags_cc": ["-std=c++20", "-O3", "-fno-plt", "-fno-semantic-interposition", "-Wall", "-Wextra"],
     "cflags_cc!": ["-std=gnu++17", "-fno-exceptions"],
-    "cflags!": ["-fno-exceptions"]
+    # Node's common.gypi keeps frame pointers; the flattened matching path wants rbp as a register
+    # (bench:book's core: 1.013 to 1.027 times as fast without them, medians of 10 process pairs).
+    "cflags!": ["-fno-exceptions", "-fno-omit-frame-pointer"]
   },
   "conditions": [
     ["lobsim_pgo=='generate'", {
