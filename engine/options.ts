@@ -122,6 +122,16 @@ export function priceBand(instrument: Readonly<InstrumentConfig>): { low: number
   return { low: Number(reference - half), high: Number(reference + half) };
 }
 
+/**
+ * The highest price on the tick that a record can carry: the largest multiple of `tickSize` that is
+ * a safe integer. A band can reach past it (referencePrice up to 2^53, bandBps up to 10^6), so a
+ * client that clamps generated prices to the band clamps them to this too.
+ */
+export function safePriceMax(tickSize: number): number {
+  const tick = BigInt(tickSize);
+  return Number((BigInt(Number.MAX_SAFE_INTEGER) / tick) * tick);
+}
+
 function plainObject(value: unknown, path: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(`${path}: must be an object, got ${show(value)}`);

@@ -8,7 +8,7 @@
  * per client; `plannedNs` keeps each one's planned send time so latencies are measured from it.
  */
 import { Action, ExecKind, OrderType, Side, type SideCode } from '../../engine/protocol.js';
-import { priceBand } from '../../engine/options.js';
+import { priceBand, safePriceMax } from '../../engine/options.js';
 import type { Command, InstrumentConfig } from '../../engine/types.js';
 import { CancelPolicy, LiveOrders, NEVER_NS } from '../flow/cancel-policy.js';
 import { LognormalSize } from '../flow/lognormal-size.js';
@@ -224,11 +224,11 @@ export class TraderAgent {
   }
 }
 
-/** The on-tick price range of an instrument's band: generated prices are kept inside it. */
+/** The on-tick price range of an instrument's band, capped at safePriceMax: generated prices are kept inside it. */
 function tickBand(instrument: InstrumentConfig): { low: number; high: number } {
   const band = priceBand(instrument);
   const tick = instrument.tickSize;
-  return { low: Math.max(tick, Math.ceil(band.low / tick) * tick), high: Math.floor(band.high / tick) * tick };
+  return { low: Math.max(tick, Math.ceil(band.low / tick) * tick), high: Math.min(Math.floor(band.high / tick) * tick, safePriceMax(tick)) };
 }
 
 export { NEVER_NS, NO_QUOTE };

@@ -234,6 +234,16 @@ describe('price policy', () => {
   it.each(cases)('%s', (_name, policy, ticks, side, bbo, expected) => {
     expect(limitPrice(policy, ticks, side, bbo, grid)).toBe(expected);
   });
+
+  it('keeps prices safe integers when the band reaches past 2^53', () => {
+    // referencePrice 9e15 with bandBps 1000: the band's top is 9.9e15, above Number.MAX_SAFE_INTEGER.
+    const wide = priceGrid(7, 9e15, { low: 8.1e15, high: 9.9e15 });
+    expect(wide.bandHighTick).toBe(9_007_199_254_740_988);  // The largest multiple of 7 <= 2^53 - 1.
+    const bid = { price: wide.bandHighTick, quantity: 1, count: 1 };
+    const price = limitPrice('cross', 100, Side.SELL, { bid: null, ask: null }, wide);
+    expect(Number.isSafeInteger(price)).toBe(true);
+    expect(limitPrice('join', 0, Side.SELL, { bid, ask: null }, wide)).toBe(wide.bandHighTick);
+  });
 });
 
 describe('audit log', () => {
