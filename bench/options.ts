@@ -64,10 +64,32 @@ export function parseBenchOptions<T extends ParseArgsConfig, R>(
   convert: (values: ReturnType<typeof parseArgs<T>>['values']) => R,
 ): R {
   try {
-    return convert(parseArgs(config).values);
+    const args = joinDashValues(config.args ?? process.argv.slice(2), config);
+    return convert(parseArgs({ ...config, args }).values);
   } catch (error) {
     if (!isUsageError(error)) throw error;
     process.stderr.write(`${script}: ${error.message}\nusage: ${usage}\n`);
     process.exit(EXIT_USAGE);
   }
+}
+
+/**
+ * `--name -5` as `--name=-5` for an option that takes a value: parseArgs refuses a value that starts
+ * with '-' as ambiguous, in a message that names neither the range nor the value, where the value
+ * check says both ("--commands: must be an integer in [1, ...], got "-5"").
+ */
+function joinDashValues(args: readonly string[], config: ParseArgsConfig): string[] {
+  const takesValue = (token: string) => token.startsWith('--') && !token.includes('=') && config.options?.[token.slice(2)]?.type === 'string';
+  const joined: string[] = [];
+  for (let at = 0; at < args.length; at++) {
+    const token = args[at]!;
+    const next = args[at + 1];
+    if (takesValue(token) && next !== undefined && /^-[^-]/.test(next)) {
+      joined.push(`${token}=${next}`);
+      at++;
+    } else {
+      joined.push(token);
+    }
+  }
+  return joined;
 }

@@ -52,6 +52,9 @@ describe('bench options', () => {
       ['pm-bench.ts', ['--reps', 'x'], 'bench:pm: --reps: must be an integer in [1, 100], got "x"'],
       ['sim-bench.ts', ['--scenario', 'nope'], 'bench:sim: nope: no such scenario'],
       ['engine-bench.ts', ['--only', 'both'], 'bench:engine: --only: must be one of throughput, latency, got "both"'],
+      // A value that starts with '-' is still the option's value, checked against its range.
+      ['book-bench.ts', ['--commands', '-5'], 'bench:book: --commands: must be an integer in [1, 10000000], got "-5"'],
+      ['engine-bench.ts', ['--spin-ns', '-1'], 'bench:engine: --spin-ns: must be an integer in [0, 10000000], got "-1"'],
     ];
     for (const [script, args, message] of cases) {
       const result = runBench(script, args);
