@@ -20,6 +20,7 @@ import { readRunSet, type RunSet } from '../reports/run-set.js';
 import { runCandidate } from './candidate-runner.js';
 import { toleranceFlags, toleranceOverrides, type ToleranceArgs } from './gate-flags.js';
 import { numberFlag } from './number-flag.js';
+import { checkHtmlOutput } from './output-path.js';
 
 interface GateArgs extends ToleranceArgs {
   baseline: string;
@@ -60,6 +61,7 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
       ) as unknown as Argv<GateArgs>,
     handler: async (args) => {
       if ((args.candidate === undefined) === (args.run === undefined)) usage('gate: give exactly one of --candidate <file|folder> and --run <scenario>');
+      if (args.html !== undefined) checkHtmlOutput('--html', args.html, [args.baseline, ...(args.candidate !== undefined ? [args.candidate] : [])]);
       const baseline = readRunSet(args.baseline);
       const meta = statSync(args.baseline).isDirectory() ? readBaselineMeta(args.baseline) : null;
       const options = gateOptions({ ...(meta?.gate ?? {}), ...toleranceOverrides(args) }, meta ? `${args.baseline}/baseline.json gate, flags` : 'flags');

@@ -12,6 +12,7 @@ import { loadScenario } from '../sim/scenario/load.js';
 import type { RunResult } from '../sim/result/result.js';
 import { formatRunSummary } from './format-run.js';
 import { numberFlag } from './number-flag.js';
+import { prepareOutDir } from './output-path.js';
 
 interface RunArgs {
   scenario: string;
@@ -76,6 +77,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
       const overrides = flagOverrides(args);
       const scenario = loadScenario(args.scenario, { overrides });
       const outDir = args.out ?? defaultOutDir(`${scenario.name}-seed${scenario.seed}`);
+      prepareOutDir(outDir);
       const result = await withProgress(args.progress && !args.json, (onProgress) =>
         runScenario(scenario, {
           outDir,

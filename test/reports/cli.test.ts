@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { BASELINE_DIR, editedBaselineCopy, smokeRunFile, tempDir } from './fixtures.js';
@@ -15,7 +15,28 @@ describe('lobsim report / compare / gate exit codes', () => {
     expect(missing.stderr).toContain('/nonexistent/result.json: no such file or folder');
     const unwritable = runCli(['report', smokeRunFile(), '-o', '/nonexistent/r.html']);
     expect(unwritable.status).toBe(2);
-    expect(unwritable.stderr).toBe("lobsim: ENOENT: no such file or directory, open '/nonexistent/r.html'\n");
+    expect(unwritable.stderr).toBe('lobsim: --output: /nonexistent is not an existing folder\n');
+  });
+
+  it('refuses an HTML output over an input or any .json file, or in a missing folder, before doing anything', () => {
+    const copy = editedBaselineCopy(() => {});
+    const input = path.join(copy, 'seed-1', 'result.json');
+    const before = readFileSync(input, 'utf8');
+    const cases: [string[], string][] = [
+      [['report', input, '-o', input], `lobsim: --output: ${input} is also an input; name another file\n`],
+      [['report', copy, '-o', input], `lobsim: --output: ${input} is an existing .json file and the output is HTML; name an .html file\n`],
+      [['report', input, '-o', copy], `lobsim: --output: ${copy} is a folder; name a file\n`],
+      [['compare', copy, BASELINE_DIR, '-o', path.join(copy, 'summary.json')], `lobsim: --output: ${path.join(copy, 'summary.json')} is an existing .json file and the output is HTML; name an .html file\n`],
+      // Checked before the gate runs, so the verdict and its exit code are not replaced by a write error.
+      [['gate', '--baseline', BASELINE_DIR, '--candidate', copy, '--html', '/nonexistent/g.html'], 'lobsim: --html: /nonexistent is not an existing folder\n'],
+    ];
+    for (const [args, message] of cases) {
+      const cli = runCli(args);
+      expect(cli.status, args.join(' ')).toBe(2);
+      expect(cli.stderr, args.join(' ')).toBe(message);
+      expect(cli.stdout, args.join(' ')).toBe('');
+    }
+    expect(readFileSync(input, 'utf8')).toBe(before);
   });
 
   it('compare: 0 with a table', () => {
