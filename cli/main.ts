@@ -1,6 +1,7 @@
 /**
  * The `lobsim` command: the composition root. It parses arguments and calls sim/ and reports/;
- * nothing imports it. Exit codes: 0 passed, 1 a check or threshold failed, 2 bad usage or input.
+ * nothing imports it. Exit codes: 0 passed, 1 a check or threshold failed, 2 bad usage or input,
+ * 3 an internal error (a bug).
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -19,6 +20,8 @@ import { validateCommand } from './validate-command.js';
 export const EXIT_PASSED = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** Not node's exit 1 for an uncaught exception: that would read as a failed check to `sweep` and `gate`. */
+export const EXIT_INTERNAL = 3;
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_PASSED;
@@ -59,7 +62,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`lobsim: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`lobsim: internal error, a bug in lobsim (please report it with the command that caused it):\n${detail}\n`);
+    return EXIT_INTERNAL;
   }
   return exitCode;
 }

@@ -28,17 +28,37 @@ interface SweepArgs {
 
 /** Seeds per sweep, at most. */
 const SEEDS_MAX = 10_000;
+/** Seed processes at once, at most. */
+export const PARALLEL_MAX = 256;
 
+/** `--seeds` as distinct seeds: a range A..B or a list 1,2,5 of integers >= 0, at most SEEDS_MAX. */
 export function parseSeeds(text: string): number[] {
+  const malformed = () => new LobsimError('LOBSIM_ERR_USAGE', `--seeds: must be a range A..B or a list 1,2,5 of integers >= 0, got '${text}'`);
+  const tooMany = (count: number) => new LobsimError('LOBSIM_ERR_USAGE', `--seeds: at most ${SEEDS_MAX} seeds, got ${count}`);
   const range = /^(\d+)\.\.(\d+)$/.exec(text.trim());
-  const seeds = range
-    ? Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) }, (_, index) => Number(range[1]) + index)
-    : text.split(',').map((part) => (/^\s*\d+\s*$/.test(part) ? Number(part) : Number.NaN));
-  if (seeds.length === 0 || seeds.some((seed) => !Number.isSafeInteger(seed))) {
-    throw new LobsimError('LOBSIM_ERR_USAGE', `--seeds: must be a range A..B or a list 1,2,5 of integers >= 0, got '${text}'`);
+  if (range) {
+    const [first, last] = [Number(range[1]), Number(range[2])];
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first) throw malformed();
+    // Counted before the list is made: 0..10^11 must be an error, not a 10^11-element array.
+    if (last - first + 1 > SEEDS_MAX) throw tooMany(last - first + 1);
+    return Array.from({ length: last - first + 1 }, (_, index) => first + index);
   }
-  if (seeds.length > SEEDS_MAX) throw new LobsimError('LOBSIM_ERR_USAGE', `--seeds: at most ${SEEDS_MAX} seeds, got ${seeds.length}`);
+  const parts = text.split(',');
+  if (parts.length > SEEDS_MAX) throw tooMany(parts.length);
+  const seeds = parts.map((part) => (/^\s*\d+\s*$/.test(part) ? Number(part) : Number.NaN));
+  if (seeds.some((seed) => !Number.isSafeInteger(seed))) throw malformed();
+  // A seed twice would run twice into the same folder and count twice in every statistic.
+  const seen = new Set<number>();
+  const repeated = seeds.find((seed) => seen.size === seen.add(seed).size);
+  if (repeated !== undefined) throw new LobsimError('LOBSIM_ERR_USAGE', `--seeds: seed ${repeated} is listed twice, got '${text}'`);
   return seeds;
+}
+
+/** `--parallel` in [1, PARALLEL_MAX]. */
+export function checkParallel(parallel: number): void {
+  if (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > PARALLEL_MAX) {
+    throw new LobsimError('LOBSIM_ERR_USAGE', `--parallel: must be an integer in [1, ${PARALLEL_MAX}], got ${parallel}`);
+  }
 }
 
 /** The same CLI this process runs, for the children: compiled JS directly, TypeScript through tsx. */
@@ -54,7 +74,7 @@ export function sweepCommand(setExit: (code: number) => void): CommandModule<obj
     builder: (yargs: Argv) =>
       yargs
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario name or path to a .json file' })
-        .option('seeds', { type: 'string', demandOption: true, describe: 'seeds: a range 1..20 or a list 1,2,5' })
+        .option('seeds', { type: 'string', nargs: 1, demandOption: true, describe: 'seeds: a range 1..20 or a list 1,2,5' })
         .option('parallel', { type: 'string', coerce: numberFlag('parallel'), describe: 'processes at once (default: the machine cores)' })
         .option('out', { type: 'string', describe: 'output folder (default lobsim-out/<scenario>-sweep-<time>)' })
         .option('set', { type: 'string', array: true, default: [], describe: 'override any scenario field (as for run)' })
@@ -68,9 +88,7 @@ export function sweepCommand(setExit: (code: number) => void): CommandModule<obj
       // Validate once up front: a bad scenario is one clear error, not one per seed.
       const scenario = loadScenario(args.scenario, { overrides });
       const parallel = args.parallel ?? availableParallelism();
-      if (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > 256) {
-        throw new LobsimError('LOBSIM_ERR_USAGE', `--parallel: must be an integer in [1, 256], got ${parallel}`);
-      }
+      checkParallel(parallel);
       const outDir = args.out ?? defaultOutDir(`${scenario.name}-sweep`);
       const cli = cliInvocation();
       const { summary, broken } = await runSweep({

@@ -4,7 +4,7 @@
  * a crash or a leak in one cannot affect another, and so that they use every core.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LobsimError } from '../../engine/errors.js';
 import type { RunResult } from '../result/result.js';
@@ -29,6 +29,8 @@ const STDERR_TAIL_CHARS = 2_000;
 
 function runSeed(options: SweepOptions, seed: number): Promise<{ seed: number; exitCode: number | null; stderr: string; outDir: string }> {
   const outDir = path.join(options.outDir, `seed-${seed}`);
+  // A result left by an earlier sweep into the same folder must not pass for this run's.
+  rmSync(path.join(outDir, 'result.json'), { force: true });
   const { command, args } = options.commandFor(seed, outDir);
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -49,7 +51,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     for (let seed = pending.shift(); seed !== undefined; seed = pending.shift()) {
       const done = await runSeed(options, seed);
       finished.push(done);
-      options.onSeedDone?.(seed, done.exitCode === 0 ? true : done.exitCode === 1 ? false : null, finished.length, options.seeds.length);
+      const produced = existsSync(path.join(done.outDir, 'result.json'));
+      options.onSeedDone?.(seed, !produced ? null : done.exitCode === 0 ? true : done.exitCode === 1 ? false : null, finished.length, options.seeds.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, options.seeds.length)) }, worker));
@@ -60,8 +63,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const broken: SweepOutcome['broken'] = [];
   for (const run of finished) {
     const file = path.join(run.outDir, 'result.json');
-    // Exit 0 (passed) and 1 (a check failed) both leave a result; anything else is a broken run.
-    if (run.exitCode === 0 || run.exitCode === 1) {
+    // Exit 0 (passed) and 1 (a check failed) both leave a result; anything else, or an exit 1
+    // without one (a process that died some other way, as node does on an uncaught exception), is
+    // a broken run.
+    if ((run.exitCode === 0 || run.exitCode === 1) && existsSync(file)) {
       results.push(JSON.parse(readFileSync(file, 'utf8')) as RunResult);
       files.push(file);
     } else {

@@ -57,12 +57,22 @@ describe('lobsim run', () => {
     expect(fraction.stderr).toContain('seed: 1.5 is not allowed (must be an integer in [0, 9007199254740991])');
   });
 
-  it('exits 2 with the system message, not a stack trace, when the output folder cannot be made', () => {
+  it('exits 2 with the system message, not a stack trace, when the output folder cannot be made, before it runs', () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, 'x');
-    const cli = runCli(['run', 'smoke', ...SHORT, '--out', path.join(file, 'below')]);
+    // A run of 10 minutes: it would time the test out if the folder were made only after it.
+    const cli = runCli(['run', 'smoke', '--set', 'durationMs=600000', '--out', path.join(file, 'below')], { timeoutMs: 20_000 });
     expect(cli.status).toBe(2);
     expect(cli.stderr).toMatch(/^lobsim: ENOTDIR: not a directory, mkdir '.*a-file\/below'\n$/);
+  });
+
+  it('runs an instrument whose price band reaches past 2^53 with every generated price a safe integer', () => {
+    const out = path.join(dir, 'wide-band');
+    const cli = runCli(['run', 'smoke', '--set', 'durationMs=500', '--set', 'symbols.referencePrice=9000000000000000', '--set', 'symbols.bandBps=1000', '--out', out]);
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));
+    expect(result.metrics.counts.orders).toBeGreaterThan(100);
   });
 });
 
@@ -95,5 +105,17 @@ describe('lobsim sweep', () => {
     const parallel = runCli(['sweep', 'smoke', '--seeds', '1..2', '--parallel', 'abc']);
     expect(parallel.status).toBe(2);
     expect(parallel.stderr).toContain('lobsim: --parallel: must be a number, got "abc"');
+    const cases: [string, string][] = [
+      // Counted before any list is made: this range used to build a 10^11-element array.
+      ['1..99999999999', 'lobsim: --seeds: at most 10000 seeds, got 99999999999\n'],
+      ['1,2,1', "lobsim: --seeds: seed 1 is listed twice, got '1,2,1'\n"],
+      ['-1..2', "lobsim: --seeds: must be a range A..B or a list 1,2,5 of integers >= 0, got '-1..2'\n"],
+      ['3..1', "lobsim: --seeds: must be a range A..B or a list 1,2,5 of integers >= 0, got '3..1'\n"],
+    ];
+    for (const [seeds, message] of cases) {
+      const cli = runCli(['sweep', 'smoke', '--seeds', seeds]);
+      expect(cli.status, seeds).toBe(2);
+      expect(cli.stderr, seeds).toBe(message);
+    }
   });
 });
