@@ -3,14 +3,16 @@
  * baseline: the calibration workload, the sweep, trimmed for committing, and baseline.json saying
  * how it was made. `npm run baseline:refresh` runs it for the smoke scenario.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { LobsimError } from '../engine/errors.js';
 import { BASELINE_SCHEMA_VERSION, readBaselineMeta, trimSweepFolder, writeBaselineMeta } from '../reports/gate/baseline-file.js';
-import { readRunSet } from '../reports/run-set.js';
+import { readRunSet, type RunSet } from '../reports/run-set.js';
+import { loadScenario } from '../sim/scenario/load.js';
 import { runCandidate } from './candidate-runner.js';
 import { flagOverrides } from './run-command.js';
-import { parseSeeds } from './sweep-command.js';
+import { checkParallel, parseSeeds } from './sweep-command.js';
 import { numberFlag } from './number-flag.js';
 
 interface BaselineArgs {
@@ -29,33 +31,64 @@ export function baselineCommand(setExit: (code: number) => void): CommandModule<
     builder: (yargs: Argv) =>
       yargs
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario name or path' })
-        .option('seeds', { type: 'string', default: '1..4', describe: 'seeds: a range 1..4 or a list 1,2,5' })
+        .option('seeds', { type: 'string', nargs: 1, default: '1..4', describe: 'seeds: a range 1..4 or a list 1,2,5' })
         .option('out', { type: 'string', demandOption: true, describe: 'baseline folder, e.g. reports/baselines/smoke' })
         .option('duration', { type: 'string', nargs: 1, describe: 'run length per seed (stored, so gate --run uses it too)' })
         .option('set', { type: 'string', array: true, default: [], describe: 'scenario overrides (stored)' })
         .option('parallel', { type: 'string', coerce: numberFlag('parallel'), default: 1, describe: 'seeds at once (1 keeps wall-clock figures clean)' }) as unknown as Argv<BaselineArgs>,
     handler: async (args) => {
       const seeds = parseSeeds(args.seeds);
-      if (!Number.isSafeInteger(args.parallel) || args.parallel < 1) throw new LobsimError('LOBSIM_ERR_USAGE', `--parallel: must be an integer >= 1, got ${args.parallel}`);
-      const previous = existsSync(args.out) ? readBaselineMeta(args.out) : null;
+      checkParallel(args.parallel);
       const overrides = flagOverrides({ duration: args.duration, set: args.set });
-      if (existsSync(args.out)) rmSync(args.out, { recursive: true });
-      await runCandidate({ scenario: args.scenario, seeds, overrides, parallel: args.parallel, outDir: args.out });
-      trimSweepFolder(args.out);
-      const set = readRunSet(args.out);
-      writeBaselineMeta(args.out, {
-        schemaVersion: BASELINE_SCHEMA_VERSION,
-        scenario: set.scenario,
-        seeds,
-        overrides,
-        parallel: args.parallel,
-        gate: previous?.gate ?? {},
-        refreshedAt: new Date().toISOString(),
-        command: `lobsim baseline ${args.scenario} --seeds ${args.seeds} --out ${args.out}${args.duration ? ` --duration ${args.duration}` : ''}${args.set.map((s) => ` --set ${s}`).join('')}`,
-      });
+      // Everything the sweep would refuse is refused here, before the old baseline is touched.
+      loadScenario(args.scenario, { overrides });
+      checkReplaceable(args.out);
+      const previous = existsSync(args.out) ? readBaselineMeta(args.out) : null;
+      // Made beside the old one and swapped in whole: a failed or interrupted refresh leaves the
+      // committed baseline as it was.
+      const staging = `${args.out.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+      rmSync(staging, { recursive: true, force: true });
+      let set: RunSet;
+      try {
+        await runCandidate({ scenario: args.scenario, seeds, overrides, parallel: args.parallel, outDir: staging });
+        trimSweepFolder(staging);
+        set = readRunSet(staging);
+        writeBaselineMeta(staging, {
+          schemaVersion: BASELINE_SCHEMA_VERSION,
+          scenario: set.scenario,
+          seeds,
+          overrides,
+          parallel: args.parallel,
+          gate: previous?.gate ?? {},
+          refreshedAt: new Date().toISOString(),
+          command: `lobsim baseline ${args.scenario} --seeds ${args.seeds} --out ${args.out}${args.duration ? ` --duration ${args.duration}` : ''}${args.set.map((s) => ` --set ${s}`).join('')}`,
+        });
+        rmSync(args.out, { recursive: true, force: true });
+        renameSync(staging, args.out);
+      } finally {
+        rmSync(staging, { recursive: true, force: true });
+      }
       const failing = set.results.filter((r) => !r.passed).map((r) => r.seed);
       process.stdout.write(`baseline ${set.scenario} over seeds ${seeds.join(',')} written to ${args.out} (calibration ${set.calibration?.nsPerRound} ns/round)${failing.length ? `; seeds ${failing.join(',')} FAILED their checks` : ''}\n`);
       setExit(failing.length > 0 ? 1 : 0);
     },
   };
+}
+
+/**
+ * A baseline replaces its --out folder whole, so --out must be new, empty, or a folder this tool
+ * made (a baseline or a sweep): `--out .` or a typo naming some other folder must not be emptied.
+ */
+export function checkReplaceable(out: string, cwd = process.cwd()): void {
+  const relative = path.relative(path.resolve(cwd, out), cwd);
+  const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  if (!outside) {
+    throw new LobsimError('LOBSIM_ERR_USAGE', `--out: ${out} is the current folder or holds it; a baseline replaces its folder, so name one below it`);
+  }
+  const folder = path.resolve(cwd, out);
+  if (!existsSync(folder)) return;
+  if (!statSync(folder).isDirectory()) throw new LobsimError('LOBSIM_ERR_USAGE', `--out: ${out} is a file, not a folder`);
+  const entries = readdirSync(folder);
+  if (entries.length === 0 || entries.includes('baseline.json') || entries.includes('summary.json')) return;
+  throw new LobsimError('LOBSIM_ERR_USAGE', `--out: ${out} is a folder that holds neither baseline.json nor summary.json; a baseline replaces its folder, so name a new one or an existing baseline`);
 }
