@@ -3,7 +3,7 @@
  * baseline: the calibration workload, the sweep, trimmed for committing, and baseline.json saying
  * how it was made. `npm run baseline:refresh` runs it for the smoke scenario.
  */
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { LobsimError } from '../engine/errors.js';
@@ -42,11 +42,13 @@ export function baselineCommand(setExit: (code: number) => void): CommandModule<
       const overrides = flagOverrides({ duration: args.duration, set: args.set });
       // Everything the sweep would refuse is refused here, before the old baseline is touched.
       loadScenario(args.scenario, { overrides });
-      checkReplaceable(args.out);
-      const previous = existsSync(args.out) ? readBaselineMeta(args.out) : null;
+      const out = path.resolve(args.out);
+      checkReplaceable(out);
+      const previous = existsSync(out) ? readBaselineMeta(out) : null;
       // Made beside the old one and swapped in whole: a failed or interrupted refresh leaves the
-      // committed baseline as it was.
-      const staging = `${args.out.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+      // committed baseline as it was. The name is fixed, so the next refresh clears what an
+      // interrupted one left.
+      const staging = besideFolder(out, 'partial');
       rmSync(staging, { recursive: true, force: true });
       let set: RunSet;
       try {
@@ -63,8 +65,7 @@ export function baselineCommand(setExit: (code: number) => void): CommandModule<
           refreshedAt: new Date().toISOString(),
           command: `lobsim baseline ${args.scenario} --seeds ${args.seeds} --out ${args.out}${args.duration ? ` --duration ${args.duration}` : ''}${args.set.map((s) => ` --set ${s}`).join('')}`,
         });
-        rmSync(args.out, { recursive: true, force: true });
-        renameSync(staging, args.out);
+        replaceFolder(staging, out);
       } finally {
         rmSync(staging, { recursive: true, force: true });
       }
@@ -75,18 +76,40 @@ export function baselineCommand(setExit: (code: number) => void): CommandModule<
   };
 }
 
+/** A hidden sibling of `folder` for one step of replacing it: `.<name>.baseline-<step>`. */
+function besideFolder(folder: string, step: 'partial' | 'old'): string {
+  return path.join(path.dirname(folder), `.${path.basename(folder)}.baseline-${step}`);
+}
+
+/** Moves `staging` to `out`, keeping the old `out` aside until then and putting it back if that fails. */
+function replaceFolder(staging: string, out: string): void {
+  const old = besideFolder(out, 'old');
+  rmSync(old, { recursive: true, force: true });
+  const hadOld = existsSync(out);
+  if (hadOld) renameSync(out, old);
+  try {
+    renameSync(staging, out);
+  } catch (error) {
+    if (hadOld) renameSync(old, out);
+    throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
 /**
  * A baseline replaces its --out folder whole, so --out must be new, empty, or a folder this tool
  * made (a baseline or a sweep): `--out .` or a typo naming some other folder must not be emptied.
+ * A symbolic link is refused too: replacing it would leave the folder it names out of date.
  */
 export function checkReplaceable(out: string, cwd = process.cwd()): void {
-  const relative = path.relative(path.resolve(cwd, out), cwd);
+  const folder = path.resolve(cwd, out);
+  if (!existsSync(folder)) return;
+  if (lstatSync(folder).isSymbolicLink()) throw new LobsimError('LOBSIM_ERR_USAGE', `--out: ${out} is a symbolic link; name the folder itself`);
+  const relative = path.relative(realpathSync(folder), realpathSync(cwd));
   const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
   if (!outside) {
     throw new LobsimError('LOBSIM_ERR_USAGE', `--out: ${out} is the current folder or holds it; a baseline replaces its folder, so name one below it`);
   }
-  const folder = path.resolve(cwd, out);
-  if (!existsSync(folder)) return;
   if (!statSync(folder).isDirectory()) throw new LobsimError('LOBSIM_ERR_USAGE', `--out: ${out} is a file, not a folder`);
   const entries = readdirSync(folder);
   if (entries.length === 0 || entries.includes('baseline.json') || entries.includes('summary.json')) return;

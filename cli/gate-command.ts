@@ -21,6 +21,7 @@ import { runCandidate } from './candidate-runner.js';
 import { toleranceFlags, toleranceOverrides, type ToleranceArgs } from './gate-flags.js';
 import { numberFlag } from './number-flag.js';
 import { checkHtmlOutput } from './output-path.js';
+import { checkParallel } from './sweep-command.js';
 
 interface GateArgs extends ToleranceArgs {
   baseline: string;
@@ -73,6 +74,7 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
         }
         const outRoot = args.out ?? mkdtempSync(path.join(tmpdir(), 'lobsim-gate-'));
         const parallel = args.parallel ?? meta?.parallel ?? 1;
+        checkParallel(parallel);  // Here, not in the child sweep: before the calibration workload runs.
         candidate = async (attempt) => {
           const outDir = path.join(outRoot, `attempt-${attempt}`);
           process.stderr.write(`gate: running ${scenario} over seeds ${baseline.results.map((r) => r.seed).join(',')} (attempt ${attempt}) into ${outDir}\n`);

@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { LobsimError } from '../engine/errors.js';
 import { baselineCommand } from './baseline-command.js';
 import { compareCommand } from './compare-command.js';
+import { EXIT_PASSED, failureOf } from './exit-code.js';
 import { gateCommand } from './gate-command.js';
 import { listCommand } from './list-command.js';
 import { lobsterCommand } from './lobster-command.js';
@@ -16,12 +17,6 @@ import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { validateCommand } from './validate-command.js';
-
-export const EXIT_PASSED = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-/** Not node's exit 1 for an uncaught exception: that would read as a failed check to `sweep` and `gate`. */
-export const EXIT_INTERNAL = 3;
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_PASSED;
@@ -44,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
+    .middleware(refuseRepeatedFlags, true)
     .fail((message, error) => {
       // yargs re-throws a flag's coerce error as its own YError: still a usage error.
       if (error?.name === 'YError') throw new LobsimError('LOBSIM_ERR_USAGE', error.message);
@@ -52,29 +48,20 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (error) {
-    if (error instanceof LobsimError) {
-      process.stderr.write(`lobsim: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    // A path the user gave that cannot be written or read (--out, -o, an input file): their input,
-    // not a bug, so the message without a stack trace, and the usage exit code.
-    if (isFileSystemError(error)) {
-      process.stderr.write(`lobsim: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`lobsim: internal error, a bug in lobsim (please report it with the command that caused it):\n${detail}\n`);
-    return EXIT_INTERNAL;
+    const failure = failureOf(error);
+    process.stderr.write(failure.message);
+    return failure.exitCode;
   }
   return exitCode;
 }
 
-const FILE_SYSTEM_ERROR_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOSPC', 'ENAMETOOLONG', 'ELOOP']);
-
-function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
-  if (!(error instanceof Error)) return false;
-  const { code, syscall } = error as NodeJS.ErrnoException;
-  return typeof code === 'string' && typeof syscall === 'string' && FILE_SYSTEM_ERROR_CODES.has(code);
+/** yargs collects a flag given twice into an array; only --set is meant to repeat. */
+function refuseRepeatedFlags(argv: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(argv)) {
+    // The camelCase copy of a dashed flag is checked under its own name.
+    if (key === '_' || key === '$0' || key === 'set' || /[A-Z]/.test(key) || !Array.isArray(value)) continue;
+    throw new LobsimError('LOBSIM_ERR_USAGE', `${key.length === 1 ? '-' : '--'}${key}: given more than once (only --set repeats)`);
+  }
 }
 
 const exitCode = await main(hideBin(process.argv));

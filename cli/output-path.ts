@@ -2,7 +2,7 @@
  * Output paths are checked before the work that fills them: a run of minutes must not end in
  * ENOTDIR with its result lost, and an HTML page must never overwrite the files it was made from.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LobsimError } from '../engine/errors.js';
 
@@ -13,6 +13,7 @@ function usage(message: string): LobsimError {
 /** Makes the output folder now: a path that cannot be one fails here, with the system's message. */
 export function prepareOutDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
+  accessSync(dir, constants.W_OK);
 }
 
 /**
@@ -25,7 +26,7 @@ export function checkHtmlOutput(flag: string, file: string, inputs: readonly str
   if (inputs.some((input) => path.resolve(input) === resolved)) throw usage(`${flag}: ${file} is also an input; name another file`);
   if (existsSync(resolved)) {
     if (statSync(resolved).isDirectory()) throw usage(`${flag}: ${file} is a folder; name a file`);
-    if (resolved.endsWith('.json')) throw usage(`${flag}: ${file} is an existing .json file and the output is HTML; name an .html file`);
+    if (resolved.toLowerCase().endsWith('.json')) throw usage(`${flag}: ${file} is an existing .json file and the output is HTML; name an .html file`);
   }
   const folder = path.dirname(resolved);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw usage(`${flag}: ${path.dirname(file)} is not an existing folder`);

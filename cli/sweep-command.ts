@@ -87,7 +87,7 @@ export function sweepCommand(setExit: (code: number) => void): CommandModule<obj
       const overrides = flagOverrides(args);
       // Validate once up front: a bad scenario is one clear error, not one per seed.
       const scenario = loadScenario(args.scenario, { overrides });
-      const parallel = args.parallel ?? availableParallelism();
+      const parallel = args.parallel ?? Math.min(availableParallelism(), PARALLEL_MAX);
       checkParallel(parallel);
       const outDir = args.out ?? defaultOutDir(`${scenario.name}-sweep`);
       const cli = cliInvocation();

@@ -45,6 +45,8 @@ function runSeed(options: SweepOptions, seed: number): Promise<{ seed: number; e
 
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   mkdirSync(options.outDir, { recursive: true });
+  // An earlier sweep's summary would name results this one is about to replace or not make.
+  rmSync(path.join(options.outDir, 'summary.json'), { force: true });
   const pending = [...options.seeds];
   const finished: { seed: number; exitCode: number | null; stderr: string; outDir: string }[] = [];
   const worker = async () => {

@@ -1,6 +1,8 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { checkReplaceable } from '../../cli/baseline-command.js';
 import { ROOT, runCli } from '../support/run-cli.js';
@@ -45,18 +47,31 @@ describe('lobsim baseline', () => {
       expect(() => checkReplaceable(out, nested), out).toThrow(`--out: ${out} is the current folder or holds it; a baseline replaces its folder, so name one below it`);
     }
     expect(() => checkReplaceable('new', nested)).not.toThrow();
+    symlinkSync(nested, path.join(folder, 'link'));
+    expect(() => checkReplaceable(path.join('..', 'link'), nested)).toThrow('--out: ../link is a symbolic link; name the folder itself');
     expect(() => checkReplaceable(path.join('..', 'thesis.txt'), nested)).toThrow('--out: ../thesis.txt is a file, not a folder');
   });
 
-  it('replaces an existing baseline whole, keeping its gate settings, and leaves no staging folder', () => {
+  it('leaves the old baseline as it was when a refresh is killed, and the next refresh clears what that left', async () => {
     const { dir, meta } = baselineCopy();
+    const before = readdirSync(dir).sort();
+    const staging = path.join(path.dirname(dir), '.smoke.baseline-partial');
+    // Its own process group, so that the kill reaches the sweep and the seed runs under it too.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'main.ts'), 'baseline', 'smoke', '--seeds', '1..2', '--duration', '60s', '--out', dir], { cwd: ROOT, detached: true, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    for (let waitedMs = 0; !existsSync(path.join(staging, 'seed-1')) && waitedMs < 30_000; waitedMs += 100) await sleep(100);
+    expect(existsSync(staging)).toBe(true);
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    expect(readFileSync(path.join(dir, 'baseline.json'), 'utf8')).toBe(meta);
+    expect(readdirSync(dir).sort()).toEqual(before);
+
     const cli = runCli(['baseline', 'smoke', '--seeds', '1..2', '--duration', '500ms', '--out', dir]);
     expect(cli.stderr).toBe('');
     expect(cli.status).toBe(0);
     const written = JSON.parse(readFileSync(path.join(dir, 'baseline.json'), 'utf8'));
     expect(written).toMatchObject({ scenario: 'smoke', seeds: [1, 2], gate: JSON.parse(meta).gate });
     expect(readdirSync(dir).sort()).toEqual(['baseline.json', 'calibration.json', 'seed-1', 'seed-2', 'summary.json']);
-    expect(existsSync(path.join(dir, 'seed-3'))).toBe(false);
     expect(readdirSync(path.dirname(dir))).toEqual(['smoke']);
-  });
+  }, 60_000);
 });

@@ -52,6 +52,9 @@ describe('lobsim run', () => {
       expect(cli.status, flag).toBe(2);
       expect(cli.stderr, flag).toContain(`lobsim: ${flag}: must be a number, got ${JSON.stringify(value)}`);
     }
+    const twice = runCli(['run', 'smoke', '--out', 'a', '--out', 'b']);
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toBe('lobsim: --out: given more than once (only --set repeats)\n');
     const fraction = runCli(['run', 'smoke', '--seed', '1.5']);
     expect(fraction.status).toBe(2);
     expect(fraction.stderr).toContain('seed: 1.5 is not allowed (must be an integer in [0, 9007199254740991])');
@@ -60,8 +63,10 @@ describe('lobsim run', () => {
   it('exits 2 with the system message, not a stack trace, when the output folder cannot be made, before it runs', () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, 'x');
-    // A run of 10 minutes: it would time the test out if the folder were made only after it.
+    // A run of 10 simulated minutes takes 10 s or more of wall time: the error must come first.
+    const started = Date.now();
     const cli = runCli(['run', 'smoke', '--set', 'durationMs=600000', '--out', path.join(file, 'below')], { timeoutMs: 20_000 });
+    expect(Date.now() - started).toBeLessThan(8_000);
     expect(cli.status).toBe(2);
     expect(cli.stderr).toMatch(/^lobsim: ENOTDIR: not a directory, mkdir '.*a-file\/below'\n$/);
   });

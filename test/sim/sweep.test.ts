@@ -18,11 +18,13 @@ describe('sweep', () => {
     const stale = path.join(outDir, 'seed-1', 'result.json');
     mkdirSync(path.dirname(stale), { recursive: true });
     writeFileSync(stale, '{"stale": true}\n');
+    writeFileSync(path.join(outDir, 'summary.json'), '{"stale": true}\n');
     const seen: (boolean | null)[] = [];
     await expect(
       runSweep({ seeds: [1], parallel: 1, outDir, commandFor: dying(1), onSeedDone: (_seed, passed) => seen.push(passed) }),
     ).rejects.toThrow(/no seed produced a result/);
     expect(existsSync(stale)).toBe(false);
+    expect(existsSync(path.join(outDir, 'summary.json'))).toBe(false);
     expect(seen).toEqual([null]);
   });
 });
