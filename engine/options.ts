@@ -107,7 +107,26 @@ function validateInstrument(value: unknown, path: string): Readonly<InstrumentCo
   }
   const referencePrice = integerIn(record.referencePrice, 1, Number.MAX_SAFE_INTEGER, `${path}.referencePrice`);
   const bandBps = integerIn(record.bandBps, 1, BAND_BPS_MAX, `${path}.bandBps`);
+  checkBandHoldsAPrice(`${path}.bandBps`, tickSize, referencePrice, bandBps);
   return Object.freeze({ symbol, tickSize, lotSize, maxOrderQuantity, referencePrice, bandBps });
+}
+
+/**
+ * An instrument whose band holds no price an order can carry (a positive multiple of the tick that
+ * is a safe integer) would reject every order it is sent: a configuration mistake, said once. The
+ * core checks the same, in the same words (engine_config.cpp).
+ */
+function checkBandHoldsAPrice(field: string, tickSize: number, referencePrice: number, bandBps: number): void {
+  const reference = BigInt(referencePrice);
+  const half = (reference * BigInt(bandBps)) / 10_000n;
+  const [low, high, tick] = [reference - half, reference + half, BigInt(tickSize)];
+  const lowest = low > 1n ? low : 1n;
+  const firstPrice = ((lowest + tick - 1n) / tick) * tick;
+  const highest = high < BigInt(Number.MAX_SAFE_INTEGER) ? high : BigInt(Number.MAX_SAFE_INTEGER);
+  if (firstPrice <= highest) return;
+  throw new ConfigError(
+    `${field}: the band [${low}, ${high}] around referencePrice ${referencePrice} must hold a multiple of tickSize ${tickSize} in [1, ${Number.MAX_SAFE_INTEGER}], got bandBps ${bandBps}`,
+  );
 }
 
 /**

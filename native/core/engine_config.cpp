@@ -1,5 +1,6 @@
 // validate_config(): the configuration checks of docs/engine-semantics.md. Messages name the field
 // with its JavaScript spelling (the addon passes them through as errors) and the allowed range.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -37,6 +38,24 @@ std::string check_symbol(const std::string& field, const std::string& symbol) {
   return "";
 }
 
+// An instrument whose band holds no price an order can carry (a positive multiple of the tick, at
+// most kSafeIntegerMax) would reject every order it is sent: a configuration mistake, said once.
+std::string check_band_holds_a_price(const std::string& field, const InstrumentConfig& instrument) {
+  // reference <= 2^53 and bps <= 1e6: the product needs more than 64 bits (as band_of).
+  const auto half = static_cast<std::int64_t>(static_cast<__int128>(instrument.reference_price) *
+                                              instrument.band_bps / 10'000);
+  const std::int64_t low = instrument.reference_price - half;
+  const std::int64_t high = instrument.reference_price + half;
+  const std::int64_t tick = instrument.tick_size;
+  const std::int64_t lowest = std::max<std::int64_t>(low, 1);
+  // lowest + tick - 1 <= 2^53 + 2^53: no overflow.
+  const std::int64_t first_price = (lowest + tick - 1) / tick * tick;
+  if (first_price <= std::min(high, kSafeIntegerMax)) return "";
+  return field + ": the band [" + std::to_string(low) + ", " + std::to_string(high) + "] around referencePrice " +
+         std::to_string(instrument.reference_price) + " must hold a multiple of tickSize " + std::to_string(tick) +
+         " in [1, " + std::to_string(kSafeIntegerMax) + "], got bandBps " + std::to_string(instrument.band_bps);
+}
+
 std::string check_instrument(const InstrumentConfig& instrument, std::size_t index) {
   const std::string at = "instruments[" + std::to_string(index) + "].";
   std::string error = check_symbol(at + "symbol", instrument.symbol);
@@ -54,6 +73,7 @@ std::string check_instrument(const InstrumentConfig& instrument, std::size_t ind
     error = check_range(at + "referencePrice", instrument.reference_price, 1, kSafeIntegerMax);
   }
   if (error.empty()) error = check_range(at + "bandBps", instrument.band_bps, 1, kBandBpsMax);
+  if (error.empty()) error = check_band_holds_a_price(at + "bandBps", instrument);
   return error;
 }
 

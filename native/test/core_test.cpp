@@ -553,6 +553,14 @@ TEST(validate_config_names_fields_in_js_spelling) {
   CHECK_EQ(validate_config(engine_config(), bad),
            std::string("instruments[1].bandBps: must be an integer in [1, 1000000], got 1000001"));
   bad = instruments;
+  bad[0].tick_size = 5;
+  bad[0].reference_price = 10'002;
+  bad[0].band_bps = 1;
+  CHECK_EQ(validate_config(engine_config(), bad),
+           std::string("instruments[0].bandBps: the band [10001, 10003] around referencePrice 10002 must hold a multiple of tickSize 5 in [1, 9007199254740991], got bandBps 1"));
+  bad[0].band_bps = 5;  // [9997, 10007] holds 10000 and 10005.
+  CHECK_EQ(validate_config(engine_config(), bad), std::string(""));
+  bad = instruments;
   bad[0].reference_price = 0;
   CHECK_EQ(validate_config(engine_config(), bad).rfind("instruments[0].referencePrice:", 0), 0u);
   bad = instruments;

@@ -184,6 +184,8 @@ describe('the addon itself', () => {
     expect(() => new NativeEngine({ instruments: [instrument], directLevelsMax: Number.NaN })).toThrow(/directLevelsMax: .*got NaN/);
     expect(() => new NativeEngine({ instruments: [instrument], directLevelsMax: 2 ** 24 + 1 })).toThrow(/directLevelsMax: must be an integer in \[0, 16777216\]/);
     expect(() => new NativeEngine({ instruments: [instrument], directLevelsMax: -1 })).toThrow(/directLevelsMax: /);
+    // The core's own check, in the TypeScript check's words (reference-book.test.ts).
+    expect(() => new NativeEngine({ instruments: [{ ...instrument, tickSize: 5, referencePrice: 10_002, bandBps: 1 }] })).toThrow('instruments[0].bandBps: the band [10001, 10003] around referencePrice 10002 must hold a multiple of tickSize 5 in [1, 9007199254740991], got bandBps 1');
   });
 
   it('passes directLevelsMax to the core: the default reserves a level per tick of a band, 0 none', () => {

@@ -72,6 +72,8 @@ describe('validateEngineOptions', () => {
     ['referencePrice unsafe', { instruments: [instrument({ referencePrice: 2 ** 53 })] }, 'instruments[0].referencePrice: must be an integer in [1, 9007199254740991], got 9007199254740992'],
     ['bandBps 0', { instruments: [instrument({ bandBps: 0 })] }, 'instruments[0].bandBps: must be an integer in [1, 1000000], got 0'],
     ['bandBps too wide', { instruments: [instrument({ bandBps: 1_000_001 })] }, 'instruments[0].bandBps: must be an integer in [1, 1000000], got 1000001'],
+    ['a band that holds no price on the tick', { instruments: [instrument({ tickSize: 5, referencePrice: 10_002, bandBps: 1 })] }, 'instruments[0].bandBps: the band [10001, 10003] around referencePrice 10002 must hold a multiple of tickSize 5 in [1, 9007199254740991], got bandBps 1'],
+    ['a band whose prices on the tick are all above 2^53', { instruments: [instrument({ tickSize: 2e12, referencePrice: Number.MAX_SAFE_INTEGER, bandBps: 1 })] }, 'instruments[0].bandBps: the band [9006298534815517, 9008099974666465] around referencePrice 9007199254740991 must hold a multiple of tickSize 2000000000000 in [1, 9007199254740991], got bandBps 1'],
     ['an unknown stp', { instruments: [instrument()], stp: 'cancel-both' }, 'stp: must be one of off, cancel-incoming, cancel-resting, got "cancel-both"'],
     ['ordersMax 0', { instruments: [instrument()], ordersMax: 0 }, 'ordersMax: must be an integer in [1, 1073741824], got 0'],
     ['ordersMax too large', { instruments: [instrument()], ordersMax: 2 ** 30 + 1 }, 'ordersMax: must be an integer in [1, 1073741824], got 1073741825'],
