@@ -205,7 +205,11 @@ export class ThreadedEngine {
     this.native.detach();
   }
 
-  /** Owner only: stop at once, dropping undelivered reports; joins every engine thread. */
+  /**
+   * Owner only: stop at once, dropping undelivered reports; joins every engine thread. A close()
+   * still pending resolves (without the dropped reports), and pending queries reject
+   * LOBSIM_ERR_CLOSED.
+   */
   shutdownNow(): void {
     this.native.shutdownNow();
   }

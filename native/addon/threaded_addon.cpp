@@ -617,6 +617,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
     if (close_requested_) throw_coded(env, "LOBSIM_ERR_CLOSED", "close: already requested");
     close_requested_ = true;
     const std::uint64_t request = next_request_++;
+    close_request_ = request;
     std::shared_ptr<ControlPort> port = port_;
     // Weak: the reply must neither keep the engine alive nor be its last owner (its destructor
     // joins the dispatcher, which would then join itself).
@@ -635,6 +636,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
   // exit; the cleanup hook does it anyway.
   Napi::Value Detach(const Napi::CallbackInfo& info) {
     if (owner_) throw_coded(info.Env(), "LOBSIM_ERR_USAGE", "detach: the owner closes the engine instead");
+    SettlePending(info.Env());
     Teardown();
     return info.Env().Undefined();
   }
@@ -642,8 +644,29 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
   // shutdownNow(): owner only; stops at once, drops undelivered work, joins every thread.
   Napi::Value ShutdownNow(const Napi::CallbackInfo& info) {
     if (!owner_) throw_coded(info.Env(), "LOBSIM_ERR_USAGE", "shutdownNow: only the engine's owner stops it");
+    SettlePending(info.Env());
     Teardown();
     return info.Env().Undefined();
+  }
+
+  // shutdownNow() and detach() end the handle's replies, so the ones still awaited are settled here,
+  // on the JS thread, before the control function is released: none is left pending for good.
+  // close() resolves (the engine has stopped; what shutdownNow dropped is not delivered), a query
+  // rejects LOBSIM_ERR_CLOSED. A reply already on its way finds no request and is dropped.
+  void SettlePending(Napi::Env env) {
+    if (torn_down_ || control_context_->pending.empty()) return;
+    std::unordered_map<std::uint64_t, Napi::Promise::Deferred> pending;
+    pending.swap(control_context_->pending);
+    control_.Unref(env);
+    for (auto& [request, deferred] : pending) {
+      if (request == close_request_) {
+        deferred.Resolve(env.Undefined());
+        continue;
+      }
+      Napi::Error error = Napi::Error::New(env, "the threaded engine stopped before it answered");
+      error.Set("code", Napi::String::New(env, "LOBSIM_ERR_CLOSED"));
+      deferred.Reject(error.Value());
+    }
   }
 
   std::shared_ptr<th::ThreadedEngine> engine_;
@@ -652,6 +675,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
   bool torn_down_ = false;
   bool hook_registered_ = false;
   bool close_requested_ = false;
+  std::uint64_t close_request_ = 0;  // The request close() awaits; 0 before close().
   ControlTsfn control_;
   ControlContext* control_context_ = nullptr;  // Owned by control_ (deleted by its finalizer).
   std::shared_ptr<ControlPort> port_;

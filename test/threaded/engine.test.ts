@@ -179,6 +179,20 @@ describe('threaded engine: backpressure, shutdown and faults', () => {
     expect(threadCount()).toBe(before);
   });
 
+  it('shutdownNow() settles what close() and the queries still await: close resolves, a query rejects', async () => {
+    const before = threadCount();
+    const engine = new ThreadedEngine({ instruments: instruments(4), shards: 2 });
+    engine.onReports('all', () => undefined);
+    for (let i = 0; i < 2_000; i++) engine.submit(order(1, i + 1, 0, 990 + (i % 10), i % 4));
+    const snapshot = engine.snapshot(0);
+    const closing = engine.close();
+    engine.shutdownNow();
+    // Before the fix close() stayed pending for good: awaiting it ended the process (exit 13).
+    await expect(closing).resolves.toBeUndefined();
+    await expect(snapshot).rejects.toMatchObject({ code: 'LOBSIM_ERR_CLOSED' });
+    expect(threadCount()).toBe(before);
+  });
+
   it('shutdownNow() while the subscriber holds every batch drops the rest and does not crash', () => {
     // The dispatcher waits for a batch to come back; this thread never yields, so none does. A full
     // batch was once written past its end here (a heap overflow that killed the process).
