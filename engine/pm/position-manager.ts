@@ -28,6 +28,7 @@ import { InvariantError, LobsimError } from '../errors.js';
 import { priceBand } from '../options.js';
 import { Action, OrderType, Reason, Side, type ExecKindCode, type OrderTypeCode, type ReasonCode, type SideCode } from '../protocol.js';
 import type { ExecutionReport, RestingOrder } from '../types.js';
+import { checkDeps, checkReport, checkTargetList, checkTimeNs, integerInput } from './input-checks.js';
 import { JOURNAL_VERSION, JournalWriter, readJournal, type JournalRecord, type JournalSnapshot } from './journal.js';
 import { ILLEGAL, OrderEvent, OrderState, eventName, eventOfReport, isLive, stateName, transition, type OrderEventCode, type OrderStateCode } from './order-state-machine.js';
 import { validatePmOptions, type PmOptions, type ResolvedPmOptions } from './options.js';
@@ -79,6 +80,7 @@ export class PositionManager {
 
   constructor(options: PmOptions, deps: PmDeps) {
     this.options = validatePmOptions(options);
+    checkDeps(deps);
     this.owner = this.options.owner;
     this.gateway = deps.gateway;
     this.marketData = deps.marketData;
@@ -132,11 +134,13 @@ export class PositionManager {
   }
 
   setTargets(targets: readonly PmTarget[]): TargetOutcome[] {
+    checkTargetList(targets);
     return targets.map((target) => this.setTarget(target.symbol, target.quantity));
   }
 
   /** Applies queued targets, then reconciles every symbol whose timer is due. */
   tick(nowNs: number = this.clock.nowNs()): void {
+    checkTimeNs(nowNs, 'pm tick nowNs');
     this.enter();
     try {
       while (this.targets.shift((symbol, quantity) => this.applyTarget(symbol, quantity, nowNs)));
@@ -169,6 +173,7 @@ export class PositionManager {
   // ---- reports -------------------------------------------------------------------------------
 
   onReport(report: ExecutionReport): void {
+    checkReport(report);
     if (report.owner !== this.owner) {
       this.counters.reportsForeign += 1;
       return;
@@ -386,6 +391,7 @@ export class PositionManager {
    * order ids: the counter only grows). Seed question 4 and section 5.3.
    */
   onEngineEpoch(epoch: number): void {
+    integerInput(epoch, 0, Number.MAX_SAFE_INTEGER, 'pm engine epoch');
     this.enter();
     try {
       if (epoch === this.engineEpoch) return;
@@ -532,9 +538,16 @@ export class PositionManager {
   private replay(records: readonly JournalRecord[]): void {
     this.replaying = true;
     try {
-      for (const record of records) {
+      for (const [index, record] of records.entries()) {
         this.replayNs = record.ns;
-        this.replayRecord(record);
+        try {
+          this.replayRecord(record);
+        } catch (error) {
+          // The journal is input: a record the PM's rules refuse (an order created twice, a state
+          // that cannot be) says the file is not one this PM wrote, not that the PM is broken.
+          if (!(error instanceof LobsimError)) throw error;
+          throw new LobsimError('LOBSIM_ERR_INPUT', `pm journal: record ${index + 1} (${record.k}) cannot be replayed: ${error.message}`);
+        }
       }
     } finally {
       this.replaying = false;
@@ -552,6 +565,7 @@ export class PositionManager {
         this.bookAt(record.s).target = record.q;
         return;
       case 'new':
+        this.bookAt(record.s);  // A symbol the PM has, before any state changes.
         this.createOrder(record.c, record.s, record.sd as SideCode, record.p, record.q, record.ns);
         this.nextClientOrderId = Math.max(this.nextClientOrderId, record.c + 1);
         return;
@@ -601,10 +615,11 @@ export class PositionManager {
       book.halted = entry.halted;
     }
     for (const [clientOrderId, symbol, side, price, quantity, orderId, cum, leaves, state, lastSeq, sentNs] of snapshot.orders as number[][] as [number, number, SideCode, number, number, number, number, number, OrderStateCode, number, number][]) {
+      const book = this.bookAt(symbol);
       const order = new PmOrder(clientOrderId, symbol, side, price, quantity, sentNs);
       Object.assign(order, { orderId, cum, leaves, state, lastSeq });
       this.live.set(clientOrderId, order);
-      addLiveOrder(this.bookAt(symbol), order);
+      addLiveOrder(book, order);
     }
   }
 

@@ -3,7 +3,7 @@
  * the seed's large liquidation (section 5.2), engine restart (question 4) and PM restart from the
  * journal (section 5.3).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -162,6 +162,30 @@ describe('PM end to end over the reference book', () => {
     const rig = makeRig({ journalPath: file });
     rig.pm.close();
     expect(() => PositionManager.recover(file, { owner: PM_OWNER + 1, instruments: INSTRUMENTS }, { gateway: rig.gateway, marketData: rig.gateway, clock: rig.clock })).toThrow(/owner 7/);
+  });
+
+  it('recover refuses a journal with a malformed or unreplayable record, naming it, and leaves the file as it was', () => {
+    const header = JSON.stringify({ k: 'hdr', v: 1, owner: PM_OWNER, ns: 0 });
+    const order = JSON.stringify({ k: 'new', c: 1, s: 0, sd: 0, p: 1_000, q: 10, ns: 1 });
+    const cases: [string[], RegExp][] = [
+      [[header, 'null'], /line 2: must be a JSON object$/],
+      [[header, '{"k":"tgt","s":0,"q":null,"ns":1}'], /line 2: tgt\.q: must be a safe integer, got null$/],
+      [[header, '{"k":"rpt","c":1,"seq":1,"kd":4,"rs":0,"oid":1,"cum":"zz","lv":0,"lq":10,"ns":2}'], /line 2: rpt\.cum: must be a safe integer, got "zz"$/],
+      [[header, '{"k":"__proto__","ns":1}'], /line 2: k: must be one of hdr, tgt, /],
+      [[header, '{"k":"snap","snapshot":null,"ns":1}'], /line 2: snap\.snapshot: must be an object$/],
+      [[header, JSON.stringify({ k: 'new', c: 1, s: 99, sd: 0, p: 1_000, q: 10, ns: 1 })], /record 2 \(new\) cannot be replayed: pm symbol: must be an instrument index in \[0, 1\], got 99$/],
+      [[header, order, order], /record 3 \(new\) cannot be replayed: /],
+    ];
+    const clock = new VirtualClock();
+    const deps = { gateway: { send: () => undefined }, marketData: { bbo: () => ({ bid: null, ask: null }) }, clock };
+    for (const [lines, message] of cases) {
+      const file = journalPath();
+      const text = `${lines.join('\n')}\n`;
+      writeFileSync(file, text);
+      expect(() => PositionManager.recover(file, { owner: PM_OWNER, instruments: INSTRUMENTS }, deps), lines[1]).toThrow(message);
+      expect(() => PositionManager.recover(file, { owner: PM_OWNER, instruments: INSTRUMENTS }, deps)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_INPUT' }));
+      expect(readFileSync(file, 'utf8')).toBe(text);
+    }
   });
 
   it('InlineGateway refuses a resubmission loop instead of hanging', () => {

@@ -167,7 +167,8 @@ describe('PositionManager with a scripted engine', () => {
   it('throws on re-entrance from inside send', () => {
     const clock = new VirtualClock();
     let pm: PositionManager | null = null;
-    const gateway = { send: () => pm?.onReport({ owner: PM_OWNER } as never) };
+    const report = { owner: PM_OWNER, seq: 1, kind: ExecKind.ACCEPTED, reason: 0, orderId: 1, clientOrderId: 1, cumQuantity: 0, leavesQuantity: 10 };
+    const gateway = { send: () => pm?.onReport(report as never) };
     pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS }, { gateway, marketData: FLAT_BBO, clock });
     pm.setTarget(0, 10);
     expect(() => pm.tick()).toThrow(InvariantError);
@@ -243,6 +244,54 @@ describe('price policy', () => {
     const price = limitPrice('cross', 100, Side.SELL, { bid: null, ask: null }, wide);
     expect(Number.isSafeInteger(price)).toBe(true);
     expect(limitPrice('join', 0, Side.SELL, { bid, ask: null }, wide)).toBe(wide.bandHighTick);
+  });
+});
+
+describe('hostile input', () => {
+  const setup = () => {
+    const clock = new VirtualClock();
+    const gateway = { commands: [] as Command[], send(c: Command) { this.commands.push(c); } };
+    const pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS }, { gateway, marketData: FLAT_BBO, clock });
+    pm.setTarget(0, 10);
+    pm.tick();
+    const order = gateway.commands[0] as Command;
+    const report = { seq: 1, kind: ExecKind.ACCEPTED, reason: 0, orderId: 1, owner: PM_OWNER, clientOrderId: order.clientOrderId, symbol: 0, side: 0, price: order.price, quantity: 10, lastQuantity: 0, lastPrice: 0, cumQuantity: 0, leavesQuantity: 10, tradeId: 0, tsReceiveNs: 0, tsMatchNs: 0, tsDispatchNs: 0 };
+    return { pm, report };
+  };
+
+  it('refuses a malformed report naming the field, and its state stays as it was', () => {
+    const { pm, report } = setup();
+    const before = { position: pm.position(0), working: pm.workingPosition(0), stats: pm.stats() };
+    const cases: [unknown, string][] = [
+      [null, 'pm report: must be an object, got null'],
+      [{ ...report, cumQuantity: Number.NaN }, 'pm report.cumQuantity: must be an integer in [0, 4294967295], got NaN'],
+      [{ ...report, cumQuantity: 2 ** 60 }, 'pm report.cumQuantity: must be an integer in [0, 4294967295], got 1152921504606847000'],
+      [{ ...report, leavesQuantity: -500 }, 'pm report.leavesQuantity: must be an integer in [0, 4294967295], got -500'],
+      [{ ...report, leavesQuantity: '5005' }, 'pm report.leavesQuantity: must be an integer in [0, 4294967295], got "5005"'],
+      [{ ...report, orderId: Number.NaN }, 'pm report.orderId: must be an integer in [0, 9007199254740991], got NaN'],
+      [{ ...report, kind: 99 }, 'pm report.kind: must be an ExecKind code (1 to 8), got 99'],
+      [{ ...report, seq: 0 }, 'pm report.seq: must be an integer in [1, 9007199254740991], got 0'],
+    ];
+    for (const [bad, message] of cases) {
+      expect(() => pm.onReport(bad as never), message).toThrow(message);
+      expect(() => pm.onReport(bad as never)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_INPUT' }));
+    }
+    expect({ position: pm.position(0), working: pm.workingPosition(0), stats: pm.stats() }).toEqual(before);
+    pm.validate();
+    pm.onReport(report as never);  // Still usable.
+    expect(pm.stats().reports).toBe(before.stats.reports + 1);
+  });
+
+  it('refuses a bad time, epoch, target list or dependency', () => {
+    const { pm } = setup();
+    expect(() => pm.tick(Number.NaN)).toThrow('pm tick nowNs: must be a finite number of ns >= 0, got NaN');
+    expect(() => pm.tick(-1)).toThrow('pm tick nowNs: must be a finite number of ns >= 0, got -1');
+    expect(() => pm.onEngineEpoch(Number.NaN)).toThrow('pm engine epoch: must be an integer in [0, 9007199254740991], got NaN');
+    expect(() => pm.setTargets(null as never)).toThrow('pm targets: must be an array, got null');
+    expect(() => pm.setTargets([null] as never)).toThrow('pm targets[0]: must be an object, got null');
+    expect(() => new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS }, undefined as never)).toThrow('pm deps: must be an object, got undefined');
+    expect(() => new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS }, { gateway: {}, marketData: FLAT_BBO, clock: new VirtualClock() } as never)).toThrow(new TypeError('pm deps.gateway: must be an object with a send() method, got an object'));
+    pm.validate();
   });
 });
 
