@@ -7,7 +7,7 @@
 import { Action, Side, type OrderTypeCode } from './protocol.js';
 import type { Command, NewOrder, OrderRef } from './types.js';
 
-function requireObject(value: unknown, name: string): void {
+export function requireObject(value: unknown, name: string): void {
   if (typeof value !== 'object' || value === null) throw new TypeError(`${name}: must be an object, got ${value === null ? 'null' : typeof value}`);
 }
 

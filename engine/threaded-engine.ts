@@ -21,7 +21,7 @@
  * Faulty subscribers: a throwing handler is caught, counted (stats().handlerErrors) and passed to
  *   onHandlerError; other handlers and later batches are unaffected.
  */
-import { asSingleCommandError } from './commands.js';
+import { asSingleCommandError, requireObject } from './commands.js';
 import { InvariantError, LobsimError } from './errors.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, REPORT_SLOTS, Reason, SYMBOL_ALL, type SideCode } from './protocol.js';
 import { TOP_SLOTS, TopSlot } from './engine.js';
@@ -87,7 +87,8 @@ export class ThreadedEngine {
   constructor(options: ThreadedEngineOptions | { attach: number }) {
     const addon = loadThreadedAddon();
     this.layout = addon.threadedLayout;
-    if ('attach' in options) {
+    // Anything but an { attach } object goes to the options check, which names what is wrong.
+    if (typeof options === 'object' && options !== null && 'attach' in options) {
       this.native = new addon.NativeThreadedEngine({ attach: options.attach });
       this.owner = false;
       this.options = null;
@@ -106,6 +107,7 @@ export class ThreadedEngine {
   }
 
   submit(order: NewOrder): ExecutionReport | null {
+    requireObject(order, 'order');
     return this.enqueueOne(Action.NEW, order.symbol, order.owner, order.clientOrderId, 0, order.side, order.type, order.price, order.quantity);
   }
 
@@ -259,7 +261,7 @@ function checkNumber(value: unknown, field: string): number {
 }
 
 function addressOf(ref: ThreadedOrderRef): [orderId: number, clientOrderId: number, symbol: number] {
-  if (typeof ref !== 'object' || ref === null) throw new TypeError('ref: must be an object');
+  requireObject(ref, 'order reference');
   const r = ref as { orderId?: unknown; clientOrderId?: unknown; symbol?: unknown };
   const orderId = r.orderId === undefined ? 0 : checkNumber(r.orderId, 'orderId');
   if (orderId !== 0) return [orderId, 0, 0];
