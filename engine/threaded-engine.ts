@@ -191,7 +191,25 @@ export class ThreadedEngine {
 
   /** A writer for rings made by createRings (in this thread; one writer per ring set). */
   ringWriter(descriptor: RingSetDescriptor, publishEvery?: number): RingWriter {
+    requireObject(descriptor, 'descriptor');
     if (descriptor.engineId !== this.id) throw new RangeError(`descriptor.engineId: must be ${this.id}, got ${descriptor.engineId}`);
+    // A descriptor edited or made by hand must still name one ring per shard: a missing one used to
+    // fail only at the first write to that shard, as an opaque TypeError.
+    if (descriptor.shards !== this.shards) throw new RangeError(`descriptor.shards: must be ${this.shards}, got ${descriptor.shards}`);
+    const { ringHeaderBytes, ringCapacityMin, ringCapacityMax } = this.layout;
+    const capacity = descriptor.capacity;
+    if (!Number.isInteger(capacity) || capacity < ringCapacityMin || capacity > ringCapacityMax || (capacity & (capacity - 1)) !== 0) {
+      throw new RangeError(`descriptor.capacity: must be a power of two in [${ringCapacityMin}, ${ringCapacityMax}], got ${capacity}`);
+    }
+    const bytes = ringHeaderBytes + capacity * COMMAND_SLOTS * 8;
+    const buffers: unknown = descriptor.buffers;
+    if (!Array.isArray(buffers) || buffers.length !== this.shards || !buffers.every((buffer) => buffer instanceof SharedArrayBuffer && buffer.byteLength === bytes)) {
+      throw new TypeError(`descriptor.buffers: must be ${this.shards} SharedArrayBuffers of ${bytes} bytes, one per shard`);
+    }
+    // A full ring publishes anyway, so any positive count works.
+    if (publishEvery !== undefined && (!Number.isSafeInteger(publishEvery) || publishEvery < 1)) {
+      throw new RangeError(`publishEvery: must be an integer >= 1, got ${publishEvery}`);
+    }
     return new RingWriter(descriptor, (shard) => this.native.wake(shard), publishEvery);
   }
 

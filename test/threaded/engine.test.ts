@@ -289,6 +289,12 @@ describe('threaded engine: hostile input at the boundary', () => {
     const engine = engineWith({ shards: 1 });
     const all = collect(engine, 'all');
     const rings = engine.createRings(16);
+    // A descriptor that does not describe this engine's rings is refused when the writer is made.
+    expect(() => engine.ringWriter({ ...rings, buffers: [] })).toThrow(new TypeError(`descriptor.buffers: must be 1 SharedArrayBuffers of ${rings.buffers[0]!.byteLength} bytes, one per shard`));
+    expect(() => engine.ringWriter({ ...rings, shards: 2 })).toThrow('descriptor.shards: must be 1, got 2');
+    expect(() => engine.ringWriter({ ...rings, capacity: 24 })).toThrow(/^descriptor\.capacity: must be a power of two in /);
+    expect(() => engine.ringWriter(rings, Number.NaN)).toThrow('publishEvery: must be an integer >= 1, got NaN');
+    expect(() => engine.ringWriter(null as never)).toThrow('descriptor: must be an object, got null');
     const writer = engine.ringWriter(rings);
     expect(() => writer.write(Action.NEW, 0, 1, 1, 0, 0, OrderType.LIMIT, 1000, Number.POSITIVE_INFINITY)).toThrow(/quantity/);
     expect(writer.write(Action.NEW, 0, 1, 1, 0, 0, OrderType.LIMIT, 1000, 5)).toBe(true);
