@@ -27,19 +27,36 @@ export interface SweepOutcome {
 
 const STDERR_TAIL_CHARS = 2_000;
 
-function runSeed(options: SweepOptions, seed: number): Promise<{ seed: number; exitCode: number | null; stderr: string; outDir: string }> {
+/** One seed's run: `passed` is null when it left no result (crashed, bad input), whatever its exit. */
+interface SeedRun {
+  seed: number;
+  exitCode: number | null;
+  stderr: string;
+  result: string;
+  passed: boolean | null;
+}
+
+function runSeed(options: SweepOptions, seed: number): Promise<SeedRun> {
   const outDir = path.join(options.outDir, `seed-${seed}`);
+  const result = path.join(outDir, 'result.json');
   // A result left by an earlier sweep into the same folder must not pass for this run's.
-  rmSync(path.join(outDir, 'result.json'), { force: true });
+  rmSync(result, { force: true });
   const { command, args } = options.commandFor(seed, outDir);
+  // Exit 0 (passed) and 1 (a check failed) both leave a result; anything else, or an exit 1
+  // without one (a process that died some other way, as node does on an uncaught exception), is
+  // a broken run.
+  const ended = (exitCode: number | null, stderr: string): SeedRun => {
+    const passed = (exitCode === 0 || exitCode === 1) && existsSync(result) ? exitCode === 0 : null;
+    return { seed, exitCode, stderr, result, passed };
+  };
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
     });
-    child.on('close', (exitCode) => resolve({ seed, exitCode, stderr, outDir }));
-    child.on('error', (error) => resolve({ seed, exitCode: null, stderr: error.message, outDir }));
+    child.on('close', (exitCode) => resolve(ended(exitCode, stderr)));
+    child.on('error', (error) => resolve(ended(null, error.message)));
   });
 }
 
@@ -48,13 +65,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   // An earlier sweep's summary would name results this one is about to replace or not make.
   rmSync(path.join(options.outDir, 'summary.json'), { force: true });
   const pending = [...options.seeds];
-  const finished: { seed: number; exitCode: number | null; stderr: string; outDir: string }[] = [];
+  const finished: SeedRun[] = [];
   const worker = async () => {
     for (let seed = pending.shift(); seed !== undefined; seed = pending.shift()) {
       const done = await runSeed(options, seed);
       finished.push(done);
-      const produced = existsSync(path.join(done.outDir, 'result.json'));
-      options.onSeedDone?.(seed, !produced ? null : done.exitCode === 0 ? true : done.exitCode === 1 ? false : null, finished.length, options.seeds.length);
+      options.onSeedDone?.(seed, done.passed, finished.length, options.seeds.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, options.seeds.length)) }, worker));
@@ -64,13 +80,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const files: string[] = [];
   const broken: SweepOutcome['broken'] = [];
   for (const run of finished) {
-    const file = path.join(run.outDir, 'result.json');
-    // Exit 0 (passed) and 1 (a check failed) both leave a result; anything else, or an exit 1
-    // without one (a process that died some other way, as node does on an uncaught exception), is
-    // a broken run.
-    if ((run.exitCode === 0 || run.exitCode === 1) && existsSync(file)) {
-      results.push(JSON.parse(readFileSync(file, 'utf8')) as RunResult);
-      files.push(file);
+    if (run.passed !== null) {
+      results.push(JSON.parse(readFileSync(run.result, 'utf8')) as RunResult);
+      files.push(run.result);
     } else {
       broken.push({ seed: run.seed, exitCode: run.exitCode, stderr: run.stderr.trim() });
     }
