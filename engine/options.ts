@@ -107,8 +107,9 @@ function validateInstrument(value: unknown, path: string): Readonly<InstrumentCo
   }
   const referencePrice = integerIn(record.referencePrice, 1, Number.MAX_SAFE_INTEGER, `${path}.referencePrice`);
   const bandBps = integerIn(record.bandBps, 1, BAND_BPS_MAX, `${path}.bandBps`);
-  checkBandHoldsAPrice(`${path}.bandBps`, tickSize, referencePrice, bandBps);
-  return Object.freeze({ symbol, tickSize, lotSize, maxOrderQuantity, referencePrice, bandBps });
+  const instrument = Object.freeze({ symbol, tickSize, lotSize, maxOrderQuantity, referencePrice, bandBps });
+  checkBandHoldsAPrice(`${path}.bandBps`, instrument);
+  return instrument;
 }
 
 /**
@@ -116,16 +117,12 @@ function validateInstrument(value: unknown, path: string): Readonly<InstrumentCo
  * is a safe integer) would reject every order it is sent: a configuration mistake, said once. The
  * core checks the same, in the same words (engine_config.cpp).
  */
-function checkBandHoldsAPrice(field: string, tickSize: number, referencePrice: number, bandBps: number): void {
-  const reference = BigInt(referencePrice);
-  const half = (reference * BigInt(bandBps)) / 10_000n;
-  const [low, high, tick] = [reference - half, reference + half, BigInt(tickSize)];
-  const lowest = low > 1n ? low : 1n;
-  const firstPrice = ((lowest + tick - 1n) / tick) * tick;
-  const highest = high < BigInt(Number.MAX_SAFE_INTEGER) ? high : BigInt(Number.MAX_SAFE_INTEGER);
-  if (firstPrice <= highest) return;
+function checkBandHoldsAPrice(field: string, instrument: Readonly<InstrumentConfig>): void {
+  const prices = tickBand(instrument);
+  if (prices.low <= prices.high) return;
+  const band = exactBand(instrument);
   throw new ConfigError(
-    `${field}: the band [${low}, ${high}] around referencePrice ${referencePrice} must hold a multiple of tickSize ${tickSize} in [1, ${Number.MAX_SAFE_INTEGER}], got bandBps ${bandBps}`,
+    `${field}: the band [${band.low}, ${band.high}] around referencePrice ${instrument.referencePrice} must hold a multiple of tickSize ${instrument.tickSize} in [1, ${Number.MAX_SAFE_INTEGER}], got bandBps ${instrument.bandBps}`,
   );
 }
 
@@ -136,19 +133,28 @@ function checkBandHoldsAPrice(field: string, tickSize: number, referencePrice: n
  * safe integers), so comparisons against it remain exact.
  */
 export function priceBand(instrument: Readonly<InstrumentConfig>): { low: number; high: number } {
+  const band = exactBand(instrument);
+  return { low: Number(band.low), high: Number(band.high) };
+}
+
+function exactBand(instrument: Readonly<InstrumentConfig>): { low: bigint; high: bigint } {
   const reference = BigInt(instrument.referencePrice);
   const half = (reference * BigInt(instrument.bandBps)) / 10_000n;
-  return { low: Number(reference - half), high: Number(reference + half) };
+  return { low: reference - half, high: reference + half };
 }
 
 /**
- * The highest price on the tick that a record can carry: the largest multiple of `tickSize` that is
- * a safe integer. A band can reach past it (referencePrice up to 2^53, bandBps up to 10^6), so a
- * client that clamps generated prices to the band clamps them to this too.
+ * The prices an order of the instrument can carry, as an on-tick range: the band's multiples of the
+ * tick that are at least one tick and safe integers (a band can reach past 2^53: referencePrice up
+ * to 2^53, bandBps up to 10^6). Clients clamp the prices they make to it; low > high when the band
+ * holds no such price, which validateEngineOptions refuses.
  */
-export function safePriceMax(tickSize: number): number {
-  const tick = BigInt(tickSize);
-  return Number((BigInt(Number.MAX_SAFE_INTEGER) / tick) * tick);
+export function tickBand(instrument: Readonly<InstrumentConfig>): { low: number; high: number } {
+  const band = exactBand(instrument);
+  const tick = BigInt(instrument.tickSize);
+  const lowest = band.low > tick ? band.low : tick;
+  const highest = band.high < BigInt(Number.MAX_SAFE_INTEGER) ? band.high : BigInt(Number.MAX_SAFE_INTEGER);
+  return { low: Number(((lowest + tick - 1n) / tick) * tick), high: Number((highest / tick) * tick) };
 }
 
 function plainObject(value: unknown, path: string): Record<string, unknown> {

@@ -25,7 +25,6 @@
  */
 import type { Logger } from 'pino';
 import { InvariantError, LobsimError } from '../errors.js';
-import { priceBand } from '../options.js';
 import { Action, OrderType, Reason, Side, type ExecKindCode, type OrderTypeCode, type ReasonCode, type SideCode } from '../protocol.js';
 import type { ExecutionReport, RestingOrder } from '../types.js';
 import { checkDeps, checkReport, checkTargetList, checkTimeNs, integerInput } from './input-checks.js';
@@ -91,7 +90,7 @@ export class PositionManager {
     const instruments = this.options.instruments;
     this.books = instruments.map((_, symbol) => new SymbolBook(symbol));
     this.limits = instruments.map((instrument) => this.limitsFor(instrument.lotSize, instrument.tickSize, instrument.maxOrderQuantity));
-    this.grids = instruments.map((instrument) => priceGrid(instrument.tickSize, instrument.referencePrice, priceBand(instrument)));
+    this.grids = instruments.map(priceGrid);
     this.targets = new TargetQueue(this.options.targetQueueMax, instruments.length);
     this.nextClientOrderId = this.options.clientOrderIdStart;
     this.engineEpoch = this.options.engineEpoch;

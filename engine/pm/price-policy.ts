@@ -8,9 +8,9 @@
  * instrument's reference price. The result is always on the tick and inside the instrument's band,
  * so the engine never rejects it for price (PRICE_OFF_TICK, PRICE_OUT_OF_BAND, PRICE_INVALID).
  */
-import { safePriceMax } from '../options.js';
+import { tickBand } from '../options.js';
 import { Side, type SideCode } from '../protocol.js';
-import type { Bbo } from '../types.js';
+import type { Bbo, InstrumentConfig } from '../types.js';
 
 export const PRICE_POLICIES = ['join', 'cross', 'mid'] as const;
 export type PricePolicyName = (typeof PRICE_POLICIES)[number];
@@ -18,15 +18,14 @@ export type PricePolicyName = (typeof PRICE_POLICIES)[number];
 export interface PriceGrid {
   tickSize: number;
   referencePrice: number;
-  /** Lowest and highest price on the tick inside the band (the highest at most safePriceMax). */
+  /** Lowest and highest price an order can carry (options.ts tickBand). */
   bandLowTick: number;
   bandHighTick: number;
 }
 
-export function priceGrid(tickSize: number, referencePrice: number, band: { low: number; high: number }): PriceGrid {
-  const bandLowTick = Math.max(tickSize, Math.ceil(band.low / tickSize) * tickSize);
-  const bandHighTick = Math.min(Math.floor(band.high / tickSize) * tickSize, safePriceMax(tickSize));
-  return { tickSize, referencePrice, bandLowTick, bandHighTick };
+export function priceGrid(instrument: Readonly<InstrumentConfig>): PriceGrid {
+  const band = tickBand(instrument);
+  return { tickSize: instrument.tickSize, referencePrice: instrument.referencePrice, bandLowTick: band.low, bandHighTick: band.high };
 }
 
 export function limitPrice(policy: PricePolicyName, crossTicks: number, side: SideCode, bbo: Bbo, grid: PriceGrid): number {

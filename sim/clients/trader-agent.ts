@@ -8,7 +8,7 @@
  * per client; `plannedNs` keeps each one's planned send time so latencies are measured from it.
  */
 import { Action, ExecKind, OrderType, Side, type SideCode } from '../../engine/protocol.js';
-import { priceBand, safePriceMax } from '../../engine/options.js';
+import { tickBand } from '../../engine/options.js';
 import type { Command, InstrumentConfig } from '../../engine/types.js';
 import { CancelPolicy, LiveOrders, NEVER_NS } from '../flow/cancel-policy.js';
 import { LognormalSize } from '../flow/lognormal-size.js';
@@ -222,13 +222,6 @@ export class TraderAgent {
     this.flags = grow(this.flags, (n) => new Uint8Array(n));
     this.symbolOf = grow(this.symbolOf, (n) => new Uint16Array(n));
   }
-}
-
-/** The on-tick price range of an instrument's band, capped at safePriceMax: generated prices are kept inside it. */
-function tickBand(instrument: InstrumentConfig): { low: number; high: number } {
-  const band = priceBand(instrument);
-  const tick = instrument.tickSize;
-  return { low: Math.max(tick, Math.ceil(band.low / tick) * tick), high: Math.min(Math.floor(band.high / tick) * tick, safePriceMax(tick)) };
 }
 
 export { NEVER_NS, NO_QUOTE };

@@ -220,7 +220,8 @@ describe('options', () => {
 });
 
 describe('price policy', () => {
-  const grid = priceGrid(5, 1_000, { low: 902, high: 1_098 });
+  // Band [902, 1098]: on the tick of 5, 905 to 1095.
+  const grid = priceGrid({ symbol: 'G', tickSize: 5, lotSize: 1, maxOrderQuantity: 1_000, referencePrice: 1_000, bandBps: 980 });
   const book = { bid: { price: 990, quantity: 1, count: 1 }, ask: { price: 1_010, quantity: 1, count: 1 } };
   const cases: [string, 'join' | 'cross' | 'mid', number, 0 | 1, typeof book | { bid: null; ask: null }, number][] = [
     ['join buy', 'join', 0, Side.BUY, book, 990],
@@ -238,7 +239,7 @@ describe('price policy', () => {
 
   it('keeps prices safe integers when the band reaches past 2^53', () => {
     // referencePrice 9e15 with bandBps 1000: the band's top is 9.9e15, above Number.MAX_SAFE_INTEGER.
-    const wide = priceGrid(7, 9e15, { low: 8.1e15, high: 9.9e15 });
+    const wide = priceGrid({ symbol: 'W', tickSize: 7, lotSize: 1, maxOrderQuantity: 1_000, referencePrice: 9e15, bandBps: 1_000 });
     expect(wide.bandHighTick).toBe(9_007_199_254_740_988);  // The largest multiple of 7 <= 2^53 - 1.
     const bid = { price: wide.bandHighTick, quantity: 1, count: 1 };
     const price = limitPrice('cross', 100, Side.SELL, { bid: null, ask: null }, wide);
