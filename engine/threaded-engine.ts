@@ -175,17 +175,14 @@ export class ThreadedEngine {
 
   /** Owner only: one SharedArrayBuffer ring per shard for one writer thread (post it to the worker). */
   createRings(capacity: number = RING_CAPACITY_DEFAULT): RingSetDescriptor {
-    const { ringHeaderBytes, ringCapacityMin, ringCapacityMax } = this.layout;
-    if (!Number.isInteger(capacity) || capacity < ringCapacityMin || capacity > ringCapacityMax || (capacity & (capacity - 1)) !== 0) {
-      throw new RangeError(`capacity: must be a power of two in [${ringCapacityMin}, ${ringCapacityMax}], got ${capacity}`);
-    }
+    this.checkRingCapacity(capacity, 'capacity');
     const buffers: SharedArrayBuffer[] = [];
     for (let shard = 0; shard < this.shards; shard++) {
-      const buffer = new SharedArrayBuffer(ringHeaderBytes + capacity * COMMAND_SLOTS * 8);
+      const buffer = new SharedArrayBuffer(this.ringBytes(capacity));
       this.native.attachRing(shard, new Int32Array(buffer), capacity);
       buffers.push(buffer);
     }
-    const { ringHeadByte, ringTailByte, ringSleepingByte, ringClosedByte } = this.layout;
+    const { ringHeaderBytes, ringHeadByte, ringTailByte, ringSleepingByte, ringClosedByte } = this.layout;
     return { engineId: this.id, shards: this.shards, capacity, buffers, layout: { ringHeaderBytes, ringHeadByte, ringTailByte, ringSleepingByte, ringClosedByte } };
   }
 
@@ -196,12 +193,9 @@ export class ThreadedEngine {
     // A descriptor edited or made by hand must still name one ring per shard: a missing one used to
     // fail only at the first write to that shard, as an opaque TypeError.
     if (descriptor.shards !== this.shards) throw new RangeError(`descriptor.shards: must be ${this.shards}, got ${descriptor.shards}`);
-    const { ringHeaderBytes, ringCapacityMin, ringCapacityMax } = this.layout;
     const capacity = descriptor.capacity;
-    if (!Number.isInteger(capacity) || capacity < ringCapacityMin || capacity > ringCapacityMax || (capacity & (capacity - 1)) !== 0) {
-      throw new RangeError(`descriptor.capacity: must be a power of two in [${ringCapacityMin}, ${ringCapacityMax}], got ${capacity}`);
-    }
-    const bytes = ringHeaderBytes + capacity * COMMAND_SLOTS * 8;
+    this.checkRingCapacity(capacity, 'descriptor.capacity');
+    const bytes = this.ringBytes(capacity);
     const buffers: unknown = descriptor.buffers;
     if (!Array.isArray(buffers) || buffers.length !== this.shards || !buffers.every((buffer) => buffer instanceof SharedArrayBuffer && buffer.byteLength === bytes)) {
       throw new TypeError(`descriptor.buffers: must be ${this.shards} SharedArrayBuffers of ${bytes} bytes, one per shard`);
@@ -232,6 +226,18 @@ export class ThreadedEngine {
    */
   shutdownNow(): void {
     this.native.shutdownNow();
+  }
+
+  /** A ring's buffer: its control header, then `capacity` command records of float64 slots. */
+  private ringBytes(capacity: number): number {
+    return this.layout.ringHeaderBytes + capacity * COMMAND_SLOTS * 8;
+  }
+
+  private checkRingCapacity(capacity: number, field: string): void {
+    const { ringCapacityMin, ringCapacityMax } = this.layout;
+    if (!Number.isInteger(capacity) || capacity < ringCapacityMin || capacity > ringCapacityMax || (capacity & (capacity - 1)) !== 0) {
+      throw new RangeError(`${field}: must be a power of two in [${ringCapacityMin}, ${ringCapacityMax}], got ${capacity}`);
+    }
   }
 
   private enqueueOne(action: number, symbol: number, owner: number, clientOrderId: number, orderId: number, side: number, type: number, price: number, quantity: number): ExecutionReport | null {

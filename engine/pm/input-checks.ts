@@ -7,6 +7,7 @@
 import { LobsimError } from '../errors.js';
 import { ExecKind, ORDER_QUANTITY_MAX, Reason } from '../protocol.js';
 import type { ExecutionReport } from '../types.js';
+import { show } from './options.js';
 import type { PmDeps } from './types.js';
 
 const EXEC_KINDS = new Set<number>(Object.values(ExecKind));
@@ -15,13 +16,6 @@ const OWNER_MAX = 0xffffffff;
 
 function inputError(message: string): LobsimError {
   return new LobsimError('LOBSIM_ERR_INPUT', message);
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
 }
 
 /** `value` as an integer in [min, max], or an error naming `path`. */

@@ -174,7 +174,7 @@ function integerIn(value: unknown, min: number, max: number, path: string): numb
   return value;
 }
 
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
