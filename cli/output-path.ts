@@ -2,9 +2,10 @@
  * Output paths are checked before the work that fills them: a run of minutes must not end in
  * ENOTDIR with its result lost, and an HTML page must never overwrite the files it was made from.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LobsimError } from '../engine/errors.js';
+import { makeDirectory } from '../sim/result/make-directory.js';
 
 function usage(message: string): LobsimError {
   return new LobsimError('LOBSIM_ERR_USAGE', message);
@@ -12,7 +13,7 @@ function usage(message: string): LobsimError {
 
 /** Makes the output folder now: a path that cannot be one fails here, with the system's message. */
 export function prepareOutDir(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   accessSync(dir, constants.W_OK);
 }
 

@@ -4,7 +4,7 @@
  * traced, and any difference names the first diverging event.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LobsimError } from '../engine/errors.js';
@@ -18,6 +18,7 @@ import type { LatencyHistogramsRecord, TimelineSnapshot } from './metrics/types.
 import type { PmParticipant } from './pm/pm-participant.js';
 import type { BookDepth } from './result/book-depth.js';
 import { RESULT_SCHEMA_VERSION, type RunMetrics, type RunResult } from './result/result.js';
+import { makeDirectory } from './result/make-directory.js';
 import { evaluateThresholds } from './result/thresholds.js';
 import type { Scenario } from './scenario/types.js';
 
@@ -162,7 +163,7 @@ function writeResult(scenario: Scenario, options: RunOptions, parts: RunParts): 
     book: parts.book,
     replayCommand: replayCommand(scenario, options),
   };
-  mkdirSync(options.outDir, { recursive: true });
+  makeDirectory(options.outDir);
   writeFileSync(path.join(options.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }

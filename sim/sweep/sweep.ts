@@ -4,9 +4,10 @@
  * a crash or a leak in one cannot affect another, and so that they use every core.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LobsimError } from '../../engine/errors.js';
+import { makeDirectory } from '../result/make-directory.js';
 import type { RunResult } from '../result/result.js';
 import { summarizeSweep, type SweepSummary } from './summary.js';
 
@@ -61,7 +62,7 @@ function runSeed(options: SweepOptions, seed: number): Promise<SeedRun> {
 }
 
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
-  mkdirSync(options.outDir, { recursive: true });
+  makeDirectory(options.outDir);
   // An earlier sweep's summary would name results this one is about to replace or not make.
   rmSync(path.join(options.outDir, 'summary.json'), { force: true });
   const pending = [...options.seeds];

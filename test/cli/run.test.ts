@@ -69,6 +69,10 @@ describe('lobsim run', () => {
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(cli.status).toBe(2);
     expect(cli.stderr).toMatch(/^lobsim: ENOTDIR: not a directory, mkdir '.*a-file\/below'\n$/);
+    // A file where the folder would be: refused before the run, not when result.json is written.
+    const onFile = runCli(['run', 'smoke', '--set', 'durationMs=600000', '--out', file], { timeoutMs: 20_000 });
+    expect(onFile.status).toBe(2);
+    expect(onFile.stderr).toMatch(/^lobsim: EEXIST: file already exists, mkdir '.*a-file'\n$/);
   });
 
   it('runs an instrument whose price band reaches past 2^53 with every generated price a safe integer', () => {
