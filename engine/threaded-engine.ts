@@ -33,6 +33,9 @@ import type { Bbo, EngineOptions, ExecutionReport, NewOrder, RestingOrder } from
 
 export type ThreadedEngineOptions = EngineOptions & ThreadedEngineOptionsExtra;
 
+/** A handler's batch as report objects: `decodeReports(batch.records, batch.count)`. */
+export { decodeReport, decodeReports } from './records.js';
+
 /** Report records (protocol.ts ReportSlot layout); valid only during the handler call. */
 export interface ReportBatch {
   readonly records: Float64Array;
