@@ -11,7 +11,8 @@
 // addon-build.test.ts fails on a fallback). GCC 12 prints "Missing counts for called function" for
 // small helpers the training build inlined away: harmless.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,39 @@ function buildProfileGuided() {
   return nodeGyp('build', '-j', 'max');
 }
 
+// What the addon is made of and how: its sources, this script, the Node it is built for, the
+// compiler and the variables that change the build. Recorded with the build.
+function inputsDigest() {
+  const hash = createHash('sha256');
+  const files = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) return file === path.join(ROOT, 'native', 'out') ? [] : files(file);
+      return [file];
+    });
+  for (const file of [path.join(ROOT, 'binding.gyp'), fileURLToPath(import.meta.url), ...files(path.join(ROOT, 'native')).sort()]) {
+    hash.update(path.relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  const compiler = spawnSync(process.env.CXX ?? 'g++', ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  const variables = ['LOBSIM_PGO', 'LOBSIM_DEBUG_ADDON', 'CXX', 'CC', 'CXXFLAGS', 'CFLAGS', 'LDFLAGS'].map((name) => `${name}=${process.env[name] ?? ''}`);
+  hash.update([process.version, process.platform, process.arch, compiler, ...variables].join('\0'));
+  return hash.digest('hex');
+}
+
+// `npx lobsim` in a checkout installs the checkout into npx's cache to link its bin, and npm runs
+// this install script again there: a second build of the same addon, about a minute before the
+// command's first line. As an install script (npm install, npm ci, npx), a build whose recorded
+// inputs are these is kept; `npm run build:addon` always builds.
+const STAMP = path.join(ROOT, 'build', debug ? 'Debug' : 'Release', 'lobsim-build.json');
+const inputs = inputsDigest();
+if (process.env.npm_lifecycle_event === 'install' && existsSync(path.join(path.dirname(STAMP), 'lobsim.node')) && existsSync(STAMP)) {
+  const recorded = JSON.parse(readFileSync(STAMP, 'utf8'));
+  if (recorded.inputs === inputs) {
+    console.error(`lobsim: the addon is up to date (${recorded.build}); \`npm run build:addon\` rebuilds it`);
+    process.exit(0);
+  }
+}
+
 let kind = 'plain';
 let profile = 'used';
 if (process.env.LOBSIM_PGO === '0') profile = 'off: LOBSIM_PGO=0';
@@ -92,5 +126,5 @@ if (kind === 'plain' && !nodeGyp('rebuild', ...common, '-j', 'max')) {
   console.error('lobsim: building the native addon failed; see the compiler output above.');
   process.exit(1);
 }
-writeFileSync(path.join(ROOT, 'build', debug ? 'Debug' : 'Release', 'lobsim-build.json'), `${JSON.stringify({ build: kind, profile })}\n`);
+writeFileSync(STAMP, `${JSON.stringify({ build: kind, profile, inputs })}\n`);
 console.error(`lobsim: built the addon (${kind})`);
