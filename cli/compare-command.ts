@@ -27,7 +27,7 @@ export function compareCommand(setExit: (code: number) => void): CommandModule<o
           .option('output', { alias: 'o', type: 'string', describe: 'also write an HTML comparison here' }),
       ) as unknown as Argv<CompareArgs>,
     handler: (args) => {
-      if (args.output !== undefined) checkHtmlOutput('--output', args.output, [args.baseline, args.candidate]);
+      if (args.output !== undefined) checkHtmlOutput('-o/--output', args.output, [args.baseline, args.candidate]);
       const comparison = compareRunSets(args.baseline, args.candidate, gateOptions(toleranceOverrides(args), 'flags'), args.output);
       process.stdout.write(`${comparison.text}\n`);
       if (comparison.htmlFile !== null) process.stdout.write(`comparison written to ${comparison.htmlFile}\n`);

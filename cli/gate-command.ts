@@ -5,7 +5,7 @@
  * suspected regression is run again once before the gate fails. Prints a plain-text verdict.
  * Exit 0 pass, 1 regression, 2 bad input.
  */
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
@@ -20,7 +20,7 @@ import { readRunSet, type RunSet } from '../reports/run-set.js';
 import { runCandidate } from './candidate-runner.js';
 import { toleranceFlags, toleranceOverrides, type ToleranceArgs } from './gate-flags.js';
 import { numberFlag } from './number-flag.js';
-import { checkHtmlOutput } from './output-path.js';
+import { checkHtmlOutput, prepareOutDir } from './output-path.js';
 import { checkParallel } from './sweep-command.js';
 
 interface GateArgs extends ToleranceArgs {
@@ -56,23 +56,27 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
           .option('run', { type: 'string', describe: 'run this scenario as the candidate, over the baseline seeds' })
           .option('set', { type: 'string', array: true, default: [], describe: 'extra scenario overrides for --run' })
           .option('parallel', { type: 'string', coerce: numberFlag('parallel'), describe: 'seeds at once for --run (default: as the baseline was made)' })
-          .option('out', { type: 'string', describe: 'folder for the --run candidate (default: a temporary folder)' })
+          .option('out', { type: 'string', describe: 'keep the --run candidate in this folder (default: a temporary folder, removed after the verdict)' })
           .option('rerun', { type: 'boolean', default: true, describe: 'rerun a suspected performance regression once (--no-rerun to fail at once)' })
           .option('html', { type: 'string', describe: 'also write the final comparison as HTML' }),
       ) as unknown as Argv<GateArgs>,
     handler: async (args) => {
       if ((args.candidate === undefined) === (args.run === undefined)) usage('gate: give exactly one of --candidate <file|folder> and --run <scenario>');
+      // --out first: the README's CI step writes --html inside it (--out gate-out --html gate-out/gate.html).
+      if (args.run !== undefined && args.out !== undefined) prepareOutDir(args.out, '--out');
       if (args.html !== undefined) checkHtmlOutput('--html', args.html, [args.baseline, ...(args.candidate !== undefined ? [args.candidate] : [])]);
       const baseline = readRunSet(args.baseline);
       const meta = statSync(args.baseline).isDirectory() ? readBaselineMeta(args.baseline) : null;
       const options = gateOptions({ ...(meta?.gate ?? {}), ...toleranceOverrides(args) }, meta ? `${args.baseline}/baseline.json gate, flags` : 'flags');
       let candidate: (attempt: number) => Promise<RunSet>;
+      let temporary: string | null = null;
       if (args.run !== undefined) {
         const scenario = args.run;
         if (meta !== null && meta.scenario !== scenario && path.basename(scenario, '.json') !== meta.scenario) {
           usage(`gate: --run ${scenario} but the baseline is of scenario '${meta.scenario}'`);
         }
         const outRoot = args.out ?? mkdtempSync(path.join(tmpdir(), 'lobsim-gate-'));
+        if (args.out === undefined) temporary = outRoot;
         const parallel = args.parallel ?? meta?.parallel ?? 1;
         checkParallel(parallel);  // Here, not in the child sweep: before the calibration workload runs.
         candidate = async (attempt) => {
@@ -86,12 +90,18 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
         candidate = async () => candidateFromFiles(source);
       }
       let last: RunSet | null = null;
-      const outcome = await runGate({
-        baseline,
-        candidate: async (attempt) => (last = await candidate(attempt)),
-        rerunnable: args.run !== undefined && args.rerun,
-        options,
-      });
+      let outcome: Awaited<ReturnType<typeof runGate>>;
+      try {
+        outcome = await runGate({
+          baseline,
+          candidate: async (attempt) => (last = await candidate(attempt)),
+          rerunnable: args.run !== undefined && args.rerun,
+          options,
+        });
+      } finally {
+        // Without --out the candidate's results are the gate's scratch: the verdict holds what they say.
+        if (temporary !== null) rmSync(temporary, { recursive: true, force: true });
+      }
       process.stdout.write(`${formatGateOutcome(outcome)}\n`);
       if (args.html !== undefined && last !== null) {
         writeFileSync(args.html, compareReportHtml(baseline, last, outcome.attempts.at(-1)!));

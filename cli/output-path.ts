@@ -11,10 +11,19 @@ function usage(message: string): LobsimError {
   return new LobsimError('LOBSIM_ERR_USAGE', message);
 }
 
-/** Makes the output folder now: a path that cannot be one fails here, with the system's message. */
-export function prepareOutDir(dir: string): void {
-  makeDirectory(dir);
-  accessSync(dir, constants.W_OK);
+/**
+ * Makes the output folder `dir` (given as `flag`) now: a path that cannot be one fails here, before
+ * the work, with the system's message after the flag's name.
+ */
+export function prepareOutDir(dir: string, flag: string): void {
+  try {
+    makeDirectory(dir);
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw error;
+    throw usage(`${flag}: ${(error as Error).message}`);
+  }
 }
 
 /**

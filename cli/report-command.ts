@@ -20,7 +20,7 @@ export function reportCommand(setExit: (code: number) => void): CommandModule<ob
         .positional('input', { type: 'string', demandOption: true, describe: 'a result.json or a sweep folder (summary.json + seed-N/)' })
         .option('output', { alias: 'o', type: 'string', describe: 'HTML file (default: report.html beside the input)' }) as unknown as Argv<ReportArgs>,
     handler: (args) => {
-      if (args.output !== undefined) checkHtmlOutput('--output', args.output, [args.input]);
+      if (args.output !== undefined) checkHtmlOutput('-o/--output', args.output, [args.input]);
       const written = writeReport(args.input, args.output);
       process.stdout.write(`${written.kind} report (${written.passed ? 'PASS' : 'FAIL'}) written to ${written.file}\n`);
       setExit(0);

@@ -77,7 +77,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
       const overrides = flagOverrides(args);
       const scenario = loadScenario(args.scenario, { overrides });
       const outDir = args.out ?? defaultOutDir(`${scenario.name}-seed${scenario.seed}`);
-      prepareOutDir(outDir);
+      prepareOutDir(outDir, '--out');
       const result = await withProgress(args.progress && !args.json, (onProgress) =>
         runScenario(scenario, {
           outDir,

@@ -13,6 +13,7 @@ import { runSweep } from '../sim/sweep/sweep.js';
 import { formatSweepSummary } from './format-sweep.js';
 import { defaultOutDir, flagOverrides } from './run-command.js';
 import { numberFlag } from './number-flag.js';
+import { prepareOutDir } from './output-path.js';
 
 interface SweepArgs {
   scenario: string;
@@ -90,6 +91,7 @@ export function sweepCommand(setExit: (code: number) => void): CommandModule<obj
       const parallel = args.parallel ?? Math.min(availableParallelism(), PARALLEL_MAX);
       checkParallel(parallel);
       const outDir = args.out ?? defaultOutDir(`${scenario.name}-sweep`);
+      prepareOutDir(outDir, '--out');
       const cli = cliInvocation();
       const { summary, broken } = await runSweep({
         seeds,

@@ -68,11 +68,11 @@ describe('lobsim run', () => {
     const cli = runCli(['run', 'smoke', '--set', 'durationMs=600000', '--out', path.join(file, 'below')], { timeoutMs: 20_000 });
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(cli.status).toBe(2);
-    expect(cli.stderr).toMatch(/^lobsim: ENOTDIR: not a directory, mkdir '.*a-file\/below'\n$/);
+    expect(cli.stderr).toMatch(/^lobsim: --out: ENOTDIR: not a directory, mkdir '.*a-file\/below'\n$/);
     // A file where the folder would be: refused before the run, not when result.json is written.
     const onFile = runCli(['run', 'smoke', '--set', 'durationMs=600000', '--out', file], { timeoutMs: 20_000 });
     expect(onFile.status).toBe(2);
-    expect(onFile.stderr).toMatch(/^lobsim: EEXIST: file already exists, mkdir '.*a-file'\n$/);
+    expect(onFile.stderr).toMatch(/^lobsim: --out: EEXIST: file already exists, mkdir '.*a-file'\n$/);
   });
 
   it('runs an instrument whose price band reaches past 2^53 with every generated price a safe integer', () => {

@@ -15,7 +15,7 @@ describe('lobsim report / compare / gate exit codes', () => {
     expect(missing.stderr).toContain('/nonexistent/result.json: no such file or folder');
     const unwritable = runCli(['report', smokeRunFile(), '-o', '/nonexistent/r.html']);
     expect(unwritable.status).toBe(2);
-    expect(unwritable.stderr).toBe('lobsim: --output: /nonexistent is not an existing folder\n');
+    expect(unwritable.stderr).toBe('lobsim: -o/--output: /nonexistent is not an existing folder\n');
   });
 
   it('refuses an HTML output over an input or any .json file, or in a missing folder, before doing anything', () => {
@@ -23,10 +23,10 @@ describe('lobsim report / compare / gate exit codes', () => {
     const input = path.join(copy, 'seed-1', 'result.json');
     const before = readFileSync(input, 'utf8');
     const cases: [string[], string][] = [
-      [['report', input, '-o', input], `lobsim: --output: ${input} is also an input; name another file\n`],
-      [['report', copy, '-o', input], `lobsim: --output: ${input} is an existing .json file and the output is HTML; name an .html file\n`],
-      [['report', input, '-o', copy], `lobsim: --output: ${copy} is a folder; name a file\n`],
-      [['compare', copy, BASELINE_DIR, '-o', path.join(copy, 'summary.json')], `lobsim: --output: ${path.join(copy, 'summary.json')} is an existing .json file and the output is HTML; name an .html file\n`],
+      [['report', input, '-o', input], `lobsim: -o/--output: ${input} is also an input; name another file\n`],
+      [['report', copy, '-o', input], `lobsim: -o/--output: ${input} is an existing .json file and the output is HTML; name an .html file\n`],
+      [['report', input, '-o', copy], `lobsim: -o/--output: ${copy} is a folder; name a file\n`],
+      [['compare', copy, BASELINE_DIR, '-o', path.join(copy, 'summary.json')], `lobsim: -o/--output: ${path.join(copy, 'summary.json')} is an existing .json file and the output is HTML; name an .html file\n`],
       // Checked before the gate runs, so the verdict and its exit code are not replaced by a write error.
       [['gate', '--baseline', BASELINE_DIR, '--candidate', copy, '--html', '/nonexistent/g.html'], 'lobsim: --html: /nonexistent is not an existing folder\n'],
     ];
