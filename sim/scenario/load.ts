@@ -9,7 +9,8 @@
  * - Cross-field rules (beyond the schema): exactly one of instruments or symbols; instruments pass
  *   the engine's own validation (unique symbols, maxOrderQuantity a multiple of lotSize); generated
  *   symbols fit in 16 characters; depthFraction + crossFraction <= 1; some order-type weight > 0;
- *   spikes in time order, not overlapping, inside durationMs; every threshold parses.
+ *   spikes in time order, not overlapping, inside durationMs; PM steps before durationMs; every
+ *   threshold parses.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -100,7 +101,7 @@ export function validateScenario(raw: unknown, label: string, overrides: readonl
   // The engine's checks assume well-typed instruments; they run once the schema accepts them.
   const instrumentsTyped = !issues.some((issue) => INSTRUMENT_PATH.test(issue.path));
   const instruments = instrumentsTyped ? instrumentsOf(file, issues) : [];
-  issues.push(...pricesIssues(file), ...typesIssues(file), ...spikesIssues(file));
+  issues.push(...pricesIssues(file), ...typesIssues(file), ...spikesIssues(file), ...pmStepsIssues(file));
   const thresholds = thresholdsOf(file, issues);
   // instrumentsOf gives none when any issue came before it: checking the PM against no instruments
   // would add errors that are not there (symbol 1 is not an instrument index (0 .. -1)).
@@ -227,6 +228,22 @@ function spikesIssues(file: Json): ScenarioIssue[] {
       issues.push({ path, message: `startMs + durationMs = ${endMs} is not allowed (must be <= durationMs ${durationMs}: the spike must end within the run)` });
     }
     previousEndMs = Math.max(previousEndMs, endMs);
+  });
+  return issues;
+}
+
+// A step at or after the end of the run is never applied, and the PM checks would pass over a
+// target that was never set.
+function pmStepsIssues(file: Json): ScenarioIssue[] {
+  const strategy = objectAt(objectAt(file, 'pm') ?? {}, 'strategy');
+  const durationMs = file.durationMs;
+  if (strategy?.kind !== 'steps' || !Array.isArray(strategy.steps) || typeof durationMs !== 'number') return [];
+  const issues: ScenarioIssue[] = [];
+  strategy.steps.forEach((step: unknown, index) => {
+    const atMs = typeof step === 'object' && step !== null ? (step as Json).atMs : undefined;
+    if (typeof atMs === 'number' && atMs >= durationMs) {
+      issues.push({ path: `pm.strategy.steps[${index}].atMs`, message: `${atMs} is not allowed (must be < durationMs ${durationMs}: the step must come within the run)` });
+    }
   });
   return issues;
 }
