@@ -11,7 +11,7 @@ export function formatRunSummary(result: RunResult, outDir: string): string {
   const head = [
     `scenario ${result.scenario.name}  seed ${result.seed}  mode ${result.mode}  version ${result.version.package}@${result.version.commit}`,
     `event hash ${result.eventHash} over ${result.events} events; ${result.metrics.eventsPerWallS.toLocaleString('en-US')} events/s of wall time`,
-    `orders ${counts.orders}  cancels ${counts.cancels}  trades ${counts.trades}  filled ${counts.filledQuantity}  resting at end ${counts.restingOrders}`,
+    `orders sent ${counts.orders}  cancels sent ${counts.cancels}  trades ${counts.trades}  filled ${counts.filledQuantity}  resting at end ${counts.restingOrders}`,
   ];
 
   const latency = new Table({ head: ['latency (us)', 'count', 'p50', 'p99', 'p99.9', 'max'], style: { head: [], border: [] } });

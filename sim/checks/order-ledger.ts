@@ -138,7 +138,7 @@ export class OrderLedger {
       }
     }
     // Each trade fills two orders: the accepted quantity counts both sides.
-    const total = `${this.orderIdMax} orders, ${this.acceptedQuantity} accepted = ${filledTotal} filled (both sides) + ${closedTotal} cancelled or expired + ${restingTotal} resting`;
+    const total = `${this.orderIdMax} orders accepted; quantity ${this.acceptedQuantity} accepted = ${filledTotal} filled (both sides) + ${closedTotal} cancelled or expired + ${restingTotal} resting`;
     if (failures.length > 0) return fail('conservation', `${failures.join('; ')}`);
     if (filledTotal + closedTotal + restingTotal !== this.acceptedQuantity) return fail('conservation', `totals do not balance: ${total}`);
     return pass('conservation', total);

@@ -36,7 +36,7 @@ describe('OrderLedger', () => {
   it('balances every order and the totals when the book holds what the reports left', () => {
     const ledger = tradedLedger();
     const check = ledger.conservation([encodeRestingOrders([restingOrder1(70)])]);
-    expect(check).toEqual({ name: 'conservation', passed: true, detail: '3 orders, 170 accepted = 60 filled (both sides) + 40 cancelled or expired + 70 resting' });
+    expect(check).toEqual({ name: 'conservation', passed: true, detail: '3 orders accepted; quantity 170 accepted = 60 filled (both sides) + 40 cancelled or expired + 70 resting' });
     expect(ledger.tradeLedger().passed).toBe(true);
     expect(ledger.trades).toBe(1);
     expect(ledger.filledQuantity).toBe(30);
@@ -79,7 +79,7 @@ describe('OrderLedger', () => {
     expect(check.passed, check.detail).toBe(true);
     const accepted = (orders * (orders + 1)) / 2;
     const cancelled = (orders / 2) * (orders / 2 + 1);
-    expect(check.detail).toBe(`${orders} orders, ${accepted} accepted = 0 filled (both sides) + ${cancelled} cancelled or expired + ${accepted - cancelled} resting`);
+    expect(check.detail).toBe(`${orders} orders accepted; quantity ${accepted} accepted = 0 filled (both sides) + ${cancelled} cancelled or expired + ${accepted - cancelled} resting`);
     expect(() => new OrderLedger(1, -1)).toThrow(/ordersExpected must be >= 0/);
   });
 });
