@@ -47,7 +47,7 @@ export interface ResolvedEngineOptions {
   readonly directLevelsMax: number;
 }
 
-const ENGINE_KEYS = ['instruments', 'stp', 'ordersMax', 'directLevelsMax'] as const;
+export const ENGINE_KEYS = ['instruments', 'stp', 'ordersMax', 'directLevelsMax'] as const;
 const INSTRUMENT_KEYS = ['symbol', 'tickSize', 'lotSize', 'maxOrderQuantity', 'referencePrice', 'bandBps'] as const;
 
 export function validateEngineOptions(options: unknown): ResolvedEngineOptions {
@@ -179,7 +179,8 @@ function integerIn(value: unknown, min: number, max: number, path: string): numb
   return value;
 }
 
-function show(value: unknown): string {
+/** A value as an error message quotes it: strings quoted, objects and arrays named, not dumped. */
+export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return 'an array';

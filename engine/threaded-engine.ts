@@ -25,6 +25,7 @@ import { asSingleCommandError, requireObject } from './commands.js';
 import { InvariantError, LobsimError } from './errors.js';
 import { Action, COMMAND_SLOTS, CommandSlot, ExecKind, REPORT_SLOTS, Reason, SYMBOL_ALL, type SideCode } from './protocol.js';
 import { TOP_SLOTS, TopSlot } from './engine.js';
+import { show } from './options.js';
 import { decodeBbo, decodeReport, decodeRestingOrders } from './records.js';
 import { loadThreadedAddon, type NativeThreadedHandle, type NativeThreadedStats, type ThreadedLayout } from './threaded-native.js';
 import { validateThreadedOptions, type ResolvedThreadedOptions, type ThreadedEngineOptionsExtra } from './threaded-options.js';
@@ -106,6 +107,7 @@ export class ThreadedEngine {
 
   /** In a worker thread: a handle on the engine created elsewhere with this id. */
   static attach(id: number): ThreadedEngine {
+    if (!Number.isSafeInteger(id) || id < 0) throw new TypeError(`attach: id must be a running engine's id (engine.id, an integer >= 0), got ${show(id)}`);
     return new ThreadedEngine({ attach: id }, true);
   }
 
@@ -139,6 +141,11 @@ export class ThreadedEngine {
 
   /** Reports of `owners` (each owner may have one subscriber) or of everyone ('all'). */
   onReports(owners: readonly number[] | 'all', handler: (batch: ReportBatch) => void): Subscription {
+    // A string would spread into characters, and an empty list would keep the process alive for
+    // reports that can never come.
+    if (owners !== 'all' && (!Array.isArray(owners) || owners.length === 0)) {
+      throw new TypeError(`owners: must be 'all' or a non-empty array of owner ids, got ${show(owners)}`);
+    }
     const list = owners === 'all' ? null : [...owners];
     return this.subscribe('reports', list, handler);
   }
@@ -178,6 +185,8 @@ export class ThreadedEngine {
 
   /** Owner only: one SharedArrayBuffer ring per shard for one writer thread (post it to the worker). */
   createRings(capacity: number = RING_CAPACITY_DEFAULT): RingSetDescriptor {
+    if (!this.owner) throw new LobsimError('LOBSIM_ERR_USAGE', 'createRings: only the engine owner creates rings; post the descriptor to the worker, which calls ringWriter()');
+    if (this.closing !== null) throw new LobsimError('LOBSIM_ERR_CLOSED', 'createRings: the threaded engine is closed');
     this.checkRingCapacity(capacity, 'capacity');
     const buffers: SharedArrayBuffer[] = [];
     for (let shard = 0; shard < this.shards; shard++) {
@@ -206,6 +215,12 @@ export class ThreadedEngine {
     // A full ring publishes anyway, so any positive count works.
     if (publishEvery !== undefined && (!Number.isSafeInteger(publishEvery) || publishEvery < 1)) {
       throw new RangeError(`publishEvery: must be an integer >= 1, got ${publishEvery}`);
+    }
+    // One writer per ring set, across threads: a second writer's records would interleave with the
+    // first's in the same slots and be lost. The claim is a flag in shard 0's ring header.
+    const control = new Int32Array(buffers[0] as SharedArrayBuffer, 0, this.layout.ringHeaderBytes / 4);
+    if (Atomics.compareExchange(control, this.layout.ringWriterByte / 4, 0, 1) !== 0) {
+      throw new LobsimError('LOBSIM_ERR_USAGE', 'ringWriter: this ring set already has a writer (one writer per ring set: createRings() again for another thread)');
     }
     return new RingWriter(descriptor, (shard) => this.native.wake(shard), publishEvery);
   }

@@ -62,6 +62,8 @@ export interface NativeThreadedHandle {
 export interface ThreadedLayout {
   ringHeaderBytes: number;
   ringHeadByte: number;
+  /** Set once by the writer that claims a ring set (RingWriter): one writer per ring set. */
+  ringWriterByte: number;
   ringTailByte: number;
   ringSleepingByte: number;
   ringClosedByte: number;

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError } from './errors.js';
-import { validateEngineOptions, type ResolvedEngineOptions } from './options.js';
+import { ENGINE_KEYS, validateEngineOptions, type ResolvedEngineOptions } from './options.js';
 
 /** Matching threads per engine. */
 export const SHARDS_MAX = 64;
@@ -61,6 +61,11 @@ export function validateThreadedOptions(options: unknown): ResolvedThreadedOptio
     throw new ConfigError('options: must be an object');
   }
   const record = options as Record<string, unknown>;
+  // Checked here, not by the engine's check below: its list of allowed keys lacks the threaded ones.
+  const allowed: readonly string[] = [...ENGINE_KEYS, ...EXTRA_KEYS];
+  for (const key of Object.keys(record)) {
+    if (!allowed.includes(key)) throw new ConfigError(`options.${key}: unknown option (allowed: ${allowed.join(', ')})`);
+  }
   const base: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (!(EXTRA_KEYS as readonly string[]).includes(key)) base[key] = value;

@@ -10,9 +10,12 @@
  * the writer that publishes then calls wake() (one Node-API call, only when the shard sleeps).
  *
  * Contract: write() validates every field (RangeError naming it) and returns false, writing
- * nothing, when the target ring is full: BUSY for this path. Records are accepted once written;
+ * nothing, when the target ring is full: BUSY for this path. Once the engine is closed it throws
+ * LOBSIM_ERR_CLOSED. One writer per ring set: ThreadedEngine.ringWriter() claims the set. Records are accepted once written;
  * the shard re-validates them (shared memory is hostile input) and counts what it drops.
  */
+import { requireObject } from './commands.js';
+import { LobsimError } from './errors.js';
 import { Action, COMMAND_SLOTS, CommandSlot, SYMBOL_ALL } from './protocol.js';
 import type { Command } from './types.js';
 
@@ -105,6 +108,7 @@ export class RingWriter {
   }
 
   writeCommand(command: Command): boolean {
+    requireObject(command, 'command');
     return this.write(command.action, command.symbol, command.owner, command.clientOrderId, command.orderId, command.side, command.type, command.price, command.quantity);
   }
 
@@ -121,6 +125,8 @@ export class RingWriter {
     checkField('price', price, -SAFE, SAFE);
     checkField('quantity', quantity, -SAFE, SAFE);
     if (action === Action.NEW && type === 0) throw new RangeError('type: must be an integer in [1, 5], got 0');
+    // One atomic load: a record written after close would be accepted and never read.
+    if (this.rings[0]!.closed()) throw new LobsimError('LOBSIM_ERR_CLOSED', 'ring writer: the threaded engine is closed; nothing was written');
     if (action === Action.MASS_CANCEL && symbol === SYMBOL_ALL) {
       return this.writeEverywhere(action, symbol, owner, clientOrderId, orderId, side, type, price, quantity);
     }

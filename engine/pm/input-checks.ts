@@ -7,7 +7,7 @@
 import { LobsimError } from '../errors.js';
 import { ExecKind, ORDER_QUANTITY_MAX, Reason } from '../protocol.js';
 import type { ExecutionReport } from '../types.js';
-import { show } from './options.js';
+import { show } from '../options.js';
 import type { PmDeps } from './types.js';
 
 const EXEC_KINDS = new Set<number>(Object.values(ExecKind));

@@ -4,7 +4,7 @@
  * the allowed range, e.g. `pm.childQuantityMax: must be an integer in [0, 4294967295], got -1`.
  */
 import { ConfigError } from '../errors.js';
-import { validateEngineOptions } from '../options.js';
+import { show, validateEngineOptions } from '../options.js';
 import { ORDER_QUANTITY_MAX } from '../protocol.js';
 import type { InstrumentConfig } from '../types.js';
 import { PRICE_POLICIES, type PricePolicyName } from './price-policy.js';
@@ -174,10 +174,3 @@ function integerIn(value: unknown, min: number, max: number, path: string): numb
   return value;
 }
 
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}

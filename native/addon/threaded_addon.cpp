@@ -692,6 +692,7 @@ void register_threaded_engine(Napi::Env env, Napi::Object exports) {
   Napi::Object layout = Napi::Object::New(env);
   layout.Set("ringHeaderBytes", static_cast<double>(th::ring_layout::header_bytes));
   layout.Set("ringHeadByte", static_cast<double>(th::ring_layout::head_byte));
+  layout.Set("ringWriterByte", static_cast<double>(th::ring_layout::writer_byte));
   layout.Set("ringTailByte", static_cast<double>(th::ring_layout::tail_byte));
   layout.Set("ringSleepingByte", static_cast<double>(th::ring_layout::sleeping_byte));
   layout.Set("ringClosedByte", static_cast<double>(th::ring_layout::closed_byte));

@@ -3,7 +3,8 @@
 // thread the ring is attached to).
 //
 // Layout (bytes; int32 fields so JS can use Atomics on an Int32Array; counters wrap at 2^32):
-//   [0, 64)     head: records published by the producer (it writes, then stores head)
+//   [0, 64)     head: records published by the producer (it writes, then stores head); at byte 4,
+//               writer: set once by the JS writer that claims the ring set (the shard never reads it)
 //   [64, 128)   tail: records consumed by the shard
 //   [128, 192)  consumer_sleeping (the shard parks: a producer that publishes must call wake),
 //               closed (the engine stopped consuming), capacity (records, a power of two)
@@ -24,7 +25,7 @@
 namespace lob::threaded {
 
 namespace ring_layout {
-constexpr std::size_t head_byte = 0, tail_byte = 64, sleeping_byte = 128, closed_byte = 132, capacity_byte = 136;
+constexpr std::size_t head_byte = 0, writer_byte = 4, tail_byte = 64, sleeping_byte = 128, closed_byte = 132, capacity_byte = 136;
 constexpr std::size_t header_bytes = 192;
 constexpr std::uint32_t capacity_min = 16, capacity_max = 1u << 20;  // Records.
 constexpr std::size_t record_bytes = command_slot::count * sizeof(double);

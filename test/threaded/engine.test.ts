@@ -276,12 +276,37 @@ describe('threaded engine: hostile input at the boundary', () => {
     expect(all[0]!.symbol).toBe(99);
   });
 
+  it('refuses what would be lost or kept alive silently: a second ring writer, writes after close, owners that can receive nothing', async () => {
+    const engine = engineWith({ shards: 1 });
+    for (const owners of ['x', '12', [], null, 42]) {
+      expect(() => engine.onReports(owners as never, () => undefined)).toThrow(/^owners: must be 'all' or a non-empty array of owner ids, got /);
+    }
+    expect(() => ThreadedEngine.attach(undefined as never)).toThrow(new TypeError("attach: id must be a running engine's id (engine.id, an integer >= 0), got undefined"));
+    const attached = ThreadedEngine.attach(engine.id);
+    expect(() => attached.createRings(16)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/^createRings: only the engine owner/) }));
+    attached.detach();
+    const rings = engine.createRings(16);
+    const writer = engine.ringWriter(rings);
+    // Two writers would write the same slots, and one's records would be lost.
+    expect(() => engine.ringWriter(rings)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/already has a writer/) }));
+    expect(() => writer.writeCommand(null as never)).toThrow(new TypeError('command: must be an object, got null'));
+    expect(writer.write(Action.NEW, 0, 1, 1, 0, 0, OrderType.LIMIT, 1000, 5)).toBe(true);
+    writer.flush();
+    await engine.close();
+    expect(() => writer.write(Action.NEW, 0, 1, 2, 0, 0, OrderType.LIMIT, 1000, 5)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
+    expect(() => engine.createRings(16)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
+  });
+
   it('validates options with ConfigError naming the field', () => {
     const base = { instruments: instruments(2) };
     expect(() => new ThreadedEngine({ ...base, shards: 0 })).toThrow(new ConfigError('shards: must be an integer in [1, 2], got 0'));
     expect(() => new ThreadedEngine({ ...base, shards: 3 })).toThrow(ConfigError);
     expect(() => new ThreadedEngine({ ...base, ingressCommandsMax: 1000 })).toThrow(/ingressCommandsMax: must be a power of two/);
     expect(() => new ThreadedEngine({ ...base, bogus: 1 } as never)).toThrow(/bogus: unknown option/);
+    // The list names the threaded options too.
+    expect(() => new ThreadedEngine({ ...base, ingresCommandsMax: 2 } as never)).toThrow(
+      new ConfigError('options.ingresCommandsMax: unknown option (allowed: instruments, stp, ordersMax, directLevelsMax, shards, ingressCommandsMax, eventsMax, batchReportsMax, batchesInFlightMax, journalCommandsMax, spinNs)'),
+    );
     expect(() => ThreadedEngine.attach(987654)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
   });
 
