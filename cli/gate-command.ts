@@ -62,9 +62,10 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
       ) as unknown as Argv<GateArgs>,
     handler: async (args) => {
       if ((args.candidate === undefined) === (args.run === undefined)) usage('gate: give exactly one of --candidate <file|folder> and --run <scenario>');
-      // --out first: the README's CI step writes --html inside it (--out gate-out --html gate-out/gate.html).
-      if (args.run !== undefined && args.out !== undefined) prepareOutDir(args.out, '--out');
-      if (args.html !== undefined) checkHtmlOutput('--html', args.html, [args.baseline, ...(args.candidate !== undefined ? [args.candidate] : [])]);
+      const checkHtml = () => {
+        if (args.html !== undefined) checkHtmlOutput('--html', args.html, [args.baseline, ...(args.candidate !== undefined ? [args.candidate] : [])]);
+      };
+      if (args.candidate !== undefined) checkHtml();
       const baseline = readRunSet(args.baseline);
       const meta = statSync(args.baseline).isDirectory() ? readBaselineMeta(args.baseline) : null;
       const options = gateOptions({ ...(meta?.gate ?? {}), ...toleranceOverrides(args) }, meta ? `${args.baseline}/baseline.json gate, flags` : 'flags');
@@ -75,10 +76,13 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
         if (meta !== null && meta.scenario !== scenario && path.basename(scenario, '.json') !== meta.scenario) {
           usage(`gate: --run ${scenario} but the baseline is of scenario '${meta.scenario}'`);
         }
-        const outRoot = args.out ?? mkdtempSync(path.join(tmpdir(), 'lobsim-gate-'));
-        if (args.out === undefined) temporary = outRoot;
         const parallel = args.parallel ?? meta?.parallel ?? 1;
         checkParallel(parallel);  // Here, not in the child sweep: before the calibration workload runs.
+        // --out before --html: the README's CI step writes --html inside it (--out gate-out --html gate-out/gate.html).
+        if (args.out !== undefined) prepareOutDir(args.out, '--out');
+        checkHtml();
+        const outRoot = args.out ?? mkdtempSync(path.join(tmpdir(), 'lobsim-gate-'));
+        if (args.out === undefined) temporary = outRoot;
         candidate = async (attempt) => {
           const outDir = path.join(outRoot, `attempt-${attempt}`);
           process.stderr.write(`gate: running ${scenario} over seeds ${baseline.results.map((r) => r.seed).join(',')} (attempt ${attempt}) into ${outDir}\n`);

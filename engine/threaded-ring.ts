@@ -125,14 +125,14 @@ export class RingWriter {
     checkField('price', price, -SAFE, SAFE);
     checkField('quantity', quantity, -SAFE, SAFE);
     if (action === Action.NEW && type === 0) throw new RangeError('type: must be an integer in [1, 5], got 0');
-    // One atomic load: a record written after close would be accepted and never read.
-    if (this.rings[0]!.closed()) throw new LobsimError('LOBSIM_ERR_CLOSED', 'ring writer: the threaded engine is closed; nothing was written');
     if (action === Action.MASS_CANCEL && symbol === SYMBOL_ALL) {
       return this.writeEverywhere(action, symbol, owner, clientOrderId, orderId, side, type, price, quantity);
     }
     const byId = (action === Action.CANCEL || action === Action.MODIFY) && orderId !== 0;
     const shard = byId ? (orderId - 1) % this.shards : (symbol >>> 0) % this.shards;
     const ring = this.rings[shard]!;
+    // One atomic load: a record written after its shard stopped would be accepted and never read.
+    if (ring.closed()) throw closedError();
     if (ring.free() === 0) {
       this.flush();
       return false;
@@ -157,6 +157,7 @@ export class RingWriter {
 
   private writeEverywhere(action: number, symbol: number, owner: number, clientOrderId: number, orderId: number, side: number, type: number, price: number, quantity: number): boolean {
     for (const ring of this.rings) {
+      if (ring.closed()) throw closedError();
       if (ring.free() === 0) {
         this.flush();
         return false;
@@ -166,6 +167,10 @@ export class RingWriter {
     this.flush();
     return true;
   }
+}
+
+function closedError(): LobsimError {
+  return new LobsimError('LOBSIM_ERR_CLOSED', 'ring writer: the threaded engine is closed; nothing was written');
 }
 
 /** Same ranges as the addon (threaded_records.hpp); the message names the field. */

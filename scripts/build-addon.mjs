@@ -70,34 +70,52 @@ function buildProfileGuided() {
   return nodeGyp('build', '-j', 'max');
 }
 
-// What the addon is made of and how: its sources, this script, the Node it is built for, the
-// compiler and the variables that change the build. Recorded with the build.
+// What the addon is made of and how: its sources (regular files of native/; editor lock links and
+// the like are not sources), this script, node-addon-api and node-gyp, the Node it is built for,
+// the compiler and the variables that change the build. Recorded with the build.
 function inputsDigest() {
   const hash = createHash('sha256');
   const files = (dir) =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) return file === path.join(ROOT, 'native', 'out') ? [] : files(file);
-      return [file];
+      return entry.isFile() ? [file] : [];
     });
-  for (const file of [path.join(ROOT, 'binding.gyp'), fileURLToPath(import.meta.url), ...files(path.join(ROOT, 'native')).sort()]) {
+  const packages = ['node-addon-api/package.json', 'node-gyp/package.json'].flatMap((name) => {
+    try {
+      return [require.resolve(name)];
+    } catch {
+      return [];
+    }
+  });
+  for (const file of [path.join(ROOT, 'binding.gyp'), fileURLToPath(import.meta.url), ...packages, ...files(path.join(ROOT, 'native')).sort()]) {
     hash.update(path.relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
-  const compiler = spawnSync(process.env.CXX ?? 'g++', ['--version'], { encoding: 'utf8' }).stdout ?? '';
-  const variables = ['LOBSIM_PGO', 'LOBSIM_DEBUG_ADDON', 'CXX', 'CC', 'CXXFLAGS', 'CFLAGS', 'LDFLAGS'].map((name) => `${name}=${process.env[name] ?? ''}`);
+  const compiler = spawnSync(process.env.CXX ?? 'g++', ['--version'], { encoding: 'utf8', shell: true }).stdout ?? '';
+  const npmBuildVariables = Object.keys(process.env).filter((name) => /^npm_config_(target|nodedir|debug|arch|build_from_source|runtime|dist_url)/i.test(name)).sort();
+  const variables = ['LOBSIM_PGO', 'LOBSIM_DEBUG_ADDON', 'CXX', 'CC', 'CXXFLAGS', 'CFLAGS', 'LDFLAGS', ...npmBuildVariables].map((name) => `${name}=${process.env[name] ?? ''}`);
   hash.update([process.version, process.platform, process.arch, compiler, ...variables].join('\0'));
   return hash.digest('hex');
 }
 
 // `npx lobsim` in a checkout installs the checkout into npx's cache to link its bin, and npm runs
 // this install script again there: a second build of the same addon, about a minute before the
-// command's first line. As an install script (npm install, npm ci, npx), a build whose recorded
-// inputs are these is kept; `npm run build:addon` always builds.
+// command's first line. As an install script (npm install, npm ci, npx; not npm rebuild), a
+// complete build whose recorded inputs are these is kept, unless its profile-guided build had
+// failed (worth another try); `npm run build:addon` always builds.
 const STAMP = path.join(ROOT, 'build', debug ? 'Debug' : 'Release', 'lobsim-build.json');
 const inputs = inputsDigest();
-if (process.env.npm_lifecycle_event === 'install' && existsSync(path.join(path.dirname(STAMP), 'lobsim.node')) && existsSync(STAMP)) {
-  const recorded = JSON.parse(readFileSync(STAMP, 'utf8'));
-  if (recorded.inputs === inputs) {
+function recordedBuild() {
+  try {
+    return JSON.parse(readFileSync(STAMP, 'utf8'));
+  } catch {
+    return null;  // None, or cut short: build.
+  }
+}
+const installing = process.env.npm_lifecycle_event === 'install' && process.env.npm_command !== 'rebuild';
+if (installing && existsSync(path.join(path.dirname(STAMP), 'lobsim.node'))) {
+  const recorded = recordedBuild();
+  if (recorded !== null && recorded.inputs === inputs && recorded.profile !== 'failed') {
     console.error(`lobsim: the addon is up to date (${recorded.build}); \`npm run build:addon\` rebuilds it`);
     process.exit(0);
   }

@@ -125,12 +125,15 @@ export class OrderLedger {
     const failures: string[] = [];
     let closedTotal = 0;
     let filledTotal = 0;
+    // Counted, not orderIdMax: shards interleave their ids, so ids can have gaps.
+    let acceptedOrders = 0;
     const orders = this.orders;
     for (let id = 1; id <= this.orderIdMax; id++) {
       const at = id * ORDER_SLOTS;
       const quantity = orders[at + OrderSlot.quantity]!;
       const filled = orders[at + OrderSlot.filled]!;
       const closed = orders[at + OrderSlot.closed]!;
+      if (quantity > 0) acceptedOrders++;
       closedTotal += closed;
       filledTotal += filled;
       if (filled + closed + restingLeaves[id]! !== quantity && failures.length < FAILURES_SHOWN_MAX) {
@@ -138,7 +141,7 @@ export class OrderLedger {
       }
     }
     // Each trade fills two orders: the accepted quantity counts both sides.
-    const total = `${this.orderIdMax} orders accepted; quantity ${this.acceptedQuantity} accepted = ${filledTotal} filled (both sides) + ${closedTotal} cancelled or expired + ${restingTotal} resting`;
+    const total = `${acceptedOrders} orders accepted; quantity ${this.acceptedQuantity} accepted = ${filledTotal} filled (both sides) + ${closedTotal} cancelled or expired + ${restingTotal} resting`;
     if (failures.length > 0) return fail('conservation', `${failures.join('; ')}`);
     if (filledTotal + closedTotal + restingTotal !== this.acceptedQuantity) return fail('conservation', `totals do not balance: ${total}`);
     return pass('conservation', total);

@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export function makeDirectory(dir: string): void {
+  // path.resolve('') is the current folder: an empty --out (an unset variable) must not mean it.
+  if (dir === '') mkdirSync(dir);
   const resolved = path.resolve(dir);
   if (existsSync(resolved) && !statSync(resolved).isDirectory()) mkdirSync(resolved);
   const missing: string[] = [];
@@ -17,5 +19,12 @@ export function makeDirectory(dir: string): void {
     missing.push(at);
     if (path.dirname(at) === at) break;
   }
-  for (const folder of missing.reverse()) mkdirSync(folder);
+  for (const folder of missing.reverse()) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      // Another process (a second run started at once) made it meanwhile.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(folder).isDirectory()) throw error;
+    }
+  }
 }

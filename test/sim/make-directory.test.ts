@@ -16,6 +16,10 @@ describe('makeDirectory', () => {
     expect(statSync(deep).isDirectory()).toBe(true);
   });
 
+  it('refuses an empty path instead of taking it for the current folder', () => {
+    expect(() => makeDirectory('')).toThrow(expect.objectContaining({ code: 'ENOENT', syscall: 'mkdir' }));
+  });
+
   it('refuses a file in the folder\'s place or in its path with the system\'s code', () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, 'x');
