@@ -18,8 +18,8 @@
  * Threads: any thread may submit. A worker attaches with ThreadedEngine.attach(id) and subscribes
  *   there; only the creator closes. close() resolves once every accepted command's reports were
  *   delivered to their subscribers' handlers and every engine thread was joined.
- * Faulty subscribers: a throwing handler is caught, counted (stats().handlerErrors) and passed to
- *   onHandlerError; other handlers and later batches are unaffected.
+ * Faulty subscribers: a throwing handler is caught, counted (stats().handlerErrorsCaught) and passed
+ *   to onHandlerError; other handlers and later batches are unaffected.
  */
 import { asSingleCommandError, requireObject } from './commands.js';
 import { InvariantError, LobsimError } from './errors.js';
@@ -218,11 +218,8 @@ export class ThreadedEngine {
     }
     // One writer per ring set, across threads: a second writer's records would interleave with the
     // first's in the same slots and be lost. The claim is a flag in shard 0's ring header.
-    const writerByte = this.layout.ringWriterByte;
-    // An addon built before the field existed: NaN would index 0, the ring's head.
-    if (!Number.isInteger(writerByte) || writerByte <= this.layout.ringHeadByte) throw new InvariantError('ringWriter: the addon has no ringWriterByte; rebuild it (npm run build:addon)');
     const control = new Int32Array(buffers[0] as SharedArrayBuffer, 0, this.layout.ringHeaderBytes / 4);
-    if (Atomics.compareExchange(control, writerByte / 4, 0, 1) !== 0) {
+    if (Atomics.compareExchange(control, this.layout.ringWriterByte / 4, 0, 1) !== 0) {
       throw new LobsimError('LOBSIM_ERR_USAGE', 'ringWriter: this ring set already has a writer (one writer per ring set: createRings() again for another thread)');
     }
     return new RingWriter(descriptor, (shard) => this.native.wake(shard), publishEvery);

@@ -83,5 +83,10 @@ export function loadThreadedAddon(): ThreadedAddon {
   if (addon.NativeThreadedEngine === undefined || addon.threadedLayout === undefined) {
     throw new LobsimError('LOBSIM_ERR_ADDON', 'the native addon has no threaded engine: rebuild it with `npm run build:addon`');
   }
+  // An addon built before a layout field existed would hand JS undefined offsets (NaN indexes 0:
+  // the writer claim would write a ring's head).
+  if (typeof addon.threadedLayout.ringWriterByte !== 'number') {
+    throw new LobsimError('LOBSIM_ERR_ADDON', 'the native addon predates this package (no ringWriterByte): rebuild it with `npm run build:addon`');
+  }
   return addon as ThreadedAddon;
 }

@@ -10,9 +10,11 @@
  * the writer that publishes then calls wake() (one Node-API call, only when the shard sleeps).
  *
  * Contract: write() validates every field (RangeError naming it) and returns false, writing
- * nothing, when the target ring is full: BUSY for this path. Once the engine is closed it throws
- * LOBSIM_ERR_CLOSED. One writer per ring set: ThreadedEngine.ringWriter() claims the set. Records are accepted once written;
- * the shard re-validates them (shared memory is hostile input) and counts what it drops.
+ * nothing, when the target ring is full: BUSY for this path. Once a shard has stopped (the engine
+ * closed), the next publication (flush(), every `publishEvery` writes, a full ring) throws
+ * LOBSIM_ERR_CLOSED: records written since the last one were not read. Records are accepted once written; the
+ * shard re-validates them (shared memory is hostile input) and counts what it drops. One writer
+ * per ring set: ThreadedEngine.ringWriter() claims the set.
  */
 import { requireObject } from './commands.js';
 import { LobsimError } from './errors.js';
@@ -131,8 +133,6 @@ export class RingWriter {
     const byId = (action === Action.CANCEL || action === Action.MODIFY) && orderId !== 0;
     const shard = byId ? (orderId - 1) % this.shards : (symbol >>> 0) % this.shards;
     const ring = this.rings[shard]!;
-    // One atomic load: a record written after its shard stopped would be accepted and never read.
-    if (ring.closed()) throw closedError();
     if (ring.free() === 0) {
       this.flush();
       return false;
@@ -145,6 +145,9 @@ export class RingWriter {
   /** Publishes every ring's head and wakes the shards that sleep. */
   flush(): void {
     this.unpublished = 0;
+    // Checked where records become visible, not per write (a load on the hot path): what a writer
+    // publishes after its shard stopped would never be read.
+    for (const ring of this.rings) if (ring.closed()) throw closedError();
     for (let shard = 0; shard < this.rings.length; shard++) {
       if (this.rings[shard]!.publish()) this.wake(shard);
     }
@@ -157,7 +160,6 @@ export class RingWriter {
 
   private writeEverywhere(action: number, symbol: number, owner: number, clientOrderId: number, orderId: number, side: number, type: number, price: number, quantity: number): boolean {
     for (const ring of this.rings) {
-      if (ring.closed()) throw closedError();
       if (ring.free() === 0) {
         this.flush();
         return false;

@@ -286,7 +286,8 @@ describe('threaded engine: hostile input at the boundary', () => {
     expect(() => attached.createRings(16)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/^createRings: only the engine owner/) }));
     attached.detach();
     const rings = engine.createRings(16);
-    const writer = engine.ringWriter(rings);
+    // Publishing every record: a write after close is refused at once.
+    const writer = engine.ringWriter(rings, 1);
     // Two writers would write the same slots, and one's records would be lost.
     expect(() => engine.ringWriter(rings)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/already has a writer/) }));
     expect(() => writer.writeCommand(null as never)).toThrow(new TypeError('command: must be an object, got null'));
@@ -294,6 +295,7 @@ describe('threaded engine: hostile input at the boundary', () => {
     writer.flush();
     await engine.close();
     expect(() => writer.write(Action.NEW, 0, 1, 2, 0, 0, OrderType.LIMIT, 1000, 5)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
+    expect(() => writer.flush()).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
     expect(() => engine.createRings(16)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
   });
 
