@@ -44,9 +44,15 @@ function status(command, args) {
 const run = (command, args) => status(command, args) === 0;
 const nodeGyp = (...args) => run(process.execPath, [gyp, ...args]);
 
+// What the compiler says it is, asked once (through a shell: CXX may be "ccache g++"); '' if it
+// cannot be run.
+const compiler = (() => {
+  const result = spawnSync(process.env.CXX ?? 'g++', ['--version'], { encoding: 'utf8', shell: true });
+  return result.status === 0 ? result.stdout : '';
+})();
+
 function usesGcc() {
-  const result = spawnSync(process.env.CXX ?? 'g++', ['--version'], { encoding: 'utf8' });
-  return result.status === 0 && /Free Software Foundation/.test(result.stdout) && !/clang/i.test(result.stdout);
+  return /Free Software Foundation/.test(compiler) && !/clang/i.test(compiler);
 }
 
 // The three steps of the profile-guided build; false at the first that fails.
@@ -91,7 +97,6 @@ function inputsDigest() {
   for (const file of [path.join(ROOT, 'binding.gyp'), fileURLToPath(import.meta.url), ...packages, ...files(path.join(ROOT, 'native')).sort()]) {
     hash.update(path.relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
-  const compiler = spawnSync(process.env.CXX ?? 'g++', ['--version'], { encoding: 'utf8', shell: true }).stdout ?? '';
   const npmBuildVariables = Object.keys(process.env).filter((name) => /^npm_config_(target|nodedir|debug|arch|build_from_source|runtime|dist_url)/i.test(name)).sort();
   const variables = ['LOBSIM_PGO', 'LOBSIM_DEBUG_ADDON', 'CXX', 'CC', 'CXXFLAGS', 'CFLAGS', 'LDFLAGS', ...npmBuildVariables].map((name) => `${name}=${process.env[name] ?? ''}`);
   hash.update([process.version, process.platform, process.arch, compiler, ...variables].join('\0'));
