@@ -290,7 +290,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
     if (!options.Get("attach").IsUndefined()) {
       id_ = static_cast<std::uint32_t>(config_integer(options, "attach", "", 1, th::kUint32MaxDouble));
       engine_ = find_engine(id_);
-      if (!engine_) throw_coded(env, "LOBSIM_ERR_CLOSED", "attach: no running threaded engine has id " + std::to_string(id_));
+      if (!engine_) throw_coded(env, "LOBSIM_ERR_CLOSED", "attach: no running threaded engine has id " + std::to_string(id_) + " (none was made with it, or it is closing or closed)");
     } else {
       th::ThreadedConfig config = decode_config(env, options);
       try {
@@ -321,20 +321,22 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
 
   ~ThreadedEngineWrap() override {
     if (hook_registered_) napi_remove_env_cleanup_hook(Env(), &ThreadedEngineWrap::OnEnvironmentExit, this);
-    Teardown();
+    Teardown("was destroyed");
   }
 
  private:
   static void OnEnvironmentExit(void* self) {
     auto* wrap = static_cast<ThreadedEngineWrap*>(self);
     wrap->hook_registered_ = false;
-    wrap->Teardown();
+    wrap->Teardown("ended with its thread");
   }
 
   // Idempotent. Unsubscribes this environment; the owner also stops and joins the engine threads.
-  void Teardown() {
+  // `why` completes the error of every later call on this handle ("the threaded engine handle ...").
+  void Teardown(const char* why) {
     if (torn_down_) return;
     torn_down_ = true;
+    ended_because_ = why;
     for (auto& [id, sink] : subscriptions_) {
       engine_->unsubscribe(id);
       sink->release();
@@ -342,14 +344,14 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
     subscriptions_.clear();
     if (owner_) {
       engine_->shutdown_now();
-      forget_engine(id_);
+      forget_engine(id_);  // Already forgotten if close() was called: a no-op then.
     }
     port_->release();
     rings_.clear();
   }
 
   void RequireLive(Napi::Env env) {
-    if (torn_down_) throw_coded(env, "LOBSIM_ERR_CLOSED", "the threaded engine handle was detached");
+    if (torn_down_) throw_coded(env, "LOBSIM_ERR_CLOSED", std::string("the threaded engine handle ") + ended_because_);
   }
 
   // enqueue(commands: Float64Array, count): number of commands accepted (a prefix); the next one,
@@ -616,6 +618,9 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
     if (!owner_) throw_coded(env, "LOBSIM_ERR_USAGE", "close: only the engine's owner closes it; workers call detach()");
     if (close_requested_) throw_coded(env, "LOBSIM_ERR_CLOSED", "close: already requested");
     close_requested_ = true;
+    // A closing engine takes no new handles: attach(id) from now on is LOBSIM_ERR_CLOSED, as for
+    // an id that never ran. Handles already attached keep working until they detach.
+    forget_engine(id_);
     const std::uint64_t request = next_request_++;
     close_request_ = request;
     std::shared_ptr<ControlPort> port = port_;
@@ -637,7 +642,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
   Napi::Value Detach(const Napi::CallbackInfo& info) {
     if (owner_) throw_coded(info.Env(), "LOBSIM_ERR_USAGE", "detach: the owner closes the engine instead");
     SettlePending(info.Env());
-    Teardown();
+    Teardown("was detached (detach())");
     return info.Env().Undefined();
   }
 
@@ -645,7 +650,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
   Napi::Value ShutdownNow(const Napi::CallbackInfo& info) {
     if (!owner_) throw_coded(info.Env(), "LOBSIM_ERR_USAGE", "shutdownNow: only the engine's owner stops it");
     SettlePending(info.Env());
-    Teardown();
+    Teardown("was shut down (shutdownNow())");
     return info.Env().Undefined();
   }
 
@@ -673,6 +678,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
   std::uint32_t id_ = 0;
   bool owner_ = false;
   bool torn_down_ = false;
+  const char* ended_because_ = "";  // Set with torn_down_: how the handle ended, for its errors.
   bool hook_registered_ = false;
   bool close_requested_ = false;
   std::uint64_t close_request_ = 0;  // The request close() awaits; 0 before close().

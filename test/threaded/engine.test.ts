@@ -177,6 +177,10 @@ describe('threaded engine: backpressure, shutdown and faults', () => {
     for (let i = 0; i < 20_000; i++) engine.submit(order(1, i + 1, 0, 990 + (i % 10), i % 4));
     engine.shutdownNow();
     expect(threadCount()).toBe(before);
+    // The error says how the handle ended.
+    expect(() => engine.submit(order(1, 1, 0, 1000))).toThrow(
+      expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED', message: 'the threaded engine handle was shut down (shutdownNow())' }),
+    );
   });
 
   it('shutdownNow() settles what close() and the queries still await: close resolves, a query rejects', async () => {
@@ -285,6 +289,9 @@ describe('threaded engine: hostile input at the boundary', () => {
     const attached = ThreadedEngine.attach(engine.id);
     expect(() => attached.createRings(16)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/^createRings: only the engine owner/) }));
     attached.detach();
+    expect(() => attached.submit(order(1, 1, 0, 1000))).toThrow(
+      expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED', message: 'the threaded engine handle was detached (detach())' }),
+    );
     const rings = engine.createRings(16);
     // Publishing every record: a write after close is refused at once.
     const writer = engine.ringWriter(rings, 1);
@@ -293,7 +300,13 @@ describe('threaded engine: hostile input at the boundary', () => {
     expect(() => writer.writeCommand(null as never)).toThrow(new TypeError('command: must be an object, got null'));
     expect(writer.write(Action.NEW, 0, 1, 1, 0, 0, OrderType.LIMIT, 1000, 5)).toBe(true);
     writer.flush();
-    await engine.close();
+    const closing = engine.close();
+    // A closing engine takes no new handles.
+    expect(() => ThreadedEngine.attach(engine.id)).toThrow(
+      expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED', message: expect.stringMatching(/^attach: no running threaded engine has id \d+ \(none was made with it, or it is closing or closed\)$/) }),
+    );
+    await closing;
+    expect(() => ThreadedEngine.attach(engine.id)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
     expect(() => writer.write(Action.NEW, 0, 1, 2, 0, 0, OrderType.LIMIT, 1000, 5)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
     expect(() => writer.flush()).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
     expect(() => engine.createRings(16)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
