@@ -33,8 +33,10 @@ export function addressed(action: Command['action'], ref: OrderRef, price: numbe
     action,
     symbol: 0,
     owner: ref.owner,
-    orderId: ref.orderId ?? 0,
-    clientOrderId: ref.clientOrderId ?? 0,
+    // Only an absent field means 0: a null is a mistake the field check names (as the threaded
+    // engine does), not a second way to leave the field out.
+    orderId: ref.orderId === undefined ? 0 : ref.orderId,
+    clientOrderId: ref.clientOrderId === undefined ? 0 : ref.clientOrderId,
     side: Side.BUY,
     type: 0 as OrderTypeCode,
     price,

@@ -14,9 +14,9 @@
  */
 import { types } from 'node:util';
 import { addressed, asSingleCommandError, newOrderCommand } from './commands.js';
-import { InvariantError } from './errors.js';
+import { InvariantError, LobsimError } from './errors.js';
 import { loadAddon, type NativeEngineHandle, type NativeStats } from './native.js';
-import { validateEngineOptions } from './options.js';
+import { show, validateEngineOptions } from './options.js';
 import { Action, COMMAND_SLOTS, CommandSlot, OrderType, REPORT_SLOTS, Side, SYMBOL_ALL, type SideCode } from './protocol.js';
 import { BBO_RECORD_SLOTS, decodeBbo, decodeReports, decodeRestingOrders, encodeCommand } from './records.js';
 import type {
@@ -72,6 +72,8 @@ export class Engine implements OrderBookEngine {
   private readonly native: NativeEngineHandle;
   private readonly symbols: Map<string, number>;
   private readonly single = new Float64Array(COMMAND_SLOTS);
+  /** execute() is reading a command's fields into `single` (see execute). */
+  private reading = false;
   private readonly bboAnswer = new Float64Array(BBO_RECORD_SLOTS);
   /** The addon's report records (its area), where every batch's reports land first. */
   private out!: Float64Array;
@@ -156,8 +158,16 @@ export class Engine implements OrderBookEngine {
   }
 
   execute(command: Command): ExecutionReport[] {
-    checkFieldTypes(command);
-    encodeCommand(command, this.single, 0);
+    // A command's fields may be getters, and a getter may call this engine: its command would be
+    // encoded into the same record halfway through this one's, and the mix of both would run.
+    if (this.reading) throw new LobsimError('LOBSIM_ERR_USAGE', 'execute: called while this engine was reading another command (from a getter of its fields); finish that command first');
+    this.reading = true;
+    try {
+      checkFieldTypes(command);
+      encodeCommand(command, this.single, 0);
+    } finally {
+      this.reading = false;
+    }
     let total: number;
     try {
       total = this.native.run(this.single, 1, false);
@@ -232,7 +242,7 @@ function checkFieldTypes(command: Command): void {
   if (typeof command !== 'object' || command === null) throw new TypeError('command: must be an object');
   for (const field of COMMAND_FIELDS) {
     const value: unknown = command[field];
-    if (typeof value !== 'number') throw new TypeError(`${field}: must be a number, got ${value === null ? 'null' : typeof value}`);
+    if (typeof value !== 'number') throw new TypeError(`${field}: must be a number, got ${show(value)}`);
   }
 }
 

@@ -13,14 +13,15 @@
  * Readings of the spec where it leaves room (each also noted where it applies):
  * - Malformed command fields (an action, side or type code not declared in protocol.ts; a
  *   non-integer, or an integer outside the record's range) are programmer errors: they throw a
- *   LobsimError with code LOBSIM_ERR_INPUT instead of producing a report. Side and type are only
- *   checked for NEW (other actions ignore them).
+ *   LobsimError with code LOBSIM_ERR_INPUT instead of producing a report. Side and type are
+ *   checked for every action, as the native boundary checks them (a side of 0 or 1; a type of 0 to
+ *   5, and not 0 for NEW), though only NEW uses them.
  * - A REPLACED report is emitted before the fills of a re-matching modify, and carries the new
  *   price, quantity = cum + new leaves, cum, and leaves = the new leaves.
  */
 import { addressed, newOrderCommand } from './commands.js';
 import { InvariantError, LobsimError } from './errors.js';
-import { priceBand, STP_MODES, validateEngineOptions } from './options.js';
+import { priceBand, show, STP_MODES, validateEngineOptions } from './options.js';
 import {
   Action,
   ExecKind,
@@ -183,7 +184,7 @@ export class ReferenceBook implements OrderBookEngine {
   depth(symbol: number, levels: number): Depth {
     const book = this.bookAt(symbol);
     if (!Number.isInteger(levels) || levels < 0) {
-      throw new LobsimError('LOBSIM_ERR_INPUT', `levels: must be an integer >= 0, got ${levels}`);
+      throw new LobsimError('LOBSIM_ERR_INPUT', `levels: must be an integer >= 0, got ${show(levels)}`);
     }
     return { bids: book.bids.slice(0, levels).map(levelView), asks: book.asks.slice(0, levels).map(levelView) };
   }
@@ -567,7 +568,7 @@ export class ReferenceBook implements OrderBookEngine {
   private bookAt(symbol: number): Book {
     const book = Number.isInteger(symbol) ? this.books[symbol] : undefined;
     if (!book) {
-      throw new LobsimError('LOBSIM_ERR_INPUT', `symbol: must be an instrument index in [0, ${this.books.length - 1}], got ${symbol}`);
+      throw new LobsimError('LOBSIM_ERR_INPUT', `symbol: must be an instrument index in [0, ${this.books.length - 1}], got ${show(symbol)}`);
     }
     return book;
   }
@@ -611,9 +612,12 @@ function checkCommand(command: Command): void {
   integerField(command.orderId, 0, Number.MAX_SAFE_INTEGER, 'orderId');
   integerField(command.price, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'price');
   integerField(command.quantity, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'quantity');
-  if (command.action !== Action.NEW) return;
   if (!SIDES.includes(command.side)) inputError('side', `one of ${SIDES.join(', ')}`, command.side);
-  if (!ORDER_TYPES.includes(command.type)) inputError('type', `one of ${ORDER_TYPES.join(', ')}`, command.type);
+  if (command.action === Action.NEW) {
+    if (!ORDER_TYPES.includes(command.type)) inputError('type', `one of ${ORDER_TYPES.join(', ')}`, command.type);
+  } else if ((command.type as number) !== 0 && !ORDER_TYPES.includes(command.type)) {
+    inputError('type', `0 or one of ${ORDER_TYPES.join(', ')}`, command.type);
+  }
 }
 
 function integerField(value: number, min: number, max: number, field: string): void {
@@ -621,7 +625,7 @@ function integerField(value: number, min: number, max: number, field: string): v
 }
 
 function inputError(field: string, allowed: string, value: unknown): never {
-  throw new LobsimError('LOBSIM_ERR_INPUT', `command.${field}: must be ${allowed}, got ${String(value)}`);
+  throw new LobsimError('LOBSIM_ERR_INPUT', `command.${field}: must be ${allowed}, got ${show(value)}`);
 }
 
 /** An internal invariant (a bug if it fails). */

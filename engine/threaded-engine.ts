@@ -29,7 +29,7 @@ import { show } from './options.js';
 import { decodeBbo, decodeReport, decodeRestingOrders } from './records.js';
 import { loadThreadedAddon, type NativeThreadedHandle, type NativeThreadedStats, type ThreadedLayout } from './threaded-native.js';
 import { validateThreadedOptions, type ResolvedThreadedOptions, type ThreadedEngineOptionsExtra } from './threaded-options.js';
-import { RingWriter, type RingSetDescriptor } from './threaded-ring.js';
+import { RING_LAYOUT_KEYS, RingWriter, type RingLayout, type RingSetDescriptor } from './threaded-ring.js';
 import type { Bbo, EngineOptions, ExecutionReport, NewOrder, RestingOrder } from './types.js';
 
 export type ThreadedEngineOptions = EngineOptions & ThreadedEngineOptionsExtra;
@@ -85,15 +85,19 @@ export class ThreadedEngine {
   private readonly single = new Float64Array(COMMAND_SLOTS);
   private handlerErrorsCaught = 0;
   private closing: Promise<void> | null = null;
+  /** shutdownNow() was called: the engine is stopped and its threads joined. */
+  private stopped = false;
 
   constructor(options: ThreadedEngineOptions);
   constructor(options: ThreadedEngineOptions | { attach: number }, attach?: true);
-  constructor(options: ThreadedEngineOptions | { attach: number }) {
+  constructor(options: ThreadedEngineOptions | { attach: number }, attach?: true) {
     const addon = loadThreadedAddon();
     this.layout = addon.threadedLayout;
-    // Anything but an { attach } object goes to the options check, which names what is wrong.
-    if (typeof options === 'object' && options !== null && 'attach' in options) {
-      this.native = new addon.NativeThreadedEngine({ attach: options.attach });
+    // Only attach() attaches: anything else, an `attach` key included, goes to the options check,
+    // which names what is wrong (an options object with `attach: undefined` was once taken for an
+    // attach and refused for its instruments).
+    if (attach === true) {
+      this.native = new addon.NativeThreadedEngine({ attach: (options as { attach: number }).attach });
       this.owner = false;
       this.options = null;
     } else {
@@ -107,7 +111,7 @@ export class ThreadedEngine {
 
   /** In a worker thread: a handle on the engine created elsewhere with this id. */
   static attach(id: number): ThreadedEngine {
-    if (!Number.isSafeInteger(id) || id < 0) throw new TypeError(`attach: id must be a running engine's id (engine.id, an integer >= 0), got ${show(id)}`);
+    if (!Number.isSafeInteger(id) || id < 1) throw new TypeError(`attach: id must be a running engine's id (engine.id, an integer >= 1), got ${show(id)}`);
     return new ThreadedEngine({ attach: id }, true);
   }
 
@@ -194,8 +198,8 @@ export class ThreadedEngine {
       this.native.attachRing(shard, new Int32Array(buffer), capacity);
       buffers.push(buffer);
     }
-    const { ringHeaderBytes, ringHeadByte, ringTailByte, ringSleepingByte, ringClosedByte } = this.layout;
-    return { engineId: this.id, shards: this.shards, capacity, buffers, layout: { ringHeaderBytes, ringHeadByte, ringTailByte, ringSleepingByte, ringClosedByte } };
+    const layout = Object.fromEntries(RING_LAYOUT_KEYS.map((key) => [key, this.layout[key]])) as unknown as RingLayout;
+    return { engineId: this.id, shards: this.shards, capacity, buffers, layout };
   }
 
   /** A writer for rings made by createRings (in this thread; one writer per ring set). */
@@ -216,6 +220,15 @@ export class ThreadedEngine {
     if (publishEvery !== undefined && (!Number.isSafeInteger(publishEvery) || publishEvery < 1)) {
       throw new RangeError(`publishEvery: must be an integer >= 1, got ${publishEvery}`);
     }
+    // The ring layout is this addon's, not the descriptor's to choose: a layout edited by hand made
+    // the writer fail deep inside (an opaque atomic access error) after claiming the rings, or write
+    // records the shard could never read. The descriptor's copy must match it.
+    const layout: unknown = descriptor.layout;
+    if (typeof layout !== 'object' || layout === null) throw new TypeError(`descriptor.layout: must be the layout createRings() returned, got ${show(layout)}`);
+    for (const key of RING_LAYOUT_KEYS) {
+      const value = (layout as Record<string, unknown>)[key];
+      if (value !== this.layout[key]) throw new RangeError(`descriptor.layout.${key}: must be ${this.layout[key]} (this addon's ring layout), got ${show(value)}`);
+    }
     // One writer per ring set, across threads: a second writer's records would interleave with the
     // first's in the same slots and be lost. The claim is a flag in shard 0's ring header.
     const control = new Int32Array(buffers[0] as SharedArrayBuffer, 0, this.layout.ringHeaderBytes / 4);
@@ -228,6 +241,9 @@ export class ThreadedEngine {
   /** Owner only. Stops accepting; resolves when every accepted command's reports were delivered. */
   close(): Promise<void> {
     if (!this.owner) throw new LobsimError('LOBSIM_ERR_USAGE', 'close: only the engine owner closes it; a worker calls detach()');
+    // After shutdownNow() the engine is stopped and its threads joined: closing it is done, and a
+    // caller's `close().catch(...)` must not meet a synchronous throw.
+    if (this.stopped) this.closing ??= Promise.resolve();
     this.closing ??= this.native.close();
     return this.closing;
   }
@@ -244,6 +260,7 @@ export class ThreadedEngine {
    */
   shutdownNow(): void {
     this.native.shutdownNow();
+    this.stopped = true;
   }
 
   /** A ring's buffer: its control header, then `capacity` command records of float64 slots. */
@@ -298,7 +315,7 @@ export class ThreadedEngine {
 }
 
 function checkNumber(value: unknown, field: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${field}: must be a number, got ${value === null ? 'null' : typeof value}`);
+  if (typeof value !== 'number') throw new TypeError(`${field}: must be a number, got ${show(value)}`);
   return value;
 }
 

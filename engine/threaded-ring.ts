@@ -18,6 +18,7 @@
  */
 import { requireObject } from './commands.js';
 import { LobsimError } from './errors.js';
+import { show } from './options.js';
 import { Action, COMMAND_SLOTS, CommandSlot, SYMBOL_ALL } from './protocol.js';
 import type { Command } from './types.js';
 
@@ -31,6 +32,9 @@ export interface RingLayout {
   ringSleepingByte: number;
   ringClosedByte: number;
 }
+
+/** The fields of a RingLayout, which a descriptor carries to the writer's thread. */
+export const RING_LAYOUT_KEYS = ['ringHeaderBytes', 'ringHeadByte', 'ringTailByte', 'ringSleepingByte', 'ringClosedByte'] as const satisfies readonly (keyof RingLayout)[];
 
 /** Postable to a worker (structured clone shares the buffers). */
 export interface RingSetDescriptor {
@@ -178,6 +182,7 @@ function closedError(): LobsimError {
 /** Same ranges as the addon (threaded_records.hpp); the message names the field. */
 function checkField(field: keyof typeof CommandSlot, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
+    if (typeof value !== 'number') throw new TypeError(`${field}: must be a number, got ${show(value)}`);
     throw new RangeError(`${field}: must be an integer in [${min}, ${max}], got ${value}`);
   }
 }

@@ -54,6 +54,28 @@ describe('per-command API', () => {
     });
   }
 
+  it('refuses a command whose field getter runs another command, instead of running a mix of both', () => {
+    let reads = 0;
+    const outer = asCommand({ ...buy, clientOrderId: 2 });
+    Object.defineProperty(outer, 'quantity', {
+      enumerable: true,
+      get() {
+        reads++;
+        if (reads === 2) engine.massCancel(77);
+        return 10;
+      },
+    });
+    const before = engine.stateHash();
+    expect(() => engine.execute(outer)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/^execute: called while this engine was reading another command/) }));
+    expect(engine.stateHash()).toBe(before);
+    // The guard is released: the next command runs.
+    expect(engine.submit({ ...buy, clientOrderId: 3 })[0]?.kind).toBe(ExecKind.ACCEPTED);
+  });
+
+  it('takes a null order id for a mistake, not for "by client order id"', () => {
+    expectUnchanged(() => engine.cancel({ owner: 1, orderId: null as unknown as number, clientOrderId: 99 }), /^orderId: must be a number, got null$/, TypeError);
+  });
+
   it('rejects a missing field with a TypeError naming it', () => {
     const { quantity: _dropped, ...partial } = buy;
     expectUnchanged(() => engine.submit(partial as NewOrder), /quantity: must be a number, got undefined/, TypeError);

@@ -251,6 +251,23 @@ describe('reference book specifics', () => {
     expect(reports[0]?.reason).toBe(Reason.UNKNOWN_ORDER);
   });
 
+  // The native boundary checks these slots on every action; the oracle must refuse what it refuses.
+  it.each([
+    ['side', { action: Action.CANCEL, side: 7 as Command['side'] }],
+    ['side', { action: Action.MASS_CANCEL, side: Number.NaN as Command['side'] }],
+    ['type', { action: Action.CANCEL, type: 9 as Command['type'] }],
+    ['type', { action: Action.MODIFY, type: -1 as Command['type'] }],
+  ] as [string, Partial<Command>][])('a malformed %s on a command other than NEW throws LOBSIM_ERR_INPUT, as the native engine refuses it', (field, change) => {
+    const book = new ReferenceBook(contractOptions());
+    expect(() => book.execute({ ...base, ...change })).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_INPUT', message: expect.stringContaining(`command.${field}:`) }));
+    expect(book.stats().seq).toBe(0);
+  });
+
+  it('quotes a string where a number belongs', () => {
+    const book = new ReferenceBook(contractOptions());
+    expect(() => book.execute({ ...base, price: '1000' as unknown as number })).toThrow('command.price: must be an integer in [-9007199254740991, 9007199254740991], got "1000"');
+  });
+
   it('market data of an unconfigured symbol throws LOBSIM_ERR_INPUT', () => {
     const book = new ReferenceBook(contractOptions());
     for (const call of [() => book.bbo(2), () => book.depth(-1, 3), () => book.snapshot(0.5), () => book.depth(AAA, -1)]) {

@@ -170,13 +170,15 @@ describe('threaded engine: backpressure, shutdown and faults', () => {
     await engine.close(); // idempotent
   });
 
-  it('shutdownNow() stops at once with work queued and joins every thread', () => {
+  it('shutdownNow() stops at once with work queued and joins every thread', async () => {
     const before = threadCount();
     const engine = new ThreadedEngine({ instruments: instruments(4), shards: 2 });
     engine.onReports('all', () => undefined);
     for (let i = 0; i < 20_000; i++) engine.submit(order(1, i + 1, 0, 990 + (i % 10), i % 4));
     engine.shutdownNow();
     expect(threadCount()).toBe(before);
+    // Closing a stopped engine is done: a promise that resolves, never a synchronous throw.
+    await expect(engine.close()).resolves.toBeUndefined();
     // The error says how the handle ended.
     expect(() => engine.submit(order(1, 1, 0, 1000))).toThrow(
       expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED', message: 'the threaded engine handle was shut down (shutdownNow())' }),
@@ -255,7 +257,7 @@ describe('threaded engine: hostile input at the boundary', () => {
     const engine = engineWith();
     const all = collect(engine, 'all');
     expect(() => engine.submit({ ...order(1, 1, 0, 1000), price: Number.NaN })).toThrow(new RangeError('price: must be an integer in [-9007199254740991, 9007199254740991], got NaN'));
-    expect(() => engine.submit({ ...order(1, 1, 0, 1000), owner: '1' as unknown as number })).toThrow(new TypeError('owner: must be a number, got string'));
+    expect(() => engine.submit({ ...order(1, 1, 0, 1000), owner: '1' as unknown as number })).toThrow(new TypeError('owner: must be a number, got "1"'));
     expect(() => engine.submit({ ...order(1, 1, 0, 1000), side: 2 as 0 })).toThrow(/^side: must be an integer in \[0, 1\], got 2/);
     expect(() => engine.submit({ ...order(1, 1, 0, 1000), type: 0 as 1 })).toThrow(/^type: /);
     expect(() => engine.submit({ ...order(1, 1, 0, 1000), owner: 2 ** 32 })).toThrow(/^owner: /);
@@ -285,7 +287,7 @@ describe('threaded engine: hostile input at the boundary', () => {
     for (const owners of ['x', '12', [], null, 42]) {
       expect(() => engine.onReports(owners as never, () => undefined)).toThrow(/^owners: must be 'all' or a non-empty array of owner ids, got /);
     }
-    expect(() => ThreadedEngine.attach(undefined as never)).toThrow(new TypeError("attach: id must be a running engine's id (engine.id, an integer >= 0), got undefined"));
+    expect(() => ThreadedEngine.attach(undefined as never)).toThrow(new TypeError("attach: id must be a running engine's id (engine.id, an integer >= 1), got undefined"));
     const attached = ThreadedEngine.attach(engine.id);
     expect(() => attached.createRings(16)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/^createRings: only the engine owner/) }));
     attached.detach();
@@ -293,11 +295,16 @@ describe('threaded engine: hostile input at the boundary', () => {
       expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED', message: 'the threaded engine handle was detached (detach())' }),
     );
     const rings = engine.createRings(16);
+    // The layout is the addon's: an edited one is refused before the rings are claimed.
+    expect(() => engine.ringWriter({ ...rings, layout: {} as never })).toThrow(new RangeError('descriptor.layout.ringHeaderBytes: must be ' + rings.layout.ringHeaderBytes + " (this addon's ring layout), got undefined"));
+    expect(() => engine.ringWriter({ ...rings, layout: { ...rings.layout, ringHeadByte: rings.layout.ringTailByte } })).toThrow(/^descriptor\.layout\.ringHeadByte: must be /);
+    expect(() => engine.ringWriter({ ...rings, layout: null as never })).toThrow(new TypeError('descriptor.layout: must be the layout createRings() returned, got null'));
     // Publishing every record: a write after close is refused at once.
     const writer = engine.ringWriter(rings, 1);
     // Two writers would write the same slots, and one's records would be lost.
     expect(() => engine.ringWriter(rings)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/already has a writer/) }));
     expect(() => writer.writeCommand(null as never)).toThrow(new TypeError('command: must be an object, got null'));
+    expect(() => writer.write(Action.NEW, 0, 1, 1, 0, 0, OrderType.LIMIT, '1000' as never, 5)).toThrow(new TypeError('price: must be a number, got "1000"'));
     expect(writer.write(Action.NEW, 0, 1, 1, 0, 0, OrderType.LIMIT, 1000, 5)).toBe(true);
     writer.flush();
     const closing = engine.close();
@@ -323,6 +330,9 @@ describe('threaded engine: hostile input at the boundary', () => {
       new ConfigError('options.ingresCommandsMax: unknown option (allowed: instruments, stp, ordersMax, directLevelsMax, shards, ingressCommandsMax, eventsMax, batchReportsMax, batchesInFlightMax, journalCommandsMax, spinNs)'),
     );
     expect(() => ThreadedEngine.attach(987654)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
+    // Only attach() attaches: an `attach` key in the options is an unknown option.
+    expect(() => new ThreadedEngine({ ...base, attach: undefined } as never)).toThrow(/^options\.attach: unknown option/);
+    expect(() => ThreadedEngine.attach(0)).toThrow(new TypeError("attach: id must be a running engine's id (engine.id, an integer >= 1), got 0"));
   });
 
   it('drops and counts hostile ring records; a lying head marks the ring broken', async () => {
