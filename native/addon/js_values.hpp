@@ -45,12 +45,48 @@ inline std::int64_t checked_integer(Napi::Env env, double value, const std::stri
   return static_cast<std::int64_t>(value);
 }
 
+// How a JS value that is not what a field holds is shown in its error, as engine/options.ts show()
+// shows one: strings quoted (and cut), bigints with their n, objects and arrays by kind.
+inline std::string describe_value(Napi::Value value) {
+  constexpr std::size_t kShownCharsMax = 40;
+  if (value.IsUndefined()) return "undefined";
+  if (value.IsNull()) return "null";
+  if (value.IsBoolean()) return value.As<Napi::Boolean>().Value() ? "true" : "false";
+  if (value.IsNumber()) return describe(value.As<Napi::Number>().DoubleValue());
+  if (value.IsString()) {
+    std::string text = value.As<Napi::String>().Utf8Value();
+    const bool cut = text.size() > kShownCharsMax;
+    if (cut) {
+      std::size_t end = kShownCharsMax;
+      while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) end--;  // Not inside a UTF-8 sequence.
+      text.resize(end);
+    }
+    std::string quoted = "\"";
+    for (const char c : text) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    return quoted + (cut ? "...\"" : "\"");
+  }
+  if (value.IsBigInt()) {
+    napi_value text = nullptr;
+    if (napi_coerce_to_string(value.Env(), value, &text) == napi_ok) return Napi::String(value.Env(), text).Utf8Value() + "n";
+    return "a bigint";
+  }
+  if (value.IsArray()) return "an array";
+  if (value.IsFunction()) return "a function";
+  if (value.IsSymbol()) return "a symbol";
+  return "an object";
+}
+
+[[noreturn, gnu::cold]] inline void throw_not_number(const Napi::CallbackInfo& info, std::size_t index, const char* field) {
+  const std::string shown = info.Length() <= index ? "undefined" : describe_value(info[index]);
+  throw_type(info.Env(), std::string(field) + ": must be a number, got " + shown);
+}
+
 // Arguments are read with one raw Node-API call each: the node-addon-api spelling (IsNumber, then
 // As<Number>().DoubleValue()) makes two or three, and a one-command run() is mostly this overhead.
 inline std::int64_t integer_arg(const Napi::CallbackInfo& info, std::size_t index, const char* field, double min, double max) {
   double value = 0;
   if (info.Length() <= index || napi_get_value_double(info.Env(), info[index], &value) != napi_ok) {
-    throw_type(info.Env(), std::string(field) + ": must be a number");
+    throw_not_number(info, index, field);
   }
   return checked_integer(info.Env(), value, field, min, max);
 }
@@ -101,7 +137,7 @@ inline Float64Span float64_span_arg(const Napi::CallbackInfo& info, std::size_t 
 // An integer property of a config object; the message names the JS path.
 inline std::int64_t config_integer(Napi::Object object, const char* key, const std::string& path, double min, double max) {
   Napi::Value value = object.Get(key);
-  if (!value.IsNumber()) throw_type(object.Env(), path + key + ": must be a number");
+  if (!value.IsNumber()) throw_type(object.Env(), path + key + ": must be a number, got " + describe_value(value));
   return checked_integer(object.Env(), value.As<Napi::Number>().DoubleValue(), path + key, min, max);
 }
 

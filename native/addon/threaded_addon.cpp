@@ -392,7 +392,7 @@ class ThreadedEngineWrap : public Napi::ObjectWrap<ThreadedEngineWrap> {
       for (std::uint32_t i = 0; i < list.Length(); i++) {
         Napi::Value owner = list.Get(i);
         const std::string field = "owners[" + std::to_string(i) + "]";
-        if (!owner.IsNumber()) throw_type(env, field + ": must be a number");
+        if (!owner.IsNumber()) throw_type(env, field + ": must be a number, got " + describe_value(owner));
         owners.push_back(static_cast<lob::Owner>(
             checked_integer(env, owner.As<Napi::Number>().DoubleValue(), field, 0, th::kUint32MaxDouble)));
       }

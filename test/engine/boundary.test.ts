@@ -143,7 +143,7 @@ describe('batched API', () => {
     expectUnchanged(() => engine.executeBatch(batch, 2), /count: must be an integer in \[0, 1\], got 2/, RangeError);
     expectUnchanged(() => engine.executeBatch(batch, -1), /count: .*got -1/, RangeError);
     expectUnchanged(() => engine.executeBatch(batch, Number.NaN), /count: .*got NaN/, RangeError);
-    expectUnchanged(() => engine.executeBatch(batch, '1' as unknown as number), /count: must be a number/, TypeError);
+    expectUnchanged(() => engine.executeBatch(batch, '1' as unknown as number), /count: must be a number, got "1"$/, TypeError);
   });
 
   it('rejects a tops array of the wrong type or too short, before running anything', () => {
@@ -200,7 +200,7 @@ describe('the addon itself', () => {
     expect(() => new NativeEngine({ instruments: [] })).toThrow(/instruments: must hold 1 to 65536/);
     const instrument = testEngineOptions('off', 10).instruments[0]!;
     expect(() => new NativeEngine({ instruments: [{ ...instrument, lotSize: Number.NaN }] })).toThrow(/instruments\[0\]\.lotSize: .*got NaN/);
-    expect(() => new NativeEngine({ instruments: [{ ...instrument, tickSize: '1' }] })).toThrow(/instruments\[0\]\.tickSize: must be a number/);
+    expect(() => new NativeEngine({ instruments: [{ ...instrument, tickSize: '1' }] })).toThrow(/instruments\[0\]\.tickSize: must be a number, got "1"$/);
     expect(() => new NativeEngine({ instruments: [instrument], stp: 'sometimes' })).toThrow(/stp: must be one of/);
     expect(() => new NativeEngine({ instruments: [instrument, instrument] })).toThrow(/instruments\[1\]\.symbol/);
     expect(() => new NativeEngine({ instruments: [instrument], directLevelsMax: Number.NaN })).toThrow(/directLevelsMax: .*got NaN/);
@@ -248,6 +248,11 @@ describe('the addon itself', () => {
     expect(() => native.bbo(0, new Float32Array(6) as unknown as Float64Array)).toThrow(/out: must be a Float64Array/);
     expect(() => (native.bbo as (symbol: number) => void)(0)).toThrow(/out: must be a Float64Array/);
     expect(() => native.depth(0, -1)).toThrow(/levels: /);
+    // A value of the wrong type is shown as JS shows it: strings quoted, bigints with their n.
+    expect(() => native.bbo('0' as unknown as number, new Float64Array(6))).toThrow(new TypeError('symbol: must be a number, got "0"'));
+    expect(() => native.depth(0, 3n as unknown as number)).toThrow(new TypeError('levels: must be a number, got 3n'));
+    expect(() => native.depth(0, {} as unknown as number)).toThrow(new TypeError('levels: must be a number, got an object'));
+    expect(() => native.depth(0, 'é'.repeat(30) as unknown as number)).toThrow(new TypeError(`levels: must be a number, got "${'é'.repeat(20)}..."`));
     expect(() => native.snapshot(Number.NaN)).toThrow(/symbol: .*NaN/);
   });
 
