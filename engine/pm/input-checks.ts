@@ -1,47 +1,65 @@
 /**
  * The checks of what callers hand the position manager at run time (its options are checked once,
- * in options.ts): an execution report, a time, an epoch, its dependencies. A bad value is refused
- * with LOBSIM_ERR_INPUT naming the field, before it reaches the PM's state: one NaN in a report's
- * cumulative quantity used to make a position NaN for good, with validate() still passing.
+ * in options.ts): an execution report, a time, an epoch, its dependencies and what they return. A
+ * bad value is refused with LOBSIM_ERR_INPUT naming the field, before it reaches the PM's state:
+ * one NaN in a report's cumulative quantity used to make a position NaN for good, with validate()
+ * still passing.
  */
 import { LobsimError } from '../errors.js';
 import { ExecKind, ORDER_QUANTITY_MAX, Reason } from '../protocol.js';
-import type { ExecutionReport } from '../types.js';
+import type { Bbo, ExecutionReport } from '../types.js';
 import { show } from '../options.js';
+import { OWNER_MAX } from './options.js';
 import type { PmDeps } from './types.js';
 
 const EXEC_KINDS = new Set<number>(Object.values(ExecKind));
-const REASON_MAX = Math.max(...Object.values(Reason));
-const OWNER_MAX = 0xffffffff;
+export const REASON_MAX = Math.max(...Object.values(Reason));
+/** Largest price an order can carry (a record slot holds safe integers; prices are positive). */
+export const PRICE_MAX = Number.MAX_SAFE_INTEGER;
 
-function inputError(message: string): LobsimError {
+export function inputError(message: string): LobsimError {
   return new LobsimError('LOBSIM_ERR_INPUT', message);
 }
 
-/** `value` as an integer in [min, max], or an error naming `path`. */
-export function integerInput(value: unknown, min: number, max: number, path: string): number {
+/** `value` as an integer in [min, max], or an error naming `path` (and, if given, why the range). */
+export function integerInput(value: unknown, min: number, max: number, path: string, why?: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw inputError(`${path}: must be an integer in [${min}, ${max}], got ${show(value)}`);
+    throw inputError(`${path}: must be an integer in [${min}, ${max}]${why === undefined ? '' : ` (${why})`}, got ${show(value)}`);
   }
   return value;
 }
 
-function objectInput(value: unknown, path: string): Record<string, unknown> {
+export function objectInput(value: unknown, path: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw inputError(`${path}: must be an object, got ${show(value)}`);
   return value as Record<string, unknown>;
 }
 
+/**
+ * `value` as an array, read by index so that a hole is seen (as undefined) rather than skipped,
+ * as forEach and map would.
+ */
+export function arrayInput(value: unknown, path: string): readonly unknown[] {
+  if (!Array.isArray(value)) throw inputError(`${path}: must be an array, got ${show(value)}`);
+  return value;
+}
+
 /** The fields of a report the PM reads, each in its range. */
-export function checkReport(value: unknown): asserts value is ExecutionReport {
-  const report = objectInput(value, 'pm report');
-  integerInput(report.owner, 0, OWNER_MAX, 'pm report.owner');
-  integerInput(report.seq, 1, Number.MAX_SAFE_INTEGER, 'pm report.seq');
-  if (!EXEC_KINDS.has(report.kind as number)) throw inputError(`pm report.kind: must be an ExecKind code (1 to ${EXEC_KINDS.size}), got ${show(report.kind)}`);
-  integerInput(report.reason, 0, REASON_MAX, 'pm report.reason');
-  integerInput(report.orderId, 0, Number.MAX_SAFE_INTEGER, 'pm report.orderId');
-  integerInput(report.clientOrderId, 0, Number.MAX_SAFE_INTEGER, 'pm report.clientOrderId');
-  integerInput(report.cumQuantity, 0, ORDER_QUANTITY_MAX, 'pm report.cumQuantity');
-  integerInput(report.leavesQuantity, 0, ORDER_QUANTITY_MAX, 'pm report.leavesQuantity');
+export function checkReport(value: unknown, path = 'pm report'): asserts value is ExecutionReport {
+  const report = objectInput(value, path);
+  integerInput(report.owner, 0, OWNER_MAX, `${path}.owner`);
+  integerInput(report.seq, 1, Number.MAX_SAFE_INTEGER, `${path}.seq`);
+  if (!EXEC_KINDS.has(report.kind as number)) throw inputError(`${path}.kind: must be an ExecKind code (1 to ${EXEC_KINDS.size}), got ${show(report.kind)}`);
+  integerInput(report.reason, 0, REASON_MAX, `${path}.reason`);
+  integerInput(report.orderId, 0, Number.MAX_SAFE_INTEGER, `${path}.orderId`);
+  integerInput(report.clientOrderId, 0, Number.MAX_SAFE_INTEGER, `${path}.clientOrderId`);
+  integerInput(report.cumQuantity, 0, ORDER_QUANTITY_MAX, `${path}.cumQuantity`);
+  integerInput(report.leavesQuantity, 0, ORDER_QUANTITY_MAX, `${path}.leavesQuantity`);
+}
+
+/** onReports' list: an array of reports, every one checked before the first is applied. */
+export function checkReportList(value: unknown): asserts value is readonly ExecutionReport[] {
+  const reports = arrayInput(value, 'pm reports');
+  for (let index = 0; index < reports.length; index += 1) checkReport(reports[index], `pm reports[${index}]`);
 }
 
 /** A time in ns for tick(): finite and not negative (a clock may give fractions). */
@@ -52,8 +70,8 @@ export function checkTimeNs(value: unknown, path: string): number {
 
 /** setTargets' list: an array of { symbol, quantity } objects (each then checked as setTarget checks it). */
 export function checkTargetList(value: unknown): asserts value is readonly { symbol: number; quantity: number }[] {
-  if (!Array.isArray(value)) throw inputError(`pm targets: must be an array, got ${show(value)}`);
-  value.forEach((target, index) => objectInput(target, `pm targets[${index}]`));
+  const targets = arrayInput(value, 'pm targets');
+  for (let index = 0; index < targets.length; index += 1) objectInput(targets[index], `pm targets[${index}]`);
 }
 
 /** The PM's collaborators: each present, with the method the PM calls on it. */
@@ -66,4 +84,29 @@ export function checkDeps(value: unknown): asserts value is PmDeps {
       throw new TypeError(`pm deps.${key}: must be an object with a ${method}() method, got ${show(dep)}`);
     }
   }
+}
+
+/** What the clock returned: a time as tick() takes it. */
+export function checkClockNs(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw inputError(`pm clock.nowNs(): must return a finite number of ns >= 0, got ${show(value)}`);
+  return value;
+}
+
+/**
+ * What marketData.bbo(symbol) returned: { bid, ask }, each null (no level) or a level whose price
+ * the PM can quote from (a positive safe integer). Only the prices are read, so only they are
+ * checked; a missing side reads as null, as the price policy reads it.
+ */
+export function checkBbo(value: unknown, symbol: number): Bbo {
+  const path = `pm marketData.bbo(${symbol})`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw inputError(`${path}: must return { bid, ask }, each null or a level { price, quantity, count }, got ${show(value)}`);
+  }
+  const bbo = value as Record<'bid' | 'ask', unknown>;
+  for (const side of ['bid', 'ask'] as const) {
+    const level = bbo[side];
+    if (level === null || level === undefined) continue;
+    integerInput(objectInput(level, `${path}.${side}`).price, 1, PRICE_MAX, `${path}.${side}.price`);
+  }
+  return value as Bbo;
 }

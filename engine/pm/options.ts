@@ -17,6 +17,15 @@ export const CROSS_TICKS_MAX = 1_000_000;
 export const TARGET_QUEUE_MAX_LIMIT = 1 << 24;
 export const CLOSED_ORDERS_MAX_LIMIT = 1 << 24;
 export const REJECT_RETRIES_MAX_LIMIT = 1_000;
+/** Largest client order id: the engine's (a safe integer). The PM never issues one above it. */
+export const CLIENT_ORDER_ID_MAX = Number.MAX_SAFE_INTEGER;
+/**
+ * Largest clientOrderIdStart, and the largest id reconcileWithEngine adopts past the PM's counter
+ * (the PM issues new ids above every id it adopted). Either way at least 2^52 ids stay to issue:
+ * 142 years at a million orders per second, so the counter never reaches CLIENT_ORDER_ID_MAX in
+ * practice (only a journal whose counter is already near it can get there).
+ */
+export const CLIENT_ORDER_ID_START_MAX = 2 ** 52;
 
 export const PM_DEFAULTS = {
   pricePolicy: 'cross' as PricePolicyName,
@@ -118,7 +127,7 @@ const INTEGER_RANGES: readonly (readonly [keyof typeof PM_DEFAULTS, number, numb
   ['targetQueueMax', 1, TARGET_QUEUE_MAX_LIMIT],
   ['closedOrdersMax', 0, CLOSED_ORDERS_MAX_LIMIT],
   ['anomaliesMax', 0, 1 << 20],
-  ['clientOrderIdStart', 1, Number.MAX_SAFE_INTEGER],
+  ['clientOrderIdStart', 1, CLIENT_ORDER_ID_START_MAX],
   ['engineEpoch', 0, Number.MAX_SAFE_INTEGER],
 ];
 

@@ -4,8 +4,14 @@
  *
  * Entry points: setTarget / setTargets (queue), tick (drain targets, run due timers), onReport,
  * onEngineEpoch, reconcileWithEngine (after a PM restart), resume. None may be called from inside
- * `gateway.send`: a re-entrant call throws (the inline harness delivers reports after send returns,
- * see InlineGateway). A discrete-event simulator calls `tick` at `nextWakeNs()`.
+ * `gateway.send`: a re-entrant call throws LOBSIM_ERR_USAGE (the inline harness delivers reports
+ * after send returns, see InlineGateway). A discrete-event simulator calls `tick` at `nextWakeNs()`.
+ *
+ * Input: every call checks what it is given (input-checks.ts, engine-orders.ts) and what its
+ * dependencies return (the clock's time, the market's prices) before it changes anything, and a
+ * refused call changes nothing. A dependency that throws (gateway.send) or fails a check while a
+ * symbol is being reconciled leaves what already went out as it is, schedules the symbol for
+ * another try after backoffBaseNs, and the error reaches the caller.
  *
  * Ordering invariant: the reports of one order arrive in engine order; reports of different
  * orders may be delayed, interleaved and duplicated freely. A report whose seq is not above the
@@ -14,7 +20,10 @@
  * Accounting: position = the sum of this owner's fills, booked from each report's cumQuantity
  * (idempotent, and exact even if a partial-fill report went missing). A fill is a fact at the
  * engine, so its quantity is booked even when its state transition is illegal or the order was
- * lost in an engine restart; the illegal transition itself is reported and not applied.
+ * lost in an engine restart; the illegal transition itself is reported and not applied. A report
+ * whose quantities cannot be the order's (cum above its quantity or below what was booked, cum +
+ * leaves off its quantity) is no fact about it: counted (reportsInconsistent), listed in
+ * anomalies(), neither booked nor applied.
  *
  * Performance: onReport is O(1) (a map lookup and incremental per-symbol aggregates); reconcile is
  * O(1) unless it cancels. Auditing and journaling cost one branch each when off.
@@ -25,15 +34,17 @@
  */
 import type { Logger } from 'pino';
 import { InvariantError, LobsimError } from '../errors.js';
+import { show } from '../options.js';
 import { Action, OrderType, Reason, Side, type ExecKindCode, type OrderTypeCode, type ReasonCode, type SideCode } from '../protocol.js';
 import type { ExecutionReport, RestingOrder } from '../types.js';
-import { checkDeps, checkReport, checkTargetList, checkTimeNs, integerInput } from './input-checks.js';
+import { checkEngineOrders } from './engine-orders.js';
+import { checkBbo, checkClockNs, checkDeps, checkReport, checkReportList, checkTargetList, checkTimeNs, inputError, integerInput } from './input-checks.js';
 import { JOURNAL_VERSION, JournalWriter, readJournal, type JournalRecord, type JournalSnapshot } from './journal.js';
 import { ILLEGAL, OrderEvent, OrderState, eventName, eventOfReport, isLive, stateName, transition, type OrderEventCode, type OrderStateCode } from './order-state-machine.js';
-import { validatePmOptions, type PmOptions, type ResolvedPmOptions } from './options.js';
+import { CLIENT_ORDER_ID_MAX, validatePmOptions, type PmOptions, type ResolvedPmOptions } from './options.js';
 import { limitPrice, priceGrid, type PriceGrid } from './price-policy.js';
 import { planReconcile, type ReconcileLimits } from './reconcile.js';
-import { addLiveOrder, PmOrder, setOrderState, SymbolBook, verifySymbolBook } from './symbol-book.js';
+import { addLiveOrder, PmOrder, quantityProblem, reportQuantityProblem, setOrderState, SymbolBook, verifySymbolBook, type QuantityProblem } from './symbol-book.js';
 import { TargetQueue } from './target-queue.js';
 import { newStats, reportFields, symbolView } from './views.js';
 import type { Alert, AlertKind, Anomaly, MarketData, PmClock, PmDeps, PmGateway, PmState, PmStats, PmTarget, TargetOutcome } from './types.js';
@@ -73,6 +84,8 @@ export class PositionManager {
   private journal: JournalWriter | null = null;
   /** Inside a public call: a second one is re-entrance (e.g. onReport from inside send). */
   private busy = false;
+  /** The time of the current public call, read from the clock (checked) at most once; -1 = not read yet. */
+  private callNs = -1;
   /** Replaying a journal: state changes only, no commands, no timers, no journal writes. */
   private replaying = false;
   private replayNs = 0;
@@ -105,9 +118,9 @@ export class PositionManager {
    * one snapshot and appended to from there on.
    */
   static recover(journalPath: string, options: PmOptions, deps: PmDeps): PositionManager {
-    const { records, skipped } = readJournal(journalPath);
+    const { records, lines, skipped } = readJournal(journalPath);
     const pm = new PositionManager({ ...options, journalPath: '' }, deps);
-    pm.replay(records);
+    pm.replay(records, lines, journalPath);
     pm.openJournal(journalPath, false);
     pm.compactJournal();
     if (pm.auditOn) pm.audit('recovered', { records: records.length, skipped, liveOrders: pm.live.size });
@@ -120,7 +133,7 @@ export class PositionManager {
   setTarget(symbol: number, quantity: number): TargetOutcome {
     this.enter();
     try {
-      this.checkTarget(symbol, quantity);
+      this.checkTarget(symbol, quantity, 'pm symbol', `pm target for symbol ${show(symbol)}`);
       const outcome = this.targets.push(symbol, quantity);
       this.counters.targetsQueued = this.targets.queued;
       this.counters.targetsCoalesced = this.targets.coalesced;
@@ -132,20 +145,23 @@ export class PositionManager {
     }
   }
 
+  /** setTarget for each, all checked first: a list with one bad target queues none of them. */
   setTargets(targets: readonly PmTarget[]): TargetOutcome[] {
     checkTargetList(targets);
+    targets.forEach((target, index) => this.checkTarget(target.symbol, target.quantity, `pm targets[${index}].symbol`, `pm targets[${index}].quantity`));
     return targets.map((target) => this.setTarget(target.symbol, target.quantity));
   }
 
-  /** Applies queued targets, then reconciles every symbol whose timer is due. */
-  tick(nowNs: number = this.clock.nowNs()): void {
-    checkTimeNs(nowNs, 'pm tick nowNs');
+  /** Applies queued targets, then reconciles every symbol whose timer is due; `nowNs` defaults to the clock's. */
+  tick(nowNs?: number): void {
+    const time = nowNs === undefined ? this.readClock() : checkTimeNs(nowNs, 'pm tick nowNs');
     this.enter();
+    this.callNs = time;  // The PM's time for this call: alerts and audit lines of the tick carry it.
     try {
-      while (this.targets.shift((symbol, quantity) => this.applyTarget(symbol, quantity, nowNs)));
+      while (this.targets.shift((symbol, quantity) => this.applyTarget(symbol, quantity, time)));
       for (const symbol of [...this.timed]) {
         const book = this.books[symbol] as SymbolBook;
-        if (book.wakeNs <= nowNs) this.reconcile(book, nowNs);
+        if (book.wakeNs <= time) this.reconcile(book, time);
       }
     } finally {
       this.leave();
@@ -154,7 +170,7 @@ export class PositionManager {
 
   /** When `tick` must run next: now if targets are queued, else the earliest timer (Infinity = none). */
   nextWakeNs(): number {
-    if (this.targets.size > 0) return this.clock.nowNs();
+    if (this.targets.size > 0) return this.readClock();
     let earliest = Infinity;
     for (const symbol of this.timed) earliest = Math.min(earliest, (this.books[symbol] as SymbolBook).wakeNs);
     return earliest;
@@ -179,6 +195,7 @@ export class PositionManager {
     }
     this.enter();
     try {
+      this.now();  // The clock checked before anything changes (reject backoffs and reconciles read it).
       this.counters.reports += 1;
       const order = this.live.get(report.clientOrderId) ?? this.closed.get(report.clientOrderId);
       if (order === undefined) {
@@ -190,6 +207,16 @@ export class PositionManager {
         this.counters.reportsDuplicate += 1;
         return;
       }
+      // Well-formed (checkReport) but not about this order as the PM knows it: like an illegal
+      // transition, it says the engine or the transport misbehaved, not the caller, so it is counted
+      // and listed rather than thrown (a throw would stop a gateway's delivery loop at it). Unlike a
+      // fill of an illegal transition it is not booked: its cum cannot be this order's. Not
+      // journaled and its seq not taken, so the PM and its journal are as if it never came.
+      const problem = reportQuantityProblem(order, eventOfReport(report.kind, report.leavesQuantity), report.cumQuantity, report.leavesQuantity);
+      if (problem !== null) {
+        this.reportInconsistent(order, report, problem);
+        return;
+      }
       order.lastSeq = report.seq;
       if (this.journal !== null) this.journalReport(order, report);
       if (this.auditOn) this.audit('report', reportFields(report));
@@ -199,7 +226,9 @@ export class PositionManager {
     }
   }
 
+  /** onReport for each, all checked first: a list with one malformed report applies none of them. */
   onReports(reports: readonly ExecutionReport[]): void {
+    checkReportList(reports);
     for (const report of reports) this.onReport(report);
   }
 
@@ -240,9 +269,18 @@ export class PositionManager {
 
   private reportIllegal(order: PmOrder, event: OrderEventCode, seq: number): void {
     this.counters.illegalTransitions += 1;
-    const anomaly: Anomaly = { clientOrderId: order.clientOrderId, symbol: order.symbol, from: stateName(order.state), event: eventName(event), seq, nowNs: this.now() };
+    this.anomaly('illegal-transition', order, event, seq, `no transition from ${stateName(order.state)} on ${eventName(event)}`);
+  }
+
+  private reportInconsistent(order: PmOrder, report: ExecutionReport, problem: QuantityProblem): void {
+    this.counters.reportsInconsistent += 1;
+    this.anomaly('report-inconsistent', order, eventOfReport(report.kind, report.leavesQuantity), report.seq, `report ${problem.detail}: not booked`);
+  }
+
+  private anomaly(kind: string, order: PmOrder, event: OrderEventCode, seq: number, detail: string): void {
+    const anomaly: Anomaly = { clientOrderId: order.clientOrderId, symbol: order.symbol, from: stateName(order.state), event: eventName(event), seq, nowNs: this.now(), detail };
     if (this.anomalyList.length < this.options.anomaliesMax) this.anomalyList.push(anomaly);
-    if (this.auditOn) this.logger?.warn({ ev: 'illegal-transition', ...anomaly }, 'illegal-transition');
+    if (this.auditOn) this.logger?.warn({ ev: kind, ...anomaly }, kind);
   }
 
   private onReject(book: SymbolBook, order: PmOrder, reason: ReasonCode): void {
@@ -272,11 +310,12 @@ export class PositionManager {
     this.enter();
     try {
       const book = this.bookAt(symbol);
+      const nowNs = this.now();
       book.halted = false;
       book.rejectStreak = 0;
       book.cooldownUntilNs = -Infinity;
-      this.journal?.append({ k: 'resume', s: symbol, ns: this.now() });
-      this.reconcile(book, this.now());
+      this.journal?.append({ k: 'resume', s: symbol, ns: nowNs });
+      this.reconcile(book, nowNs);
     } finally {
       this.leave();
     }
@@ -286,6 +325,18 @@ export class PositionManager {
 
   private reconcile(book: SymbolBook, nowNs: number): void {
     if (this.replaying) return;
+    try {
+      this.reconcileNow(book, nowNs);
+    } catch (error) {
+      // A dependency failed (gateway.send threw, marketData gave no usable price) or the ids ran
+      // out: what went out stands, and the symbol is tried again after the backoff instead of
+      // waiting, perhaps for ever, for an event that would reconcile it.
+      this.setWake(book, nowNs + this.options.backoffBaseNs);
+      throw error;
+    }
+  }
+
+  private reconcileNow(book: SymbolBook, nowNs: number): void {
     const limits = this.limits[book.symbol] as ReconcileLimits;
     const price = limits.repriceTicksMin > 0 ? (side: SideCode) => this.priceFor(book.symbol, side) : undefined;
     let wakeNs = Infinity;
@@ -323,22 +374,54 @@ export class PositionManager {
   }
 
   private priceFor(symbol: number, side: SideCode): number {
-    return limitPrice(this.options.pricePolicy, this.options.crossTicks, side, this.marketData.bbo(symbol), this.grids[symbol] as PriceGrid);
+    return limitPrice(this.options.pricePolicy, this.options.crossTicks, side, checkBbo(this.marketData.bbo(symbol), symbol), this.grids[symbol] as PriceGrid);
   }
 
   private sendNew(book: SymbolBook, side: SideCode, quantity: number, nowNs: number): void {
-    const clientOrderId = this.nextClientOrderId;
-    this.nextClientOrderId += 1;
-    const price = this.priceFor(book.symbol, side);
-    this.createOrder(clientOrderId, book.symbol, side, price, quantity, nowNs);
-    book.lastChildNs = nowNs;
-    this.counters.ordersSent += 1;
+    const price = this.priceFor(book.symbol, side);  // Checks the market data before anything is recorded.
+    const clientOrderId = this.issueClientOrderId();
+    const order = this.createOrder(clientOrderId, book.symbol, side, price, quantity, nowNs);
     if (this.journal !== null) {
       this.journal.append({ k: 'new', c: clientOrderId, s: book.symbol, sd: side, p: price, q: quantity, ns: nowNs });
       this.journal.flush();
     }
+    try {
+      this.gateway.send({ action: Action.NEW, symbol: book.symbol, owner: this.owner, clientOrderId, orderId: 0, side, type: this.orderType, price, quantity });
+    } catch (error) {
+      this.sendFailed(order, error);
+      throw error;
+    }
+    book.lastChildNs = nowNs;
+    this.counters.ordersSent += 1;
     if (this.auditOn) this.audit('order-sent', { clientOrderId, symbol: book.symbol, side, price, quantity, target: book.target, position: book.position });
-    this.gateway.send({ action: Action.NEW, symbol: book.symbol, owner: this.owner, clientOrderId, orderId: 0, side, type: this.orderType, price, quantity });
+  }
+
+  /**
+   * The next client order id. The counter stops at CLIENT_ORDER_ID_MAX + 1 (2^53, exact): past it
+   * `+= 1` would no longer advance and ids would repeat, so running out is an error, raised before
+   * anything of the order is recorded (options.ts CLIENT_ORDER_ID_START_MAX keeps it out of reach
+   * unless a journal's counter already is near it).
+   */
+  private issueClientOrderId(): number {
+    const clientOrderId = this.nextClientOrderId;
+    if (clientOrderId > CLIENT_ORDER_ID_MAX) {
+      throw inputError(`pm: client order ids exhausted (the next would be ${clientOrderId}, above ${CLIENT_ORDER_ID_MAX}, the largest the engine takes): no new order can be sent`);
+    }
+    this.nextClientOrderId = clientOrderId + 1;
+    return clientOrderId;
+  }
+
+  /**
+   * gateway.send threw for a new order: whether the engine got it is unknown (a transport can fail
+   * after delivering). The order is lost, as an engine restart loses one: its leaves leave the
+   * working position, so the symbol is not stalled by an order that may not exist, and reports
+   * for it, should any come, are still booked. Journaled, so that a recovered PM agrees.
+   */
+  private sendFailed(order: PmOrder, error: unknown): void {
+    this.journal?.append({ k: 'lost', c: order.clientOrderId, ns: this.now() });
+    this.loseOrder(order);
+    const reason = error instanceof Error ? error.message : show(error);
+    this.alert('order-unresolved', order.symbol, `order ${order.clientOrderId}: gateway.send threw (${reason}); its outcome is unknown, reports for it are still booked`);
   }
 
   private createOrder(clientOrderId: number, symbol: number, side: SideCode, price: number, quantity: number, nowNs: number): PmOrder {
@@ -350,26 +433,31 @@ export class PositionManager {
   }
 
   private sendCancel(book: SymbolBook, order: PmOrder, nowNs: number): void {
-    const to = transition(order.state, OrderEvent.CANCEL_SENT);
-    assert(to === OrderState.PENDING_CANCEL, `order ${order.clientOrderId} in ${stateName(order.state)} may be cancelled`);
+    const from = order.state;
+    const to = transition(from, OrderEvent.CANCEL_SENT);
+    assert(to === OrderState.PENDING_CANCEL, `order ${order.clientOrderId} in ${stateName(from)} may be cancelled`);
     setOrderState(book, order, OrderState.PENDING_CANCEL, order.leaves);
-    this.counters.cancelsSent += 1;
-    if (this.journal !== null) {
-      this.journal.append({ k: 'cxl', c: order.clientOrderId, ns: nowNs });
-      this.journal.flush();
+    try {
+      this.gateway.send({
+        action: Action.CANCEL,
+        symbol: order.symbol,
+        owner: this.owner,
+        clientOrderId: order.clientOrderId,
+        orderId: order.orderId,
+        side: order.side,
+        type: OrderType.LIMIT,
+        price: 0,
+        quantity: 0,
+      });
+    } catch (error) {
+      // Back to cancellable, so the next reconcile sends it again (a cancel that did reach the
+      // engine twice is answered with a harmless cancel-reject).
+      setOrderState(book, order, from, order.leaves);
+      throw error;
     }
+    this.counters.cancelsSent += 1;
+    this.journal?.append({ k: 'cxl', c: order.clientOrderId, ns: nowNs });  // After send: see journal.ts.
     if (this.auditOn) this.audit('cancel-sent', { clientOrderId: order.clientOrderId, orderId: order.orderId, symbol: order.symbol, leaves: order.leaves });
-    this.gateway.send({
-      action: Action.CANCEL,
-      symbol: order.symbol,
-      owner: this.owner,
-      clientOrderId: order.clientOrderId,
-      orderId: order.orderId,
-      side: order.side,
-      type: OrderType.LIMIT,
-      price: 0,
-      quantity: 0,
-    });
   }
 
   private retire(order: PmOrder): void {
@@ -394,10 +482,14 @@ export class PositionManager {
     this.enter();
     try {
       if (epoch === this.engineEpoch) return;
+      const nowNs = this.now();
       this.engineEpoch = epoch;
-      this.journal?.append({ k: 'epoch', e: epoch, ns: this.now() });
+      this.journal?.append({ k: 'epoch', e: epoch, ns: nowNs });
       this.loseAllOrders();
-      for (const book of this.books) if (book.target !== null) this.reconcile(book, this.now());
+      const due = this.books.filter((book) => book.target !== null);
+      // Due now, each until its reconcile ran: if one fails, the next tick still reaches the rest.
+      for (const book of due) this.setWake(book, nowNs);
+      for (const book of due) this.reconcile(book, nowNs);
     } finally {
       this.leave();
     }
@@ -429,8 +521,9 @@ export class PositionManager {
     this.enter();
     try {
       const book = this.bookAt(symbol);
-      const resting = new Map<number, RestingOrder>();
-      for (const order of engineOrders) if (order.owner === this.owner) resting.set(order.clientOrderId, order);
+      const nowNs = this.now();
+      // The whole list is checked against what the PM knows before anything changes (engine-orders.ts).
+      const resting = checkEngineOrders(engineOrders, { owner: this.owner, symbol: book.symbol, live: this.live, nextClientOrderId: this.nextClientOrderId });
       for (const order of [...book.buys, ...book.sells]) {
         const found = resting.get(order.clientOrderId);
         resting.delete(order.clientOrderId);
@@ -439,7 +532,7 @@ export class PositionManager {
       }
       for (const found of resting.values()) this.adopt(book, found);
       this.journal?.flush();
-      this.reconcile(book, this.now());
+      this.reconcile(book, nowNs);
     } finally {
       this.leave();
     }
@@ -447,6 +540,9 @@ export class PositionManager {
 
   /** `reconcileWithEngine` for every symbol of an engine (OrderBookEngine fits). */
   reconcileWithEngineBooks(engine: { snapshot(symbol: number): RestingOrder[] }): void {
+    if (typeof engine !== 'object' || engine === null || typeof engine.snapshot !== 'function') {
+      throw new TypeError(`pm reconcileWithEngineBooks engine: must be an object with a snapshot() method, got ${show(engine)}`);
+    }
     for (let symbol = 0; symbol < this.books.length; symbol += 1) this.reconcileWithEngine(symbol, engine.snapshot(symbol));
   }
 
@@ -487,7 +583,7 @@ export class PositionManager {
   private openJournal(path: string, fresh: boolean): void {
     this.journal = new JournalWriter(path, this.options.journalFsync);
     if (fresh) {
-      this.journal.append({ k: 'hdr', v: JOURNAL_VERSION, owner: this.owner, ns: this.clock.nowNs() });
+      this.journal.append({ k: 'hdr', v: JOURNAL_VERSION, owner: this.owner, ns: this.readClock() });
       this.journal.flush();
     }
   }
@@ -495,7 +591,7 @@ export class PositionManager {
   /** Rewrites the journal as a header and one snapshot of the current state. */
   compactJournal(): void {
     if (this.journal === null) return;
-    const nowNs = this.clock.nowNs();
+    const nowNs = this.readClock();
     this.journal.rewrite([
       { k: 'hdr', v: JOURNAL_VERSION, owner: this.owner, ns: nowNs },
       { k: 'snap', snapshot: this.snapshot(), ns: nowNs },
@@ -534,18 +630,25 @@ export class PositionManager {
     };
   }
 
-  private replay(records: readonly JournalRecord[]): void {
+  /**
+   * Replays a journal's records (each already well-formed: journal-checks.ts) through the live
+   * code paths, checking first what only the PM's state and instruments can judge: a symbol it
+   * has, a target on the lot, an order created once, a report of a known order with a new seq and
+   * quantities that fit it, a cancel of a cancellable order. A refusal names the line and field.
+   */
+  private replay(records: readonly JournalRecord[], lines: readonly number[], path: string): void {
     this.replaying = true;
     try {
       for (const [index, record] of records.entries()) {
         this.replayNs = record.ns;
         try {
+          if (record.k === 'snap' && index !== 1) throw inputError('snap: a snapshot must directly follow the header (the PM writes it there when it compacts the journal)');
           this.replayRecord(record);
         } catch (error) {
-          // The journal is input: a record the PM's rules refuse (an order created twice, a state
-          // that cannot be) says the file is not one this PM wrote, not that the PM is broken.
+          // The journal is input: a record the PM's rules refuse says the file is not one this PM
+          // wrote, not that the PM is broken.
           if (!(error instanceof LobsimError)) throw error;
-          throw new LobsimError('LOBSIM_ERR_INPUT', `pm journal: record ${index + 1} (${record.k}) cannot be replayed: ${error.message}`);
+          throw inputError(`pm journal ${path}: line ${lines[index] ?? index + 1} (${record.k}) cannot be replayed: ${error.message}`);
         }
       }
     } finally {
@@ -556,69 +659,93 @@ export class PositionManager {
   private replayRecord(record: JournalRecord): void {
     switch (record.k) {
       case 'hdr':
-        if (record.owner !== this.owner) throw new LobsimError('LOBSIM_ERR_INPUT', `pm journal: owner ${record.owner}, but the PM's owner is ${this.owner}`);
+        if (record.owner !== this.owner) throw inputError(`hdr.owner: must be the PM's owner ${this.owner}, got ${record.owner}`);
         return;
       case 'snap':
         return this.loadSnapshot(record.snapshot);
       case 'tgt':
-        this.bookAt(record.s).target = record.q;
+        this.checkTarget(record.s, record.q, 'tgt.s', 'tgt.q');
+        (this.books[record.s] as SymbolBook).target = record.q;
         return;
       case 'new':
-        this.bookAt(record.s);  // A symbol the PM has, before any state changes.
+        this.bookAt(record.s, 'new.s');
+        this.checkFresh(record.c, 'new.c');
         this.createOrder(record.c, record.s, record.sd as SideCode, record.p, record.q, record.ns);
         this.nextClientOrderId = Math.max(this.nextClientOrderId, record.c + 1);
         return;
       case 'cxl':
-        return this.replayCancel(record.c);
+        return this.replayCancel(this.liveOrder(record.c, 'cxl.c'));
       case 'rpt':
         return this.replayReport(record);
       case 'epoch':
         this.engineEpoch = record.e;
         return this.loseAllOrders();
       case 'resume':
-        this.bookAt(record.s).halted = false;
+        this.bookAt(record.s, 'resume.s').halted = false;
         return;
       case 'lost':
-        return this.withLive(record.c, (order) => this.loseOrder(order));
-      case 'sync':
-        return this.withLive(record.c, (order) => this.syncOrder(this.books[order.symbol] as SymbolBook, order, record.oid, record.cum, record.lv));
-      case 'adopt':
-        return this.adoptOrder(this.bookAt(record.s), record.c, record.sd as SideCode, record.p, record.q, record.oid, record.cum, record.lv);
+        return this.loseOrder(this.liveOrder(record.c, 'lost.c'));
+      case 'sync': {
+        const order = this.liveOrder(record.c, 'sync.c');
+        checkQuantities(quantityProblem(order, record.cum, record.lv), 'sync');
+        return this.syncOrder(this.books[order.symbol] as SymbolBook, order, record.oid, record.cum, record.lv);
+      }
+      case 'adopt': {
+        const book = this.bookAt(record.s, 'adopt.s');
+        if (this.live.has(record.c)) throw inputError(`adopt.c: order ${record.c} is already live`);
+        if (record.cum + record.lv !== record.q) throw inputError(`adopt.lv: must be q ${record.q} less cum ${record.cum}, got ${record.lv}`);
+        return this.adoptOrder(book, record.c, record.sd as SideCode, record.p, record.q, record.oid, record.cum, record.lv);
+      }
     }
   }
 
-  private withLive(clientOrderId: number, apply: (order: PmOrder) => void): void {
+  private liveOrder(clientOrderId: number, field: string): PmOrder {
     const order = this.live.get(clientOrderId);
-    if (order === undefined) throw new LobsimError('LOBSIM_ERR_INPUT', `pm journal: order ${clientOrderId} is not live at this point`);
-    apply(order);
+    if (order === undefined) throw inputError(`${field}: order ${clientOrderId} is not live at this point`);
+    return order;
   }
 
-  private replayCancel(clientOrderId: number): void {
-    this.withLive(clientOrderId, (order) => setOrderState(this.books[order.symbol] as SymbolBook, order, OrderState.PENDING_CANCEL, order.leaves));
+  private checkFresh(clientOrderId: number, field: string): void {
+    if (this.live.has(clientOrderId) || this.closed.has(clientOrderId)) throw inputError(`${field}: order ${clientOrderId} was already created`);
+  }
+
+  private replayCancel(order: PmOrder): void {
+    if (transition(order.state, OrderEvent.CANCEL_SENT) !== OrderState.PENDING_CANCEL) throw inputError(`cxl.c: order ${order.clientOrderId} in ${stateName(order.state)} cannot be cancelled`);
+    setOrderState(this.books[order.symbol] as SymbolBook, order, OrderState.PENDING_CANCEL, order.leaves);
   }
 
   private replayReport(record: Extract<JournalRecord, { k: 'rpt' }>): void {
     const order = this.live.get(record.c) ?? this.closed.get(record.c);
-    if (order === undefined) throw new LobsimError('LOBSIM_ERR_INPUT', `pm journal: report for unknown order ${record.c}`);
+    if (order === undefined) throw inputError(`rpt.c: no order ${record.c} (reports follow their order's creation)`);
+    if (record.seq <= order.lastSeq) throw inputError(`rpt.seq: must be above order ${record.c}'s last applied seq ${order.lastSeq}, got ${record.seq}`);
+    checkQuantities(reportQuantityProblem(order, eventOfReport(record.kd as ExecKindCode, record.lv), record.cum, record.lv), 'rpt');
     order.lastSeq = record.seq;
     this.applyReport(order, record.kd as ExecKindCode, record.rs as ReasonCode, record.oid, record.cum, record.lv, record.seq);
   }
 
   private loadSnapshot(snapshot: JournalSnapshot): void {
+    // Checked whole before anything is loaded: fields and duplicates by journal-checks.ts, here
+    // what needs the instruments.
+    snapshot.symbols.forEach((entry, index) => {
+      const path = `snap.snapshot.symbols[${index}]`;
+      this.bookAt(entry.s, `${path}.s`);
+      if (entry.tgt !== null) this.checkTarget(entry.s, entry.tgt, `${path}.s`, `${path}.tgt`);
+    });
+    const orders = snapshot.orders as [number, number, SideCode, number, number, number, number, number, OrderStateCode, number, number][];
+    orders.forEach(([, symbol], index) => this.bookAt(symbol, `snap.snapshot.orders[${index}][1] (s)`));
     this.engineEpoch = snapshot.engineEpoch;
     this.nextClientOrderId = snapshot.nextClientOrderId;
     for (const entry of snapshot.symbols) {
-      const book = this.bookAt(entry.s);
+      const book = this.books[entry.s] as SymbolBook;
       book.position = entry.pos;
       book.target = entry.tgt;
       book.halted = entry.halted;
     }
-    for (const [clientOrderId, symbol, side, price, quantity, orderId, cum, leaves, state, lastSeq, sentNs] of snapshot.orders as number[][] as [number, number, SideCode, number, number, number, number, number, OrderStateCode, number, number][]) {
-      const book = this.bookAt(symbol);
+    for (const [clientOrderId, symbol, side, price, quantity, orderId, cum, leaves, state, lastSeq, sentNs] of orders) {
       const order = new PmOrder(clientOrderId, symbol, side, price, quantity, sentNs);
       Object.assign(order, { orderId, cum, leaves, state, lastSeq });
       this.live.set(clientOrderId, order);
-      addLiveOrder(book, order);
+      addLiveOrder(this.books[symbol] as SymbolBook, order);
     }
   }
 
@@ -700,31 +827,44 @@ export class PositionManager {
     };
   }
 
-  private checkTarget(symbol: number, quantity: number): void {
-    const book = this.bookAt(symbol);
+  /** A target's symbol and quantity (a safe integer multiple of the lot), errors naming the given fields. */
+  private checkTarget(symbol: unknown, quantity: unknown, symbolField: string, quantityField: string): void {
+    const book = this.bookAt(symbol, symbolField);
     const lotSize = (this.limits[book.symbol] as ReconcileLimits).lotSize;
-    if (!Number.isSafeInteger(quantity) || quantity % lotSize !== 0) {
-      throw new LobsimError('LOBSIM_ERR_INPUT', `pm target for symbol ${symbol}: must be a safe integer multiple of lotSize ${lotSize}, got ${quantity}`);
+    if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity % lotSize !== 0) {
+      throw inputError(`${quantityField}: must be a safe integer multiple of lotSize ${lotSize}, got ${show(quantity)}`);
     }
   }
 
-  private bookAt(symbol: number): SymbolBook {
-    const book = Number.isInteger(symbol) ? this.books[symbol] : undefined;
-    if (book === undefined) throw new LobsimError('LOBSIM_ERR_INPUT', `pm symbol: must be an instrument index in [0, ${this.books.length - 1}], got ${symbol}`);
+  private bookAt(symbol: unknown, field = 'pm symbol'): SymbolBook {
+    const book = typeof symbol === 'number' && Number.isInteger(symbol) ? this.books[symbol] : undefined;
+    if (book === undefined) throw inputError(`${field}: must be an instrument index in [0, ${this.books.length - 1}], got ${show(symbol)}`);
     return book;
   }
 
+  /** The clock's time, checked: a NaN or negative time would end up in every timer it touches. */
+  private readClock(): number {
+    return checkClockNs(this.clock.nowNs());
+  }
+
+  /** The PM's time: the record's during replay; in a public call, the clock's read once per call (or tick's nowNs). */
   private now(): number {
-    return this.replaying ? this.replayNs : this.clock.nowNs();
+    if (this.replaying) return this.replayNs;
+    if (!this.busy) return this.readClock();
+    if (this.callNs < 0) this.callNs = this.readClock();
+    return this.callNs;
   }
 
   private enter(): void {
-    if (this.busy) throw new InvariantError('pm: re-entered (a gateway must not deliver reports from inside send; deliver them after it returns)');
+    // A caller's mistake (the gateway contract in types.ts), not a PM bug: LOBSIM_ERR_USAGE.
+    if (this.busy) throw new LobsimError('LOBSIM_ERR_USAGE', 'pm: re-entered (a gateway must not deliver reports from inside send; deliver them after it returns)');
     this.busy = true;
+    this.callNs = -1;
   }
 
   private leave(): void {
     this.busy = false;
+    this.callNs = -1;
     this.journal?.flush();
     if (this.options.verify) this.validate();
   }
@@ -749,3 +889,8 @@ function assert(condition: boolean, message: string): void {
   if (!condition) throw new InvariantError(`pm: ${message}`);
 }
 
+
+/** A journal record's quantities that do not fit its order: refused, naming the field. */
+function checkQuantities(problem: QuantityProblem | null, kind: 'rpt' | 'sync'): void {
+  if (problem !== null) throw inputError(`${kind}.${problem.field === 'cum' ? 'cum' : 'lv'}: ${problem.detail}`);
+}

@@ -10,7 +10,7 @@
  */
 import { InvariantError } from '../errors.js';
 import { Side, type SideCode } from '../protocol.js';
-import { isCancelling, isLive, OrderState, type OrderStateCode } from './order-state-machine.js';
+import { isCancelling, isLive, OrderEvent, OrderState, type OrderEventCode, type OrderStateCode } from './order-state-machine.js';
 
 export class PmOrder {
   orderId = 0;
@@ -127,4 +127,34 @@ export function addLiveOrder(book: SymbolBook, order: PmOrder): void {
     book.sellLeaves += order.leaves;
     book.sellCancelling += cancelling;
   }
+}
+
+/** A report's or the engine's quantities that contradict the PM's record of an order. */
+export interface QuantityProblem {
+  field: 'cum' | 'leaves';
+  detail: string;
+}
+
+/**
+ * Whether `cum` and `leaves` (a report's, or the engine's for a resting order) fit `order`: the
+ * engine keeps quantity = cum + leaves for every order (the PM never modifies one) and cum never
+ * decreases, so cum above the quantity, below what was booked, or cum + leaves off the quantity
+ * cannot describe this order.
+ */
+export function quantityProblem(order: PmOrder, cum: number, leaves: number): QuantityProblem | null {
+  if (cum > order.quantity) return { field: 'cum', detail: `cum ${cum} is above the order's quantity ${order.quantity}` };
+  if (cum < order.cum) return { field: 'cum', detail: `cum ${cum} is below the ${order.cum} already booked` };
+  if (cum + leaves !== order.quantity) return { field: 'leaves', detail: `leaves ${leaves} + cum ${cum} is not the order's quantity ${order.quantity}` };
+  return null;
+}
+
+/**
+ * quantityProblem for the reports whose cum or leaves the PM books or applies (an ack and fills; a
+ * fill that ends the order leaves nothing open). Other kinds' quantities are not read: a
+ * cancel-reject for an order the engine no longer knows carries zeros.
+ */
+export function reportQuantityProblem(order: PmOrder, event: OrderEventCode, cum: number, leaves: number): QuantityProblem | null {
+  if (event !== OrderEvent.ACCEPTED && event !== OrderEvent.PARTIAL_FILL && event !== OrderEvent.FILL) return null;
+  if (event === OrderEvent.FILL && leaves !== 0) return { field: 'leaves', detail: `a fill that ends the order leaves 0, got leaves ${leaves}` };
+  return quantityProblem(order, cum, leaves);
 }

@@ -8,7 +8,10 @@ import type { SideCode } from '../protocol.js';
 import type { Bbo, Command, ExecutionReport } from '../types.js';
 import type { OrderStateName } from './order-state-machine.js';
 
-/** Time source. Virtual in deterministic runs, real (e.g. process.hrtime) in stress runs. */
+/**
+ * Time source. Virtual in deterministic runs, real (e.g. process.hrtime) in stress runs. Read at
+ * most once per PM call, checked (a finite number of ns >= 0).
+ */
 export interface PmClock {
   nowNs(): number;
 }
@@ -17,13 +20,18 @@ export interface PmClock {
  * Where the PM sends its commands. Contract: `send` must not call back into the PM (no
  * `onReport` from inside `send`); reports of a command are delivered after `send` returns, either
  * by the caller (InlineGateway.flush) or later from another event source (threaded engine). The PM
- * detects a re-entrant call and throws an InvariantError.
+ * detects a re-entrant call and throws (LOBSIM_ERR_USAGE). If `send` throws, the PM rethrows: a
+ * new order whose send threw counts as lost (its outcome is unknown), a cancel stays to be sent
+ * again, and the symbol is reconciled again after backoffBaseNs.
  */
 export interface PmGateway {
   send(command: Command): void;
 }
 
-/** Best bid and offer per instrument index (OrderBookEngine satisfies it). */
+/**
+ * Best bid and offer per instrument index (OrderBookEngine satisfies it). What it returns is
+ * checked: { bid, ask }, each null or a level with a positive safe-integer price.
+ */
 export interface MarketData {
   bbo(symbol: number): Bbo;
 }
@@ -91,6 +99,11 @@ export interface PmStats {
   rejectsInvalid: number;
   cooldowns: number;
   illegalTransitions: number;
+  /**
+   * Reports whose quantities contradict their order (cum above its quantity or below what was
+   * booked, cum + leaves off its quantity): listed in anomalies, neither booked nor applied.
+   */
+  reportsInconsistent: number;
   targetsQueued: number;
   targetsCoalesced: number;
   targetsShed: number;
@@ -110,7 +123,10 @@ export interface PmState {
   stats: PmStats;
 }
 
-/** An illegal order-state transition: reported, never applied to the order's state. */
+/**
+ * A report the PM did not apply: an illegal order-state transition (its fill, if any, is still
+ * booked) or quantities that contradict the order (nothing booked). `detail` says which.
+ */
 export interface Anomaly {
   clientOrderId: number;
   symbol: number;
@@ -118,6 +134,7 @@ export interface Anomaly {
   event: string;
   seq: number;
   nowNs: number;
+  detail: string;
 }
 
 export type AlertKind = 'symbol-halted' | 'cooldown' | 'order-unresolved' | 'order-adopted' | 'illegal-transition';

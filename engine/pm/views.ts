@@ -62,6 +62,7 @@ export function newStats(): PmStats {
     rejectsInvalid: 0,
     cooldowns: 0,
     illegalTransitions: 0,
+    reportsInconsistent: 0,
     targetsQueued: 0,
     targetsCoalesced: 0,
     targetsShed: 0,

@@ -194,6 +194,9 @@ export class PmParticipant {
     const orphans = [...pmLive].filter((id) => !engineLive.has(id));
     const forgotten = [...engineLive].filter((id) => !pmLive.has(id));
     const illegal = state.stats.illegalTransitions;
+    // A report the PM could not book (its quantities cannot be the order's) is as wrong as an
+    // illegal transition: the engine or the transport misbehaved.
+    const inconsistent = state.stats.reportsInconsistent;
     return [
       ledgerMismatch.length === 0
         ? pass('pm.ledger', `positions ${state.symbols.filter((v) => v.target !== null).map((v) => `${v.symbol}:${v.position}`).join(' ')} equal the engine's fills for owner ${this.owner}`)
@@ -202,9 +205,9 @@ export class PmParticipant {
       this.convergeFailures.length === 0
         ? pass('pm.converged', `every target held ${this.spec.convergeWithinMs} ms was reached; slowest ${this.convergeMsMax?.toFixed(3) ?? '-'} ms`)
         : fail('pm.converged', this.convergeFailures.slice(0, 3).join('; ')),
-      orphans.length === 0 && forgotten.length === 0 && illegal === 0
-        ? pass('pm.no-orphans', `${pmLive.size} live orders, each resting in the engine and none forgotten; no illegal transition`)
-        : fail('pm.no-orphans', `PM-only orders [${orphans.slice(0, 5).join(', ')}], engine-only [${forgotten.slice(0, 5).join(', ')}], illegal transitions ${illegal}`),
+      orphans.length === 0 && forgotten.length === 0 && illegal === 0 && inconsistent === 0
+        ? pass('pm.no-orphans', `${pmLive.size} live orders, each resting in the engine and none forgotten; no illegal transition or inconsistent report`)
+        : fail('pm.no-orphans', `PM-only orders [${orphans.slice(0, 5).join(', ')}], engine-only [${forgotten.slice(0, 5).join(', ')}], illegal transitions ${illegal}, inconsistent reports ${inconsistent}`),
     ];
   }
 

@@ -161,7 +161,7 @@ describe('PM end to end over the reference book', () => {
     const file = journalPath();
     const rig = makeRig({ journalPath: file });
     rig.pm.close();
-    expect(() => PositionManager.recover(file, { owner: PM_OWNER + 1, instruments: INSTRUMENTS }, { gateway: rig.gateway, marketData: rig.gateway, clock: rig.clock })).toThrow(/owner 7/);
+    expect(() => PositionManager.recover(file, { owner: PM_OWNER + 1, instruments: INSTRUMENTS }, { gateway: rig.gateway, marketData: rig.gateway, clock: rig.clock })).toThrow(/line 1 \(hdr\) cannot be replayed: hdr\.owner: must be the PM's owner 8, got 7$/);
   });
 
   it('recover refuses a journal with a malformed or unreplayable record, naming it, and leaves the file as it was', () => {
@@ -169,12 +169,12 @@ describe('PM end to end over the reference book', () => {
     const order = JSON.stringify({ k: 'new', c: 1, s: 0, sd: 0, p: 1_000, q: 10, ns: 1 });
     const cases: [string[], RegExp][] = [
       [[header, 'null'], /line 2: must be a JSON object$/],
-      [[header, '{"k":"tgt","s":0,"q":null,"ns":1}'], /line 2: tgt\.q: must be a safe integer, got null$/],
-      [[header, '{"k":"rpt","c":1,"seq":1,"kd":4,"rs":0,"oid":1,"cum":"zz","lv":0,"lq":10,"ns":2}'], /line 2: rpt\.cum: must be a safe integer, got "zz"$/],
+      [[header, '{"k":"tgt","s":0,"q":null,"ns":1}'], /line 2: tgt\.q: must be an integer in \[-9007199254740991, 9007199254740991\], got null$/],
+      [[header, '{"k":"rpt","c":1,"seq":1,"kd":4,"rs":0,"oid":1,"cum":"zz","lv":0,"lq":10,"ns":2}'], /line 2: rpt\.cum: must be an integer in \[0, 4294967295\], got "zz"$/],
       [[header, '{"k":"__proto__","ns":1}'], /line 2: k: must be one of hdr, tgt, /],
       [[header, '{"k":"snap","snapshot":null,"ns":1}'], /line 2: snap\.snapshot: must be an object$/],
-      [[header, JSON.stringify({ k: 'new', c: 1, s: 99, sd: 0, p: 1_000, q: 10, ns: 1 })], /record 2 \(new\) cannot be replayed: pm symbol: must be an instrument index in \[0, 1\], got 99$/],
-      [[header, order, order], /record 3 \(new\) cannot be replayed: /],
+      [[header, JSON.stringify({ k: 'new', c: 1, s: 99, sd: 0, p: 1_000, q: 10, ns: 1 })], /line 2 \(new\) cannot be replayed: new\.s: must be an instrument index in \[0, 1\], got 99$/],
+      [[header, order, order], /line 3 \(new\) cannot be replayed: new\.c: order 1 was already created$/],
     ];
     const clock = new VirtualClock();
     const deps = { gateway: { send: () => undefined }, marketData: { bbo: () => ({ bid: null, ask: null }) }, clock };

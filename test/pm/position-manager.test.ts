@@ -7,7 +7,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, InvariantError } from '../../engine/errors.js';
+import { ConfigError } from '../../engine/errors.js';
 import { Action, ExecKind, Reason, Side } from '../../engine/protocol.js';
 import { limitPrice, priceGrid } from '../../engine/pm/price-policy.js';
 import { PositionManager } from '../../engine/pm/position-manager.js';
@@ -164,14 +164,14 @@ describe('PositionManager with a scripted engine', () => {
     expect(pm.stats()).toMatchObject({ reportsForeign: 1, reportsUnknown: 1 });
   });
 
-  it('throws on re-entrance from inside send', () => {
+  it('throws on re-entrance from inside send: a usage error, not an invariant', () => {
     const clock = new VirtualClock();
     let pm: PositionManager | null = null;
     const report = { owner: PM_OWNER, seq: 1, kind: ExecKind.ACCEPTED, reason: 0, orderId: 1, clientOrderId: 1, cumQuantity: 0, leavesQuantity: 10 };
     const gateway = { send: () => pm?.onReport(report as never) };
     pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS }, { gateway, marketData: FLAT_BBO, clock });
     pm.setTarget(0, 10);
-    expect(() => pm.tick()).toThrow(InvariantError);
+    expect(() => pm.tick()).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/^pm: re-entered/) }));
   });
 
   it('validates targets: symbol index and lot multiple', () => {
@@ -212,6 +212,8 @@ describe('options', () => {
     ['backoff max under base', { backoffBaseNs: 10, backoffMaxNs: 5 }, 'pm.backoffMaxNs: must be >= backoffBaseNs 10, got 5'],
     ['owner', { owner: -1 }, 'pm.owner: must be an integer in [0, 4294967295], got -1'],
     ['verify not boolean', { verify: 1 }, 'pm.verify: must be a boolean, got 1'],
+    // The second child of a PM started at 2^53 - 1 would have had id 2^53, which the engine refuses.
+    ['client order ids starting past their limit', { clientOrderIdStart: 2 ** 53 - 1 }, 'pm.clientOrderIdStart: must be an integer in [1, 4503599627370496], got 9007199254740991'],
   ];
   it.each(cases)('rejects %s', (_name, extra, message) => {
     expect(() => new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, ...extra } as never, deps)).toThrow(ConfigError);

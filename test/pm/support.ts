@@ -2,6 +2,7 @@
  * Shared fixtures of the PM tests: instruments, a virtual clock, a PM over a ReferenceBook through
  * an InlineGateway, a counterparty, and a ledger of the owner's fills computed from engine reports.
  */
+import { expect } from 'vitest';
 import { Action, ExecKind, OrderType, Side, type SideCode } from '../../engine/protocol.js';
 import { ReferenceBook } from '../../engine/reference-book.js';
 import type { Command, ExecutionReport, InstrumentConfig } from '../../engine/types.js';
@@ -140,4 +141,25 @@ export class ReportScript {
       lastQuantity: quantity, lastPrice: command.price, cumQuantity: cum, leavesQuantity: leaves, tradeId: this.seq,
     });
   }
+}
+
+/** What a refused call must leave as it was: state (positions, orders, stats, id counter), anomalies, alerts, timers. */
+export function observable(pm: PositionManager): string {
+  return JSON.stringify({ state: pm.state(), anomalies: pm.anomalies(), alerts: pm.alerts(), wake: pm.nextWakeNs() });
+}
+
+/** Asserts that `call` is refused with `code` and `message`, and changes nothing observable. */
+export function expectRefused(pm: PositionManager, call: () => unknown, code: string, message: string | RegExp): void {
+  const before = observable(pm);
+  let error: unknown;
+  try {
+    call();
+  } catch (thrown) {
+    error = thrown;
+  }
+  expect(error, 'the call is refused').toBeInstanceOf(Error);
+  expect((error as Error).message).toEqual(typeof message === 'string' ? message : expect.stringMatching(message));
+  expect((error as { code?: string }).code).toBe(code);
+  expect(observable(pm), 'a refused call changes nothing').toBe(before);
+  pm.validate();
 }
