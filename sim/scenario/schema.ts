@@ -42,9 +42,26 @@ export function scenarioSchema(): SchemaNode {
 export function scenarioValidator(): ValidateFunction {
   if (cachedValidate === undefined) {
     const ajv = new Ajv2020({ allErrors: true, verbose: true, useDefaults: true, strict: true });
-    cachedValidate = ajv.compile(scenarioSchema());
+    cachedValidate = ajv.compile(withInlineProperties(scenarioSchema()));
   }
   return cachedValidate;
+}
+
+/**
+ * A copy of the schema whose definitions hold their properties' `$ref`s resolved. ajv calls a
+ * definition that itself has a `$ref` as a separate function and, with allErrors, merges its errors
+ * with `vErrors.concat(...)`: once per array item, quadratic in the errors. 8,192 instruments each
+ * missing its fields took 8 s to validate, 65,536 (the limit) would have taken minutes; inlined,
+ * 0.14 s and 0.9 s. The file keeps its shared definitions; only the compiled copy is flattened.
+ */
+function withInlineProperties(schema: SchemaNode): SchemaNode {
+  const copy = structuredClone(schema);
+  for (const definition of Object.values((copy.$defs as Record<string, SchemaNode> | undefined) ?? {})) {
+    const properties = definition.properties as Record<string, SchemaNode> | undefined;
+    if (properties === undefined) continue;
+    for (const [key, property] of Object.entries(properties)) properties[key] = resolveRef(property);
+  }
+  return copy;
 }
 
 /** Follows `$ref: "#/$defs/x"` (the only references the schema uses), keeping sibling keywords. */
