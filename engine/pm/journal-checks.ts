@@ -48,6 +48,11 @@ const RECORD_FIELDS: Record<string, Readonly<Record<string, Range>>> = {
   snap: {},
 };
 
+/** Fields a record may leave out (written only when not 0), checked like the others when present. */
+const OPTIONAL_FIELDS: Record<string, Readonly<Record<string, Range>>> = {
+  adopt: { bk: FILLED, sq: COUNT },
+};
+
 /** A snapshot's live order: [clientOrderId, symbol, side, price, quantity, orderId, cum, leaves, state, lastSeq, sentNs]. */
 export const SNAPSHOT_ORDER_FIELDS = ['c', 's', 'sd', 'p', 'q', 'oid', 'cum', 'lv', 'st', 'seq', 'ns'] as const;
 const LIVE_STATES: readonly number[] = [OrderState.PENDING_NEW, OrderState.WORKING, OrderState.PARTIALLY_FILLED, OrderState.PENDING_CANCEL, OrderState.CANCEL_REJECTED];
@@ -73,6 +78,10 @@ export function recordProblem(value: unknown): string | null {
   if (record.k === 'hdr' && record.v !== JOURNAL_VERSION) return `hdr.v: must be ${JOURNAL_VERSION} (the journal version this PM reads), got ${show(record.v)}`;
   for (const [field, range] of Object.entries(fields)) {
     const problem = rangeProblem(record[field], range, `${record.k}.${field}`);
+    if (problem !== null) return problem;
+  }
+  for (const [field, range] of Object.entries(OPTIONAL_FIELDS[record.k as string] ?? {})) {
+    const problem = record[field] === undefined ? null : rangeProblem(record[field], range, `${record.k}.${field}`);
     if (problem !== null) return problem;
   }
   return record.k === 'snap' ? snapshotProblem(record.snapshot) : null;
@@ -130,9 +139,12 @@ function snapshotOrderProblem(order: unknown[], path: string, nextClientOrderId:
   if (fixed !== null) return fixed;
   // The counter is above every id the PM issued or adopted.
   if ((c as number) >= nextClientOrderId) return `${field(0)}: must be below snap.snapshot.nextClientOrderId ${nextClientOrderId}, got ${c as number}`;
+  // cum and leaves each within the quantity, not their sum: a live PM can hold leaves = quantity
+  // with cum > 0 (a fill booked on an illegal transition, e.g. for a PENDING_NEW order whose ack
+  // was lost, leaves the order's leaves as they were), and its own journal must recover.
   const quantity = q as number;
   const problem = rangeProblem(cum, [0, quantity], field(6), 'at most its quantity')
-    ?? rangeProblem(lv, [1, quantity - (cum as number)], field(7), 'a live order: at least 1, at most its quantity less its cum');
+    ?? rangeProblem(lv, [1, quantity], field(7), 'a live order: at least 1, at most its quantity');
   if (problem !== null) return problem;
   if (!LIVE_STATES.includes(st as number)) return `${field(8)}: must be a live order state (${LIVE_STATES.join(', ')}), got ${show(st)}`;
   return null;

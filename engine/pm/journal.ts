@@ -27,7 +27,8 @@ export type JournalRecord =
   | { k: 'resume'; s: number; ns: number }
   | { k: 'lost'; c: number; ns: number }
   | { k: 'sync'; c: number; oid: number; cum: number; lv: number; ns: number }
-  | { k: 'adopt'; c: number; s: number; sd: number; p: number; q: number; oid: number; cum: number; lv: number; ns: number }
+  /** bk, sq: what was booked of the order, and its last applied seq, when the PM had closed it (absent: 0). */
+  | { k: 'adopt'; c: number; s: number; sd: number; p: number; q: number; oid: number; cum: number; lv: number; bk?: number; sq?: number; ns: number }
   | { k: 'snap'; snapshot: JournalSnapshot; ns: number };
 
 export interface JournalSnapshot {
@@ -62,23 +63,37 @@ export class JournalWriter {
     if (this.fsync) fsyncSync(this.fd);
   }
 
-  /** Replaces the file with `records` (write to a temporary file, fsync, rename), then appends. */
+  /**
+   * Replaces the file with `records` (write to a temporary file, fsync, rename), then appends. If
+   * it fails, no descriptor leaks: the temporary one is closed, and the journal's own stays open
+   * until the rename is done (a failure after that leaves the writer closed: fd -1).
+   */
   rewrite(records: readonly JournalRecord[]): void {
     this.flush();
-    closeSync(this.fd);
     const temporary = `${this.path}.tmp`;
     const fd = openSync(temporary, 'w');
-    writeSync(fd, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
-    fsyncSync(fd);
-    closeSync(fd);
+    try {
+      writeSync(fd, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, this.path);
+    const previous = this.fd;
+    this.fd = -1;
+    closeSync(previous);
     this.fd = openSync(this.path, 'a');
   }
 
+  /** Flushes and closes; a second close (or one after a failed rewrite) does nothing. */
   close(): void {
-    this.flush();
-    closeSync(this.fd);
-    this.fd = -1;
+    if (this.fd === -1) return;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+      this.fd = -1;
+    }
   }
 }
 

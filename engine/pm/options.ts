@@ -47,7 +47,12 @@ export const PM_DEFAULTS = {
   repriceIntervalNs: 0,
   /** Consecutive transient rejects of a symbol before its cooldown. */
   rejectRetriesMax: 5,
-  /** First backoff after a transient reject (BUSY, ENGINE_FULL, ...), ns; doubles per retry. */
+  /**
+   * First backoff after a transient reject (BUSY, ENGINE_FULL, ...), ns; doubles per retry. Also
+   * the retry delay after a dependency failed (gateway.send, marketData.bbo). At least 1: a
+   * persistently failing dependency is retried later, never again at the same instant (a busy loop
+   * for a simulator that ticks at nextWakeNs).
+   */
   backoffBaseNs: 1_000_000,
   backoffMaxNs: 1_000_000_000,
   /** Pause of a symbol after rejectRetriesMax transient rejects in a row, ns. */
@@ -121,7 +126,7 @@ const INTEGER_RANGES: readonly (readonly [keyof typeof PM_DEFAULTS, number, numb
   ['repriceTicksMin', 0, CROSS_TICKS_MAX],
   ['repriceIntervalNs', 0, TIME_NS_MAX],
   ['rejectRetriesMax', 1, REJECT_RETRIES_MAX_LIMIT],
-  ['backoffBaseNs', 0, TIME_NS_MAX],
+  ['backoffBaseNs', 1, TIME_NS_MAX],
   ['backoffMaxNs', 0, TIME_NS_MAX],
   ['cooldownNs', 0, TIME_NS_MAX],
   ['targetQueueMax', 1, TARGET_QUEUE_MAX_LIMIT],

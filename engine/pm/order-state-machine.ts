@@ -4,9 +4,17 @@
  * States: PENDING_NEW (sent, no ack), WORKING, PARTIALLY_FILLED, PENDING_CANCEL (cancel sent, no
  * confirmation), CANCEL_REJECTED (the engine did not know the order when the cancel arrived: a fill
  * or another terminal report is still in flight), and the terminal FILLED, CANCELLED, REJECTED,
- * EXPIRED, LOST (an engine restart took the order; its outcome is no longer reported).
+ * EXPIRED, LOST (the engine no longer has the order or never got it: an engine restart took it,
+ * reconcileWithEngine did not find it, or its cancel was refused as unknown before any ack; its
+ * outcome is no longer reported).
  *
- * Events are the engine's report kinds plus two of the PM's own: CANCEL_SENT and LOST.
+ * Events are the engine's report kinds plus two of the PM's own: CANCEL_SENT and LOST. A report
+ * maps to its event by `eventOfReport`, and to LOST in one case (`cancelRejectEvent`): a cancel
+ * the engine refused as UNKNOWN_ORDER for an order it never reported on (a new order whose send
+ * threw and was cancelled to learn its fate) means the engine never got the order.
+ *
+ * REPLACED (a MODIFY at the engine by the owner's other tools; the PM itself never modifies) keeps
+ * an active order's state: its quantity and leaves change, see position-manager.ts.
  *
  * Ordering assumption: the reports of one order arrive in engine order (the engine emits them in
  * order and every transport keeps per-order order); reports of different orders may interleave in
@@ -16,8 +24,11 @@
  * Legal late arrivals: a CANCEL_REJECTED for an order already terminal (the cancel raced a fill)
  * keeps the terminal state; any report for a LOST order keeps LOST (fills still count: see
  * position-manager.ts).
+ *
+ * Staleness (a report older than what the PM already booked) is judged on quantities, before the
+ * table: symbol-book.ts quantityProblem.
  */
-import { ExecKind, type ExecKindCode } from '../protocol.js';
+import { ExecKind, Reason, type ExecKindCode } from '../protocol.js';
 
 export const OrderState = {
   PENDING_NEW: 0,
@@ -76,6 +87,7 @@ const LEGAL: readonly (readonly [OrderStateCode, OrderEventCode, OrderStateCode]
   [S.PENDING_CANCEL, E.FILL, S.FILLED],
   [S.PENDING_CANCEL, E.CANCELLED, S.CANCELLED],
   [S.PENDING_CANCEL, E.EXPIRED, S.EXPIRED],
+  [S.PENDING_CANCEL, E.REPLACED, S.PENDING_CANCEL],
   [S.PENDING_CANCEL, E.CANCEL_REJECTED, S.CANCEL_REJECTED],
   [S.PENDING_CANCEL, E.LOST, S.LOST],
   [S.CANCEL_REJECTED, E.PARTIAL_FILL, S.CANCEL_REJECTED],
@@ -99,6 +111,7 @@ function liveTransitions(from: OrderStateCode): (readonly [OrderStateCode, Order
     [from, E.FILL, S.FILLED],
     [from, E.CANCELLED, S.CANCELLED],
     [from, E.EXPIRED, S.EXPIRED],
+    [from, E.REPLACED, from],
     [from, E.CANCEL_SENT, S.PENDING_CANCEL],
     [from, E.LOST, S.LOST],
   ];
@@ -150,4 +163,14 @@ export function eventOfReport(kind: ExecKindCode, leavesQuantity: number): Order
     default:
       return E.CANCEL_REJECTED;
   }
+}
+
+/**
+ * The event of a cancel-reject for an order in `state`: CANCEL_REJECTED, except that UNKNOWN_ORDER
+ * for an order the PM is cancelling and has had no report of (`acknowledged` false: no ack, no
+ * engine id) is LOST. Reports of one order come in engine order, so had the engine got the order
+ * its ack (or reject) would have come before this cancel-reject: the engine never got it.
+ */
+export function cancelRejectEvent(state: OrderStateCode, reason: number, acknowledged: boolean): OrderEventCode {
+  return state === S.PENDING_CANCEL && reason === Reason.UNKNOWN_ORDER && !acknowledged ? E.LOST : E.CANCEL_REJECTED;
 }

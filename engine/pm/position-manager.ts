@@ -9,26 +9,34 @@
  *
  * Input: every call checks what it is given (input-checks.ts, engine-orders.ts) and what its
  * dependencies return (the clock's time, the market's prices) before it changes anything, and a
- * refused call changes nothing. A dependency that throws (gateway.send) or fails a check while a
- * symbol is being reconciled leaves what already went out as it is, schedules the symbol for
- * another try after backoffBaseNs, and the error reaches the caller.
+ * refused call changes nothing. A dependency that throws (gateway.send, the journal) or fails a
+ * check while a symbol is being reconciled leaves what already went out as it is, schedules the
+ * symbol for another try after backoffBaseNs, and the error reaches the caller. A new order whose
+ * send threw has an unknown outcome: it stays pending until its reports, or those of a cancel
+ * sent on the retry, resolve it (sendFailed).
  *
  * Ordering invariant: the reports of one order arrive in engine order; reports of different
  * orders may be delayed, interleaved and duplicated freely. A report whose seq is not above the
- * order's last applied seq is a duplicate and is ignored (idempotent).
+ * order's last applied seq is a duplicate and is ignored (idempotent); so is a stale one, from
+ * before what was booked (reconcileWithEngine took a newer cum from the engine).
  *
  * Accounting: position = the sum of this owner's fills, booked from each report's cumQuantity
  * (idempotent, and exact even if a partial-fill report went missing). A fill is a fact at the
  * engine, so its quantity is booked even when its state transition is illegal or the order was
- * lost in an engine restart; the illegal transition itself is reported and not applied. A report
- * whose quantities cannot be the order's (cum above its quantity or below what was booked, cum +
- * leaves off its quantity) is no fact about it: counted (reportsInconsistent), listed in
- * anomalies(), neither booked nor applied.
+ * lost (then its symbol is reconciled at the next tick); the illegal transition itself is
+ * reported and not applied. A report whose quantities cannot be the order's (cum above its
+ * quantity or below what was booked, cum + leaves off its quantity) is no fact about it: counted
+ * (reportsInconsistent), listed in anomalies(), neither booked nor applied. A MODIFY at the engine
+ * by the owner's other tools (REPLACED) is a fact too: the order's quantity becomes cum + its new
+ * leaves.
  *
- * Performance: onReport is O(1) (a map lookup and incremental per-symbol aggregates); reconcile is
- * O(1) unless it cancels. Auditing and journaling cost one branch each when off.
+ * Performance: onReport is O(1) (a map lookup and incremental per-symbol aggregates) and reads
+ * the clock only when it uses the time (rejects, terminal events, anomalies, reconciles, journal
+ * and audit lines), not for the acks and fills of live orders; reconcile is O(1) unless it
+ * cancels. Auditing and journaling cost one branch each when off.
  *
- * Known limitations: whole-order cancels only (no MODIFY to shrink an order); targets still in the
+ * Known limitations: whole-order cancels only (the PM never modifies: a MODIFY by another tool
+ * changes the quantity, not the PM's record of the price); targets still in the
  * queue at a crash are lost (applied targets are journaled); a terminal order evicted from the
  * closed-order memory (closedOrdersMax) no longer recognizes late reports.
  */
@@ -37,14 +45,14 @@ import { InvariantError, LobsimError } from '../errors.js';
 import { show } from '../options.js';
 import { Action, OrderType, Reason, Side, type ExecKindCode, type OrderTypeCode, type ReasonCode, type SideCode } from '../protocol.js';
 import type { ExecutionReport, RestingOrder } from '../types.js';
-import { checkEngineOrders } from './engine-orders.js';
+import { adoptedPrior, checkEngineOrders, type EngineOrdersContext } from './engine-orders.js';
 import { checkBbo, checkClockNs, checkDeps, checkReport, checkReportList, checkTargetList, checkTimeNs, inputError, integerInput } from './input-checks.js';
 import { JOURNAL_VERSION, JournalWriter, readJournal, type JournalRecord, type JournalSnapshot } from './journal.js';
-import { ILLEGAL, OrderEvent, OrderState, eventName, eventOfReport, isLive, stateName, transition, type OrderEventCode, type OrderStateCode } from './order-state-machine.js';
+import { cancelRejectEvent, ILLEGAL, OrderEvent, OrderState, eventName, eventOfReport, isLive, stateName, transition, type OrderEventCode, type OrderStateCode } from './order-state-machine.js';
 import { CLIENT_ORDER_ID_MAX, validatePmOptions, type PmOptions, type ResolvedPmOptions } from './options.js';
 import { limitPrice, priceGrid, type PriceGrid } from './price-policy.js';
 import { planReconcile, type ReconcileLimits } from './reconcile.js';
-import { addLiveOrder, PmOrder, quantityProblem, reportQuantityProblem, setOrderState, SymbolBook, verifySymbolBook, type QuantityProblem } from './symbol-book.js';
+import { addLiveOrder, engineQuantityProblem, PmOrder, reportQuantityProblem, setOrderState, SymbolBook, verifySymbolBook, type QuantityProblem } from './symbol-book.js';
 import { TargetQueue } from './target-queue.js';
 import { newStats, reportFields, symbolView } from './views.js';
 import type { Alert, AlertKind, Anomaly, MarketData, PmClock, PmDeps, PmGateway, PmState, PmStats, PmTarget, TargetOutcome } from './types.js';
@@ -122,7 +130,12 @@ export class PositionManager {
     const pm = new PositionManager({ ...options, journalPath: '' }, deps);
     pm.replay(records, lines, journalPath);
     pm.openJournal(journalPath, false);
-    pm.compactJournal();
+    try {
+      pm.compactJournal();
+    } catch (error) {
+      pm.close();  // The recovery failed (e.g. the clock did): the journal's descriptor must not leak.
+      throw error;
+    }
     if (pm.auditOn) pm.audit('recovered', { records: records.length, skipped, liveOrders: pm.live.size });
     return pm;
   }
@@ -195,32 +208,46 @@ export class PositionManager {
     }
     this.enter();
     try {
-      this.now();  // The clock checked before anything changes (reject backoffs and reconciles read it).
-      this.counters.reports += 1;
       const order = this.live.get(report.clientOrderId) ?? this.closed.get(report.clientOrderId);
       if (order === undefined) {
+        if (this.auditOn) this.now();  // Checked before anything changes: the audit line carries it.
+        this.counters.reports += 1;
         this.counters.reportsUnknown += 1;
         if (this.auditOn) this.audit('report-unknown', reportFields(report));
         return;
       }
       if (report.seq <= order.lastSeq) {
+        this.counters.reports += 1;
         this.counters.reportsDuplicate += 1;
         return;
       }
-      // Well-formed (checkReport) but not about this order as the PM knows it: like an illegal
-      // transition, it says the engine or the transport misbehaved, not the caller, so it is counted
-      // and listed rather than thrown (a throw would stop a gateway's delivery loop at it). Unlike a
-      // fill of an illegal transition it is not booked: its cum cannot be this order's. Not
-      // journaled and its seq not taken, so the PM and its journal are as if it never came.
-      const problem = reportQuantityProblem(order, eventOfReport(report.kind, report.leavesQuantity), report.cumQuantity, report.leavesQuantity);
+      const event = this.reportEvent(order, report.kind, report.reason, report.leavesQuantity);
+      const problem = reportQuantityProblem(order, event, report.cumQuantity, report.leavesQuantity);
+      if (problem !== null && problem.stale) {
+        // From before what was booked (e.g. a fill still in flight when reconcileWithEngine synced
+        // the order): old news, counted as a duplicate, neither journaled nor its seq taken.
+        this.counters.reports += 1;
+        this.counters.reportsDuplicate += 1;
+        return;
+      }
+      // The clock, checked before anything changes, only where the time is used: not for the acks
+      // and fills of live orders, the bulk of reports (onReport is the hot path).
+      if (problem !== null || this.journal !== null || this.auditOn || needsTime(order.state, event)) this.now();
+      this.counters.reports += 1;
       if (problem !== null) {
-        this.reportInconsistent(order, report, problem);
+        // Well-formed (checkReport) but not about this order as the PM knows it: like an illegal
+        // transition, it says the engine or the transport misbehaved, not the caller, so it is
+        // counted and listed rather than thrown (a throw would stop a gateway's delivery loop at
+        // it). Unlike a fill of an illegal transition it is not booked: its cum cannot be this
+        // order's. Not journaled and its seq not taken, so the PM and its journal are as if it
+        // never came.
+        this.reportInconsistent(order, report.seq, event, problem);
         return;
       }
       order.lastSeq = report.seq;
       if (this.journal !== null) this.journalReport(order, report);
       if (this.auditOn) this.audit('report', reportFields(report));
-      this.applyReport(order, report.kind, report.reason, report.orderId, report.cumQuantity, report.leavesQuantity, report.seq);
+      this.applyReport(order, event, report.reason, report.orderId, report.cumQuantity, report.leavesQuantity, report.seq);
     } finally {
       this.leave();
     }
@@ -232,39 +259,56 @@ export class PositionManager {
     for (const report of reports) this.onReport(report);
   }
 
-  private applyReport(order: PmOrder, kind: ExecKindCode, reason: ReasonCode, orderId: number, cum: number, leaves: number, seq: number): void {
-    const book = this.books[order.symbol] as SymbolBook;
+  /** The lifecycle event of a report for `order`, read before the report's seq is taken. */
+  private reportEvent(order: PmOrder, kind: ExecKindCode, reason: number, leaves: number): OrderEventCode {
     const event = eventOfReport(kind, leaves);
+    if (event !== OrderEvent.CANCEL_REJECTED) return event;
+    return cancelRejectEvent(order.state, reason, order.orderId !== 0 || order.lastSeq !== 0);
+  }
+
+  private applyReport(order: PmOrder, event: OrderEventCode, reason: ReasonCode, orderId: number, cum: number, leaves: number, seq: number): void {
+    const book = this.books[order.symbol] as SymbolBook;
     const from = order.state;
     const to = transition(from, event);
-    if (event === OrderEvent.PARTIAL_FILL || event === OrderEvent.FILL) this.bookFill(book, order, cum);
+    // A replace carries the order's cum too: booked, so a fill report that went missing still counts.
+    const filled = (event === OrderEvent.PARTIAL_FILL || event === OrderEvent.FILL || event === OrderEvent.REPLACED) && this.bookFill(book, order, cum);
     if (to === ILLEGAL) {
       this.reportIllegal(order, event, seq);
       return;
     }
     if (from === OrderState.LOST) {
       this.counters.reportsLate += 1;
+      // The fill of an order no longer counted as working moved the position past what the
+      // symbol's last reconcile planned for: reconcile it at the next tick.
+      if (filled && !this.replaying) this.setWake(book, Math.min(book.wakeNs, this.now()));
       return;
     }
     if (event === OrderEvent.ACCEPTED) {
       order.orderId = orderId;
       book.rejectStreak = 0;
     }
+    // A MODIFY at the engine (REPLACED): quantity = cum + the new leaves, a fact the PM takes.
+    if (event === OrderEvent.REPLACED) order.quantity = cum + leaves;
     if (event !== OrderEvent.CANCEL_REJECTED || isLive(from)) setOrderState(book, order, to, isLive(to) ? leavesAfter(event, order, leaves) : 0);
     if (event === OrderEvent.REJECTED) this.onReject(book, order, reason);
+    if (to === OrderState.LOST) this.countLost(order);
     if (isLive(from) && !isLive(to)) {
       this.retire(order);
       this.reconcile(book, this.now());
+    } else if (event === OrderEvent.REPLACED) {
+      this.reconcile(book, this.now());  // Its leaves, so the working position, changed.
     }
   }
 
-  private bookFill(book: SymbolBook, order: PmOrder, cum: number): void {
+  /** Books the fills of `order` up to `cum`; whether anything was booked. */
+  private bookFill(book: SymbolBook, order: PmOrder, cum: number): boolean {
     const quantity = cum - order.cum;
-    if (quantity <= 0) return;
+    if (quantity <= 0) return false;
     order.cum = cum;
     book.position += order.side === Side.BUY ? quantity : -quantity;
     this.counters.fills += 1;
     if (this.auditOn) this.audit('position', { symbol: book.symbol, position: book.position, fill: quantity, clientOrderId: order.clientOrderId });
+    return true;
   }
 
   private reportIllegal(order: PmOrder, event: OrderEventCode, seq: number): void {
@@ -272,9 +316,9 @@ export class PositionManager {
     this.anomaly('illegal-transition', order, event, seq, `no transition from ${stateName(order.state)} on ${eventName(event)}`);
   }
 
-  private reportInconsistent(order: PmOrder, report: ExecutionReport, problem: QuantityProblem): void {
+  private reportInconsistent(order: PmOrder, seq: number, event: OrderEventCode, problem: QuantityProblem): void {
     this.counters.reportsInconsistent += 1;
-    this.anomaly('report-inconsistent', order, eventOfReport(report.kind, report.leavesQuantity), report.seq, `report ${problem.detail}: not booked`);
+    this.anomaly('report-inconsistent', order, event, seq, `report ${problem.detail}: not booked`);
   }
 
   private anomaly(kind: string, order: PmOrder, event: OrderEventCode, seq: number, detail: string): void {
@@ -337,6 +381,7 @@ export class PositionManager {
   }
 
   private reconcileNow(book: SymbolBook, nowNs: number): void {
+    if (book.unresolved.size > 0) this.cancelUnresolved(book, nowNs);
     const limits = this.limits[book.symbol] as ReconcileLimits;
     const price = limits.repriceTicksMin > 0 ? (side: SideCode) => this.priceFor(book.symbol, side) : undefined;
     let wakeNs = Infinity;
@@ -380,15 +425,18 @@ export class PositionManager {
   private sendNew(book: SymbolBook, side: SideCode, quantity: number, nowNs: number): void {
     const price = this.priceFor(book.symbol, side);  // Checks the market data before anything is recorded.
     const clientOrderId = this.issueClientOrderId();
-    const order = this.createOrder(clientOrderId, book.symbol, side, price, quantity, nowNs);
     if (this.journal !== null) {
+      // Write-ahead, and before the order is recorded: if the journal cannot be written, the order
+      // neither exists nor goes out (its id stays used: part of the line may have been written),
+      // and the symbol is tried again after the backoff (reconcile).
       this.journal.append({ k: 'new', c: clientOrderId, s: book.symbol, sd: side, p: price, q: quantity, ns: nowNs });
       this.journal.flush();
     }
+    const order = this.createOrder(clientOrderId, book.symbol, side, price, quantity, nowNs);
     try {
       this.gateway.send({ action: Action.NEW, symbol: book.symbol, owner: this.owner, clientOrderId, orderId: 0, side, type: this.orderType, price, quantity });
     } catch (error) {
-      this.sendFailed(order, error);
+      this.sendFailed(book, order, error);
       throw error;
     }
     book.lastChildNs = nowNs;
@@ -413,15 +461,31 @@ export class PositionManager {
 
   /**
    * gateway.send threw for a new order: whether the engine got it is unknown (a transport can fail
-   * after delivering). The order is lost, as an engine restart loses one: its leaves leave the
-   * working position, so the symbol is not stalled by an order that may not exist, and reports
-   * for it, should any come, are still booked. Journaled, so that a recovered PM agrees.
+   * after delivering). The order stays PENDING_NEW, so it still counts as working and no
+   * replacement goes out while its outcome is unknown. Its reports, if the engine got it, resolve
+   * it as any order's do; otherwise the symbol's next reconcile (at the latest its retry after
+   * backoffBaseNs) cancels it by client order id (cancelUnresolved), and the cancel's reports do:
+   * an ack, fills, CANCELLED, or, if the engine never got it, a CANCEL_REJECTED with UNKNOWN_ORDER
+   * that closes it as LOST, after which the reconcile sends anew. Nothing is journaled: the order
+   * is as the journal's 'new' left it (a recovered PM resolves it with reconcileWithEngine).
    */
-  private sendFailed(order: PmOrder, error: unknown): void {
-    this.journal?.append({ k: 'lost', c: order.clientOrderId, ns: this.now() });
-    this.loseOrder(order);
+  private sendFailed(book: SymbolBook, order: PmOrder, error: unknown): void {
+    book.unresolved.add(order);
     const reason = error instanceof Error ? error.message : show(error);
-    this.alert('order-unresolved', order.symbol, `order ${order.clientOrderId}: gateway.send threw (${reason}); its outcome is unknown, reports for it are still booked`);
+    this.alert('order-unresolved', order.symbol, `order ${order.clientOrderId}: gateway.send threw (${reason}); its outcome is unknown: it counts as working until a cancel by client order id, sent on the symbol's retry, resolves it`);
+  }
+
+  /**
+   * Cancels, by client order id, the orders of the symbol whose send threw and of which no report
+   * came since (still PENDING_NEW, never acked): the cancel's reports tell whether the engine got
+   * them (sendFailed). An order already resolved, or cancelled by a plan meanwhile, is dropped from
+   * the set; one whose cancel's send throws too stays for the next retry.
+   */
+  private cancelUnresolved(book: SymbolBook, nowNs: number): void {
+    for (const order of [...book.unresolved]) {
+      if (order.state === OrderState.PENDING_NEW && order.orderId === 0 && order.lastSeq === 0) this.sendCancel(book, order, nowNs);
+      book.unresolved.delete(order);
+    }
   }
 
   private createOrder(clientOrderId: number, symbol: number, side: SideCode, price: number, quantity: number, nowNs: number): PmOrder {
@@ -504,18 +568,23 @@ export class PositionManager {
   private loseOrder(order: PmOrder): void {
     setOrderState(this.books[order.symbol] as SymbolBook, order, OrderState.LOST, 0);
     this.retire(order);
+    this.countLost(order);
+  }
+
+  private countLost(order: PmOrder): void {
     this.counters.ordersLost += 1;
     if (this.auditOn) this.audit('order-lost', { clientOrderId: order.clientOrderId, symbol: order.symbol });
   }
 
   /**
    * After a PM restart: aligns the PM's live orders of `symbol` with the engine's resting orders
-   * of that symbol (any owner; others are skipped). Known orders take the engine's order id, fills
-   * and leaves (fills missed while down are booked); known orders the engine no longer has are
-   * lost with an 'order-unresolved' alert (their outcome was not reported; replay the engine's
-   * reports first to resolve them); engine orders the PM does not know are adopted as working
-   * orders (alert 'order-adopted'), and the reconcile that follows cancels them if they oppose the
-   * target or exceed it.
+   * of that symbol (any owner; others are skipped). Known orders take the engine's order id, fills,
+   * leaves and quantity (fills missed while down are booked; a MODIFY at the engine changed the
+   * quantity to cum + its new leaves); known orders the engine no longer has are lost with an
+   * 'order-unresolved' alert (their outcome was not reported; replay the engine's reports first to
+   * resolve them); engine orders the PM does not know are adopted as working orders (alert
+   * 'order-adopted'; one the PM had closed keeps what was booked of it), and the reconcile that
+   * follows cancels them if they oppose the target or exceed it.
    */
   reconcileWithEngine(symbol: number, engineOrders: readonly RestingOrder[]): void {
     this.enter();
@@ -523,14 +592,8 @@ export class PositionManager {
       const book = this.bookAt(symbol);
       const nowNs = this.now();
       // The whole list is checked against what the PM knows before anything changes (engine-orders.ts).
-      const resting = checkEngineOrders(engineOrders, { owner: this.owner, symbol: book.symbol, live: this.live, nextClientOrderId: this.nextClientOrderId });
-      for (const order of [...book.buys, ...book.sells]) {
-        const found = resting.get(order.clientOrderId);
-        resting.delete(order.clientOrderId);
-        if (found === undefined) this.unresolved(order);
-        else this.syncOrder(book, order, found.orderId, found.quantity - found.leaves, found.leaves);
-      }
-      for (const found of resting.values()) this.adopt(book, found);
+      const resting = checkEngineOrders(engineOrders, this.engineOrdersContext(book.symbol, 'engineOrders'));
+      this.alignWithEngine(book, resting);
       this.journal?.flush();
       this.reconcile(book, nowNs);
     } finally {
@@ -538,26 +601,71 @@ export class PositionManager {
     }
   }
 
-  /** `reconcileWithEngine` for every symbol of an engine (OrderBookEngine fits). */
+  /**
+   * `reconcileWithEngine` for every symbol of an engine (OrderBookEngine fits), as one call: every
+   * symbol's orders are fetched and checked before any is applied, so a snapshot() that throws or
+   * a bad list (`engine.snapshot(1)[0].leaves: ...`) changes nothing. Then every symbol is aligned,
+   * and reconciled (each due now until its reconcile ran: if one fails, the next tick still
+   * reaches the rest).
+   */
   reconcileWithEngineBooks(engine: { snapshot(symbol: number): RestingOrder[] }): void {
     if (typeof engine !== 'object' || engine === null || typeof engine.snapshot !== 'function') {
       throw new TypeError(`pm reconcileWithEngineBooks engine: must be an object with a snapshot() method, got ${show(engine)}`);
     }
-    for (let symbol = 0; symbol < this.books.length; symbol += 1) this.reconcileWithEngine(symbol, engine.snapshot(symbol));
+    this.enter();
+    try {
+      const nowNs = this.now();
+      const lists = this.books.map((book) => {
+        const path = `engine.snapshot(${book.symbol})`;
+        return checkEngineOrders(engine.snapshot(book.symbol), this.engineOrdersContext(book.symbol, path));
+      });
+      // Each list is checked alone: an id the PM does not know must not rest on two symbols either.
+      const symbolOf = new Map<number, number>();
+      lists.forEach((resting, symbol) => {
+        for (const id of resting.keys()) {
+          const first = symbolOf.get(id);
+          if (first !== undefined) throw inputError(`engine.snapshot(${symbol}): client order id ${id} of owner ${this.owner} also rests on symbol ${first}`);
+          symbolOf.set(id, symbol);
+        }
+      });
+      for (const book of this.books) this.alignWithEngine(book, lists[book.symbol] as Map<number, RestingOrder>);
+      this.journal?.flush();
+      for (const book of this.books) this.setWake(book, nowNs);
+      for (const book of this.books) this.reconcile(book, nowNs);
+    } finally {
+      this.leave();
+    }
   }
 
-  private unresolved(order: PmOrder): void {
+  private engineOrdersContext(symbol: number, path: string): EngineOrdersContext {
+    return { owner: this.owner, symbol, live: this.live, closed: this.closed, nextClientOrderId: this.nextClientOrderId, path };
+  }
+
+  /** Applies a checked list of the owner's resting orders of the book's symbol (by client order id). */
+  private alignWithEngine(book: SymbolBook, resting: Map<number, RestingOrder>): void {
+    for (const order of [...book.buys, ...book.sells]) {
+      const found = resting.get(order.clientOrderId);
+      resting.delete(order.clientOrderId);
+      if (found === undefined) this.notAtEngine(order);
+      else this.syncOrder(book, order, found.orderId, found.quantity - found.leaves, found.leaves);
+    }
+    for (const found of resting.values()) this.adopt(book, found);
+  }
+
+  private notAtEngine(order: PmOrder): void {
     this.journal?.append({ k: 'lost', c: order.clientOrderId, ns: this.now() });
     this.loseOrder(order);
     this.alert('order-unresolved', order.symbol, `order ${order.clientOrderId} is not at the engine and its outcome was not reported`);
   }
 
+  /** The engine's record of a resting order (cum checked: not below what was booked) becomes the PM's; quantity = cum + leaves. */
   private syncOrder(book: SymbolBook, order: PmOrder, orderId: number, cum: number, leaves: number): void {
     this.journal?.append({ k: 'sync', c: order.clientOrderId, oid: orderId, cum, lv: leaves, ns: this.now() });
     const before = book.position;
     this.bookFill(book, order, cum);
     this.counters.recoveredFillQuantity += Math.abs(book.position - before);
     order.orderId = orderId;
+    order.quantity = cum + leaves;
     // A recovery override, outside the report state machine: the engine says the order rests, so
     // it is active (a cancel journaled as sent did not take effect and may be sent again).
     setOrderState(book, order, order.cum > 0 ? OrderState.PARTIALLY_FILLED : OrderState.WORKING, leaves);
@@ -565,14 +673,26 @@ export class PositionManager {
 
   private adopt(book: SymbolBook, found: RestingOrder): void {
     const cum = found.quantity - found.leaves;
-    this.journal?.append({ k: 'adopt', c: found.clientOrderId, s: book.symbol, sd: found.side, p: found.price, q: found.quantity, oid: found.orderId, cum, lv: found.leaves, ns: this.now() });
-    this.adoptOrder(book, found.clientOrderId, found.side, found.price, found.quantity, found.orderId, cum, found.leaves);
+    // One of the PM's orders it closed (lost) while the engine still had it: what was booked of it
+    // stays booked, and its reports already applied stay duplicates. Journaled (bk, sq: absent
+    // otherwise) because a compacted journal no longer holds the closed order.
+    const prior = adoptedPrior(this.closed.get(found.clientOrderId), book.symbol, found);
+    const booked = prior?.cum ?? 0;
+    const lastSeq = prior?.lastSeq ?? 0;
+    this.journal?.append({
+      k: 'adopt', c: found.clientOrderId, s: book.symbol, sd: found.side, p: found.price, q: found.quantity, oid: found.orderId, cum, lv: found.leaves,
+      ...(prior === undefined ? {} : { bk: booked, sq: lastSeq }), ns: this.now(),
+    });
+    this.adoptOrder(book, found.clientOrderId, found.side, found.price, found.quantity, found.orderId, cum, found.leaves, booked, lastSeq);
     this.alert('order-adopted', book.symbol, `engine order ${found.orderId} (client id ${found.clientOrderId}) was unknown to the PM`);
   }
 
-  private adoptOrder(book: SymbolBook, clientOrderId: number, side: SideCode, price: number, quantity: number, orderId: number, cum: number, leaves: number): void {
+  /** Adopts an engine order, of which `booked` was already booked (applied reports up to `lastSeq`). */
+  private adoptOrder(book: SymbolBook, clientOrderId: number, side: SideCode, price: number, quantity: number, orderId: number, cum: number, leaves: number, booked: number, lastSeq: number): void {
     this.closed.delete(clientOrderId);
     const order = this.createOrder(clientOrderId, book.symbol, side, price, quantity, this.now());
+    order.cum = booked;
+    order.lastSeq = lastSeq;
     this.nextClientOrderId = Math.max(this.nextClientOrderId, clientOrderId + 1);
     this.counters.ordersAdopted += 1;
     this.syncOrder(book, order, orderId, cum, leaves);
@@ -581,9 +701,10 @@ export class PositionManager {
   // ---- journal -------------------------------------------------------------------------------
 
   private openJournal(path: string, fresh: boolean): void {
+    const nowNs = fresh ? this.readClock() : 0;  // Read before the file is opened: a failing clock leaks no descriptor.
     this.journal = new JournalWriter(path, this.options.journalFsync);
     if (fresh) {
-      this.journal.append({ k: 'hdr', v: JOURNAL_VERSION, owner: this.owner, ns: this.readClock() });
+      this.journal.append({ k: 'hdr', v: JOURNAL_VERSION, owner: this.owner, ns: nowNs });
       this.journal.flush();
     }
   }
@@ -687,14 +808,17 @@ export class PositionManager {
         return this.loseOrder(this.liveOrder(record.c, 'lost.c'));
       case 'sync': {
         const order = this.liveOrder(record.c, 'sync.c');
-        checkQuantities(quantityProblem(order, record.cum, record.lv), 'sync');
+        if (record.cum < order.cum) throw inputError(`sync.cum: cum ${record.cum} is below the ${order.cum} already booked`);
+        checkQuantities(engineQuantityProblem(record.cum, record.lv), 'sync');
         return this.syncOrder(this.books[order.symbol] as SymbolBook, order, record.oid, record.cum, record.lv);
       }
       case 'adopt': {
         const book = this.bookAt(record.s, 'adopt.s');
         if (this.live.has(record.c)) throw inputError(`adopt.c: order ${record.c} is already live`);
         if (record.cum + record.lv !== record.q) throw inputError(`adopt.lv: must be q ${record.q} less cum ${record.cum}, got ${record.lv}`);
-        return this.adoptOrder(book, record.c, record.sd as SideCode, record.p, record.q, record.oid, record.cum, record.lv);
+        const booked = record.bk ?? 0;
+        if (booked > record.cum) throw inputError(`adopt.bk: must be at most cum ${record.cum} (the engine cannot have filled less than was booked), got ${booked}`);
+        return this.adoptOrder(book, record.c, record.sd as SideCode, record.p, record.q, record.oid, record.cum, record.lv, booked, record.sq ?? 0);
       }
     }
   }
@@ -718,9 +842,14 @@ export class PositionManager {
     const order = this.live.get(record.c) ?? this.closed.get(record.c);
     if (order === undefined) throw inputError(`rpt.c: no order ${record.c} (reports follow their order's creation)`);
     if (record.seq <= order.lastSeq) throw inputError(`rpt.seq: must be above order ${record.c}'s last applied seq ${order.lastSeq}, got ${record.seq}`);
-    checkQuantities(reportQuantityProblem(order, eventOfReport(record.kd as ExecKindCode, record.lv), record.cum, record.lv), 'rpt');
+    const event = this.reportEvent(order, record.kd as ExecKindCode, record.rs, record.lv);
+    const problem = reportQuantityProblem(order, event, record.cum, record.lv);
+    // Skipped as onReport skips it: a PM before stale reports were recognized journaled them (a
+    // fill in flight across reconcileWithEngine), and its journal recovers.
+    if (problem !== null && problem.stale) return;
+    checkQuantities(problem, 'rpt');
     order.lastSeq = record.seq;
-    this.applyReport(order, record.kd as ExecKindCode, record.rs as ReasonCode, record.oid, record.cum, record.lv, record.seq);
+    this.applyReport(order, event, record.rs as ReasonCode, record.oid, record.cum, record.lv, record.seq);
   }
 
   private loadSnapshot(snapshot: JournalSnapshot): void {
@@ -878,6 +1007,15 @@ export class PositionManager {
   private audit(event: string, fields: Record<string, unknown>): void {
     (this.logger as Logger).info({ ev: event, owner: this.owner, ns: this.now(), ...fields }, event);
   }
+}
+
+/**
+ * Whether applying `event` to an order in `from` reads the time: an anomaly (illegal), a reject's
+ * backoff, a terminal event's reconcile, a replace's reconcile, a late report of a lost order.
+ */
+function needsTime(from: OrderStateCode, event: OrderEventCode): boolean {
+  const to = transition(from, event);
+  return to === ILLEGAL || !isLive(to) || event === OrderEvent.REPLACED;
 }
 
 function leavesAfter(event: OrderEventCode, order: PmOrder, reportLeaves: number): number {

@@ -9,12 +9,14 @@
  * So the working position (position + buyLeaves - sellLeaves) is O(1) and never needs a scan.
  */
 import { InvariantError } from '../errors.js';
-import { Side, type SideCode } from '../protocol.js';
+import { ORDER_QUANTITY_MAX, Side, type SideCode } from '../protocol.js';
 import { isCancelling, isLive, OrderEvent, OrderState, type OrderEventCode, type OrderStateCode } from './order-state-machine.js';
 
 export class PmOrder {
   orderId = 0;
   price: number;
+  /** cum + open quantity at the engine: the sent quantity until a MODIFY at the engine changes it (REPLACED). */
+  quantity: number;
   cum = 0;
   /** Open quantity as the PM knows it; the full quantity while PENDING_NEW. */
   leaves: number;
@@ -27,10 +29,11 @@ export class PmOrder {
     readonly symbol: number,
     readonly side: SideCode,
     price: number,
-    readonly quantity: number,
+    quantity: number,
     readonly sentNs: number,
   ) {
     this.price = price;
+    this.quantity = quantity;
     this.leaves = quantity;
   }
 }
@@ -55,6 +58,11 @@ export class SymbolBook {
   halted = false;
   /** When a deferred reconcile is due (Infinity = none). */
   wakeNs = Infinity;
+  /**
+   * New orders whose gateway.send threw, their outcome unknown: the next reconcile cancels them by
+   * client order id to learn it (position-manager.ts sendFailed). Usually empty.
+   */
+  readonly unresolved = new Set<PmOrder>();
 
   constructor(readonly symbol: number) {}
 
@@ -129,32 +137,60 @@ export function addLiveOrder(book: SymbolBook, order: PmOrder): void {
   }
 }
 
-/** A report's or the engine's quantities that contradict the PM's record of an order. */
+/**
+ * A report's or the engine's quantities that do not fit the PM's record of an order. `stale`: a
+ * report from before what the PM already booked (cum below it, but cum + leaves the order's
+ * quantity: e.g. a fill still in flight when reconcileWithEngine took the engine's cum), which is
+ * old news rather than a contradiction.
+ */
 export interface QuantityProblem {
   field: 'cum' | 'leaves';
   detail: string;
+  stale: boolean;
 }
 
 /**
- * Whether `cum` and `leaves` (a report's, or the engine's for a resting order) fit `order`: the
- * engine keeps quantity = cum + leaves for every order (the PM never modifies one) and cum never
- * decreases, so cum above the quantity, below what was booked, or cum + leaves off the quantity
- * cannot describe this order.
+ * Whether `cum` and `leaves` (a report's) fit `order`: the engine keeps quantity = cum + leaves
+ * for every order (a MODIFY changes the quantity, announced by REPLACED) and cum never decreases,
+ * so cum above the quantity, below what was booked, or cum + leaves off the quantity cannot
+ * describe this order now; cum below what was booked with cum + leaves on the quantity described
+ * it earlier (stale).
  */
 export function quantityProblem(order: PmOrder, cum: number, leaves: number): QuantityProblem | null {
-  if (cum > order.quantity) return { field: 'cum', detail: `cum ${cum} is above the order's quantity ${order.quantity}` };
-  if (cum < order.cum) return { field: 'cum', detail: `cum ${cum} is below the ${order.cum} already booked` };
-  if (cum + leaves !== order.quantity) return { field: 'leaves', detail: `leaves ${leaves} + cum ${cum} is not the order's quantity ${order.quantity}` };
+  if (cum > order.quantity) return { field: 'cum', detail: `cum ${cum} is above the order's quantity ${order.quantity}`, stale: false };
+  if (cum < order.cum) return { field: 'cum', detail: `cum ${cum} is below the ${order.cum} already booked`, stale: cum + leaves === order.quantity };
+  if (cum + leaves !== order.quantity) return { field: 'leaves', detail: `leaves ${leaves} + cum ${cum} is not the order's quantity ${order.quantity}`, stale: false };
   return null;
 }
 
 /**
- * quantityProblem for the reports whose cum or leaves the PM books or applies (an ack and fills; a
- * fill that ends the order leaves nothing open). Other kinds' quantities are not read: a
- * cancel-reject for an order the engine no longer knows carries zeros.
+ * quantityProblem for the reports whose cum or leaves the PM books or applies (an ack, fills, a
+ * replace; a fill that ends the order leaves nothing open). Other kinds' quantities are not read:
+ * a cancel-reject for an order the engine no longer knows carries zeros.
  */
 export function reportQuantityProblem(order: PmOrder, event: OrderEventCode, cum: number, leaves: number): QuantityProblem | null {
+  if (event === OrderEvent.REPLACED) return replacedProblem(order, cum, leaves);
   if (event !== OrderEvent.ACCEPTED && event !== OrderEvent.PARTIAL_FILL && event !== OrderEvent.FILL) return null;
-  if (event === OrderEvent.FILL && leaves !== 0) return { field: 'leaves', detail: `a fill that ends the order leaves 0, got leaves ${leaves}` };
+  if (event === OrderEvent.FILL && leaves !== 0) return { field: 'leaves', detail: `a fill that ends the order leaves 0, got leaves ${leaves}`, stale: false };
   return quantityProblem(order, cum, leaves);
+}
+
+/**
+ * A REPLACED report sets the order's quantity to cum + its new leaves (docs/engine-semantics.md,
+ * MODIFY): the new leaves must be open (at least 1), the quantity one the engine can hold, and cum
+ * not below what was booked (if it is, a later report, or reconcileWithEngine, already told more).
+ */
+function replacedProblem(order: PmOrder, cum: number, leaves: number): QuantityProblem | null {
+  if (cum < order.cum) return { field: 'cum', detail: `cum ${cum} is below the ${order.cum} already booked`, stale: true };
+  return engineQuantityProblem(cum, leaves);
+}
+
+/**
+ * What the engine says of an order it holds (a replace, or its resting order at
+ * reconcileWithEngine): leaves at least 1 and cum + leaves at most ORDER_QUANTITY_MAX.
+ */
+export function engineQuantityProblem(cum: number, leaves: number): QuantityProblem | null {
+  if (leaves < 1) return { field: 'leaves', detail: `an order the engine holds has leaves of at least 1, got leaves ${leaves}`, stale: false };
+  if (cum + leaves > ORDER_QUANTITY_MAX) return { field: 'leaves', detail: `leaves ${leaves} + cum ${cum} is above the largest order quantity ${ORDER_QUANTITY_MAX}`, stale: false };
+  return null;
 }

@@ -21,8 +21,10 @@ export interface PmClock {
  * `onReport` from inside `send`); reports of a command are delivered after `send` returns, either
  * by the caller (InlineGateway.flush) or later from another event source (threaded engine). The PM
  * detects a re-entrant call and throws (LOBSIM_ERR_USAGE). If `send` throws, the PM rethrows: a
- * new order whose send threw counts as lost (its outcome is unknown), a cancel stays to be sent
- * again, and the symbol is reconciled again after backoffBaseNs.
+ * new order whose send threw stays pending and counts as working (its outcome is unknown: the
+ * transport may have delivered it) until its reports, or those of a cancel by client order id
+ * sent on the retry, resolve it; a cancel stays to be sent again; the symbol is reconciled again
+ * after backoffBaseNs. Commands must reach the engine in the order they were sent.
  */
 export interface PmGateway {
   send(command: Command): void;
@@ -87,9 +89,10 @@ export interface SymbolView {
 export interface PmStats {
   reports: number;
   reportsForeign: number;
+  /** Reports already applied (seq not above the order's last) or stale (cum below what was booked, cum + leaves its quantity): ignored. */
   reportsDuplicate: number;
   reportsUnknown: number;
-  /** Reports for an order already lost in an engine restart (fills are still booked). */
+  /** Reports for an order already lost (engine restart, not at the engine): fills are still booked. */
   reportsLate: number;
   ordersSent: number;
   cancelsSent: number;

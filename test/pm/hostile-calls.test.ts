@@ -6,12 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Action, ExecKind } from '../../engine/protocol.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Action, ExecKind, OrderType, Reason, Side } from '../../engine/protocol.js';
+import { ReferenceBook } from '../../engine/reference-book.js';
+import { JournalWriter } from '../../engine/pm/journal.js';
 import { PositionManager } from '../../engine/pm/position-manager.js';
 import type { PmOptions } from '../../engine/pm/options.js';
-import type { Bbo, Command } from '../../engine/types.js';
-import { expectRefused, FLAT_BBO, INSTRUMENTS, observable, PM_OWNER, RecordingGateway, ReportScript, scriptedPm, VirtualClock } from './support.js';
+import type { Bbo, Command, ExecutionReport } from '../../engine/types.js';
+import { COUNTERPARTY, expectRefused, FLAT_BBO, INSTRUMENTS, observable, PM_OWNER, RecordingGateway, ReportScript, scriptedPm, VirtualClock } from './support.js';
 
 const last = (commands: Command[]): Command => commands[commands.length - 1] as Command;
 
@@ -50,7 +52,7 @@ describe('reports whose quantities cannot be their order\'s', () => {
     script.fill(buy, 100, 100);
     const before = pm.state().symbols;
     const cases: [Parameters<ReportScript['make']>[2], number, string][] = [
-      [{ cumQuantity: 50, leavesQuantity: 250 }, ExecKind.PARTIALLY_FILLED, 'report cum 50 is below the 100 already booked: not booked'],
+      [{ cumQuantity: 50, leavesQuantity: 100 }, ExecKind.PARTIALLY_FILLED, 'report cum 50 is below the 100 already booked: not booked'],
       [{ cumQuantity: 150, leavesQuantity: 10 }, ExecKind.PARTIALLY_FILLED, "report leaves 10 + cum 150 is not the order's quantity 300: not booked"],
       [{ cumQuantity: 200, leavesQuantity: 100 }, ExecKind.FILLED, 'report a fill that ends the order leaves 0, got leaves 100: not booked'],
       [{ cumQuantity: 0, leavesQuantity: 1_000_000 }, ExecKind.ACCEPTED, 'report cum 0 is below the 100 already booked: not booked'],
@@ -61,6 +63,20 @@ describe('reports whose quantities cannot be their order\'s', () => {
     }
     expect(pm.state().symbols).toEqual(before);
     expect(pm.stats()).toMatchObject({ reportsInconsistent: 4, fills: 1 });
+    pm.validate();
+  });
+
+  it('a report from before what was booked (cum below it, cum + leaves the quantity) is stale: a duplicate, not an anomaly, not applied', () => {
+    const { pm, script, buy } = setup();
+    script.fill(buy, 100, 100);
+    const before = pm.state().symbols;
+    pm.onReport(script.make(buy, ExecKind.PARTIALLY_FILLED, { cumQuantity: 50, leavesQuantity: 250, lastQuantity: 50 }));
+    pm.onReport(script.make(buy, ExecKind.ACCEPTED, { cumQuantity: 0, leavesQuantity: 300 }));
+    expect(pm.state().symbols).toEqual(before);
+    expect(pm.stats()).toMatchObject({ reportsDuplicate: 2, reportsInconsistent: 0, illegalTransitions: 0, fills: 1 });
+    expect(pm.anomalies()).toEqual([]);
+    script.fill(buy, 200, 300);
+    expect(pm.position(0)).toBe(300);
     pm.validate();
   });
 
@@ -76,6 +92,34 @@ describe('reports whose quantities cannot be their order\'s', () => {
     expect(recovered.state().symbols).toEqual(pm.state().symbols);
     expect(recovered.position(0)).toBe(100);
     recovered.close();
+  });
+});
+
+describe('a MODIFY at the engine by the owner\'s other tools', () => {
+  it('REPLACED sets quantity and leaves, books a cum whose fill report went missing, and the symbol is reconciled', () => {
+    const { pm, gateway, script } = scriptedPm({ childQuantityMax: 300 });
+    pm.setTarget(0, 300);
+    pm.tick();
+    const buy = last(gateway.commands);
+    script.accept(buy);
+    script.seq += 1;  // A partial fill of 20, lost in transport.
+    script.deliver(buy, ExecKind.REPLACED, { cumQuantity: 20, leavesQuantity: 100 });
+    expect(pm.position(0)).toBe(20);
+    expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ state: 'WORKING', quantity: 120, cum: 20, leaves: 100 });
+    expect(last(gateway.commands)).toMatchObject({ action: Action.NEW, quantity: 180 });  // 20 + 100 working: 180 to go.
+    script.deliver({ ...buy, quantity: 120 }, ExecKind.FILLED, { cumQuantity: 120, leavesQuantity: 0, lastQuantity: 100 });
+    expect(pm.position(0)).toBe(120);
+    expect(pm.stats()).toMatchObject({ illegalTransitions: 0, reportsInconsistent: 0 });
+    // A replace that cannot be the order's: no open leaves, or a quantity above the engine's largest.
+    const second = last(gateway.commands);
+    script.accept(second);
+    pm.onReport(script.make(second, ExecKind.REPLACED, { cumQuantity: 0, leavesQuantity: 0 }));
+    pm.onReport(script.make(second, ExecKind.REPLACED, { cumQuantity: 10, leavesQuantity: 4_294_967_295 }));
+    expect(pm.anomalies().map((a) => a.detail)).toEqual([
+      'report an order the engine holds has leaves of at least 1, got leaves 0: not booked',
+      'report leaves 4294967295 + cum 10 is above the largest order quantity 4294967295: not booked',
+    ]);
+    pm.validate();
   });
 });
 
@@ -121,7 +165,7 @@ describe('failing dependencies', () => {
     return gateway;
   };
 
-  it('gateway.send throws for a new order: the order is lost (not left pending), the error rethrown, the symbol retried after the backoff', () => {
+  it('gateway.send throws for a new order: it stays pending (working), the error is rethrown, and the retry cancels it by client order id instead of sending a replacement', () => {
     const clock = new VirtualClock();
     const gateway = failingGateway();
     const pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, verify: true, backoffBaseNs: 1_000 }, { gateway, marketData: FLAT_BBO, clock });
@@ -129,18 +173,119 @@ describe('failing dependencies', () => {
     gateway.fail = () => true;
     pm.setTarget(0, 100);
     expect(() => pm.tick()).toThrow('network down');
-    expect(pm.state().symbols[0]).toMatchObject({ position: 0, target: 100, working: 0, liveOrders: [] });
-    expect(pm.stats()).toMatchObject({ ordersSent: 0, ordersLost: 1 });
-    expect(pm.alerts()).toEqual([expect.objectContaining({ kind: 'order-unresolved', detail: 'order 1: gateway.send threw (network down); its outcome is unknown, reports for it are still booked' })]);
+    expect(pm.state().symbols[0]).toMatchObject({ position: 0, target: 100, working: 100, liveOrders: [expect.objectContaining({ clientOrderId: 1, state: 'PENDING_NEW' })] });
+    expect(pm.stats()).toMatchObject({ ordersSent: 0, ordersLost: 0 });
+    expect(pm.alerts()).toEqual([expect.objectContaining({ kind: 'order-unresolved', detail: "order 1: gateway.send threw (network down); its outcome is unknown: it counts as working until a cancel by client order id, sent on the symbol's retry, resolves it" })]);
     expect(pm.nextWakeNs()).toBe(1_000);
     gateway.fail = null;
     clock.ns = pm.nextWakeNs();
     pm.tick();
-    expect(gateway.commands).toEqual([expect.objectContaining({ action: Action.NEW, clientOrderId: 2, quantity: 100 })]);
-    // Had the first order reached the engine after all, its fills would still count.
-    script.deliver({ ...(gateway.commands[0] as Command), clientOrderId: 1 }, ExecKind.FILLED, { cumQuantity: 100, leavesQuantity: 0, lastQuantity: 100 });
+    expect(gateway.commands).toEqual([expect.objectContaining({ action: Action.CANCEL, clientOrderId: 1, orderId: 0 })]);
+    expect(pm.state().symbols[0]).toMatchObject({ working: 100, liveOrders: [expect.objectContaining({ clientOrderId: 1, state: 'PENDING_CANCEL' })] });
+    expect(pm.nextWakeNs()).toBe(Infinity);
+    // The engine never got it: its cancel-reject (UNKNOWN_ORDER, no ack before it) closes it as lost, and the reconcile sends anew.
+    const order1 = { ...(gateway.commands[0] as Command), action: Action.NEW, side: 0 as const, price: 10_001, quantity: 100 };
+    script.deliver(order1, ExecKind.CANCEL_REJECTED, { reason: Reason.UNKNOWN_ORDER, symbol: 0 });
+    expect(pm.stats()).toMatchObject({ ordersLost: 1, illegalTransitions: 0, ordersSent: 1 });
+    expect(gateway.commands.at(-1)).toMatchObject({ action: Action.NEW, clientOrderId: 2, quantity: 100 });
+    expect(pm.state().symbols[0]).toMatchObject({ working: 100, liveOrders: [expect.objectContaining({ clientOrderId: 2 })] });
+  });
+
+  it('gateway.send throws for a new order the engine did get: the cancel\'s reports resolve it, its fills count, nothing overshoots', () => {
+    const clock = new VirtualClock();
+    const gateway = failingGateway();
+    const pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, verify: true, backoffBaseNs: 1_000 }, { gateway, marketData: FLAT_BBO, clock });
+    const script = new ReportScript(pm);
+    gateway.fail = () => true;
+    pm.setTarget(0, 100);
+    expect(() => pm.tick()).toThrow('network down');
+    gateway.fail = null;
+    clock.ns = pm.nextWakeNs();
+    pm.tick();
+    const order1 = { ...(gateway.commands[0] as Command), action: Action.NEW, side: 0 as const, price: 10_001, quantity: 100 };
+    script.accept(order1);
+    script.fill(order1, 30, 30);
+    expect(pm.state().symbols[0]).toMatchObject({ position: 30, working: 100 });
+    expect(gateway.commands).toHaveLength(1);  // Still no replacement: the cancel is in flight.
+    script.deliver(order1, ExecKind.CANCELLED, { reason: Reason.CANCEL_REQUESTED, cumQuantity: 30, leavesQuantity: 0 });
+    expect(gateway.commands.at(-1)).toMatchObject({ action: Action.NEW, clientOrderId: 2, quantity: 70 });
+    expect(pm.state().symbols[0]).toMatchObject({ position: 30, working: 100 });
+    expect(pm.stats()).toMatchObject({ ordersLost: 0, illegalTransitions: 0 });
+  });
+
+  it('gateway.send delivers and then throws (a real engine): the ack resolves the order, no replacement goes out, the position never passes the target', () => {
+    const book = new ReferenceBook({ instruments: INSTRUMENTS });
+    const queue: ExecutionReport[] = [];
+    let failNext = true;
+    const clock = new VirtualClock();
+    const execute = (command: Command) => queue.push(...book.execute(command).filter((r) => r.owner === PM_OWNER));
+    const gateway = {
+      send(command: Command): void {
+        execute(command);
+        if (failNext) {
+          failNext = false;
+          throw new Error('timeout after write');
+        }
+      },
+    };
+    const pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, verify: true, pricePolicy: 'join', backoffBaseNs: 1_000 }, { gateway, marketData: book, clock });
+    const deliver = () => pm.onReports(queue.splice(0));
+    pm.setTarget(0, 100);
+    expect(() => pm.tick()).toThrow('timeout after write');
+    deliver();  // The ack of the order whose send threw.
+    clock.ns = 1_000;
+    pm.tick();
+    deliver();
+    expect(book.snapshot(0).filter((o) => o.owner === PM_OWNER).map((o) => [o.clientOrderId, o.leaves])).toEqual([[1, 100]]);
+    execute({ action: Action.NEW, symbol: 0, owner: COUNTERPARTY, clientOrderId: 1, orderId: 0, side: Side.SELL, type: OrderType.MARKET, price: 0, quantity: 230 });
+    deliver();
     expect(pm.position(0)).toBe(100);
+    expect(pm.state().symbols[0]).toMatchObject({ working: 100, liveOrders: [] });
+    expect(pm.stats()).toMatchObject({ ordersLost: 0, illegalTransitions: 0, reportsInconsistent: 0 });
+  });
+
+  it('a fill of a lost order moves the position: the symbol is reconciled at the next tick', () => {
+    const { pm, gateway, script, clock } = scriptedPm();
+    pm.setTarget(0, 100);
+    pm.tick();
+    const buy = last(gateway.commands);
+    script.accept(buy);
+    clock.ns = 500;
+    pm.onEngineEpoch(1);  // Lost with the old engine; a new buy of 100 goes out.
+    const replacement = last(gateway.commands);
+    expect(replacement).toMatchObject({ clientOrderId: 2, quantity: 100 });
+    script.accept(replacement);
+    expect(pm.nextWakeNs()).toBe(Infinity);
+    clock.ns = 700;
+    script.fill(buy, 100, 100);  // The old engine's fill, still in flight.
     expect(pm.stats().reportsLate).toBe(1);
+    expect(pm.position(0)).toBe(100);
+    expect(pm.nextWakeNs()).toBe(700);
+    pm.tick(700);
+    expect(last(gateway.commands)).toMatchObject({ action: Action.CANCEL, clientOrderId: 2 });  // Now excess.
+  });
+
+  it('the journal failing as a new order is recorded: no order is left pending unsent, the symbol is retried', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-pm-'));
+    dirs.push(dir);
+    const clock = new VirtualClock();
+    const gateway = new RecordingGateway();
+    const pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, verify: true, backoffBaseNs: 1_000, journalPath: path.join(dir, 'pm.jsonl') }, { gateway, marketData: FLAT_BBO, clock });
+    pm.setTarget(0, 100);
+    // The first flush of the tick is the new order's write-ahead.
+    const flush = vi.spyOn(JournalWriter.prototype, 'flush').mockImplementationOnce(function (this: JournalWriter) {
+      (this as unknown as { buffer: string[] }).buffer = [];  // As the writer does: the buffer is taken before the write.
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    });
+    expect(() => pm.tick()).toThrow('ENOSPC');
+    flush.mockRestore();
+    expect(gateway.commands).toEqual([]);
+    expect(pm.state().symbols[0]).toMatchObject({ working: 0, liveOrders: [] });
+    expect(pm.nextWakeNs()).toBe(1_000);
+    clock.ns = 1_000;
+    pm.tick();
+    expect(gateway.commands).toEqual([expect.objectContaining({ action: Action.NEW, clientOrderId: 2, quantity: 100 })]);
+    pm.close();
   });
 
   it('gateway.send throws for a cancel: the order stays cancellable and the cancel goes out on the retry', () => {
@@ -224,7 +369,8 @@ describe('messages', () => {
     pm.setTarget(0, 10);
     const before = observable(pm);
     expect(() => pm.tick()).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE' }));
-    expect(observable(pm)).not.toBe(before);  // The order whose send failed is lost, with an alert.
+    expect(observable(pm)).not.toBe(before);  // The order whose send failed stays pending, with an alert.
+    expect(pm.state().symbols[0]?.liveOrders[0]?.state).toBe('PENDING_NEW');
     pm.validate();
   });
 });

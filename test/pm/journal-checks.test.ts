@@ -4,12 +4,14 @@
  * fractions, a side 7, a report kind 99, cum above the quantity, a negative epoch, a counter 0, an
  * unknown version and a missing header were all accepted).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ExecKind } from '../../engine/protocol.js';
 import { PositionManager } from '../../engine/pm/position-manager.js';
-import { FLAT_BBO, INSTRUMENTS, PM_OWNER, RecordingGateway, VirtualClock } from './support.js';
+import type { Command } from '../../engine/types.js';
+import { FLAT_BBO, INSTRUMENTS, PM_OWNER, RecordingGateway, ReportScript, VirtualClock } from './support.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -59,7 +61,13 @@ describe('recover refuses what the PM could not have written', () => {
     ['snapshot duplicate order', [HEADER, snap({ orders: [order(), order()] })], 'line 2: snap.snapshot.orders[1][0] (c): duplicate of snap.snapshot.orders[0][0] (client order id 1)'],
     ['snapshot fractional field', [HEADER, snap({ orders: [order({ p: 10_000.5 })] })], 'line 2: snap.snapshot.orders[0][3] (p): must be an integer in [1, 9007199254740991], got 10000.5'],
     ['snapshot cum above quantity', [HEADER, snap({ orders: [order({ cum: 500 })] })], 'line 2: snap.snapshot.orders[0][6] (cum): must be an integer in [0, 100] (at most its quantity), got 500'],
-    ['snapshot leaves above the open quantity', [HEADER, snap({ orders: [order({ cum: 30 })] })], 'line 2: snap.snapshot.orders[0][7] (lv): must be an integer in [1, 70] (a live order: at least 1, at most its quantity less its cum), got 100'],
+    ['snapshot leaves above the quantity', [HEADER, snap({ orders: [order({ lv: 101 })] })], 'line 2: snap.snapshot.orders[0][7] (lv): must be an integer in [1, 100] (a live order: at least 1, at most its quantity), got 101'],
+    ['snapshot leaves 0', [HEADER, snap({ orders: [order({ lv: 0 })] })], 'line 2: snap.snapshot.orders[0][7] (lv): must be an integer in [1, 100] (a live order: at least 1, at most its quantity), got 0'],
+    ['adopt booked above the engine\'s cum', [HEADER, '{"k":"adopt","c":1,"s":0,"sd":0,"p":10000,"q":100,"oid":1,"cum":20,"lv":80,"bk":30,"sq":2,"ns":1}'],
+      'line 2 (adopt) cannot be replayed: adopt.bk: must be at most cum 20 (the engine cannot have filled less than was booked), got 30'],
+    ['adopt booked a fraction', [HEADER, '{"k":"adopt","c":1,"s":0,"sd":0,"p":10000,"q":100,"oid":1,"cum":20,"lv":80,"bk":0.5,"ns":1}'], 'line 2: adopt.bk: must be an integer in [0, 4294967295], got 0.5'],
+    ['sync cum below what was booked', [HEADER, NEW, rpt({ kd: 3, cum: 40, lv: 60 }), '{"k":"sync","c":1,"oid":1,"cum":30,"lv":70,"ns":3}'],
+      'line 4 (sync) cannot be replayed: sync.cum: cum 30 is below the 40 already booked'],
     ['snapshot order state 99', [HEADER, snap({ orders: [order({ st: 99 })] })], 'line 2: snap.snapshot.orders[0][8] (st): must be a live order state (0, 1, 2, 4, 8), got 99'],
     ['snapshot order id at the counter', [HEADER, snap({ orders: [order({ c: 5 })] })], 'line 2: snap.snapshot.orders[0][0] (c): must be below snap.snapshot.nextClientOrderId 5, got 5'],
     ['snapshot unknown symbol', [HEADER, snap({ symbols: [{ s: 5, pos: 1, tgt: null, halted: false }] })], 'line 2 (snap) cannot be replayed: snap.snapshot.symbols[0].s: must be an instrument index in [0, 1], got 5'],
@@ -91,5 +99,69 @@ describe('recover refuses what the PM could not have written', () => {
     expect(pm.liveOrderCount).toBe(1);
     pm.validate();
     pm.close();
+  });
+});
+
+describe('recover accepts what the PM itself wrote', () => {
+  const options = { owner: PM_OWNER, instruments: INSTRUMENTS, verify: true };
+
+  it('a compacted journal holding an order with leaves = quantity and cum > 0 (a fill booked while its ack was lost)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-pm-journal-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'pm.jsonl');
+    const gateway = new RecordingGateway();
+    const pm = new PositionManager({ ...options, journalPath: file }, { ...deps(), gateway });
+    const script = new ReportScript(pm);
+    pm.setTarget(0, 100);
+    pm.tick();
+    const buy = gateway.commands[0] as Command;
+    script.seq += 1;  // The ack, lost in transport: the partial fill meets a PENDING_NEW order.
+    script.deliver(buy, ExecKind.PARTIALLY_FILLED, { orderId: 5, lastQuantity: 30, cumQuantity: 30, leavesQuantity: 70 });
+    expect(pm.stats().illegalTransitions).toBe(1);
+    expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ state: 'PENDING_NEW', cum: 30, leaves: 100, quantity: 100 });
+    pm.compactJournal();
+    pm.close();
+    const first = PositionManager.recover(file, options, deps());  // Compacts again: the snapshot is read back.
+    expect(first.state().symbols).toEqual(pm.state().symbols);
+    first.close();
+    const second = PositionManager.recover(file, options, deps());
+    expect(second.state().symbols).toEqual(pm.state().symbols);
+    expect(second.position(0)).toBe(30);
+    second.close();
+  });
+
+  it('a journal written before stale reports were recognized: the stale report is skipped as onReport skips it', () => {
+    // Written by the PM before b7e5c3e: a fill of cum 30 was still in flight when
+    // reconcileWithEngine synced the order at cum 50, and was journaled when it arrived.
+    const file = journal([
+      HEADER,
+      '{"k":"tgt","s":0,"q":100,"ns":0}',
+      '{"k":"new","c":1,"s":0,"sd":0,"p":10000,"q":100,"ns":0}',
+      '{"k":"rpt","c":1,"seq":1,"kd":1,"rs":0,"oid":1,"cum":0,"lv":100,"lq":0,"ns":0}',
+      '{"k":"sync","c":1,"oid":1,"cum":50,"lv":50,"ns":0}',
+      '{"k":"rpt","c":1,"seq":4,"kd":3,"rs":0,"oid":1,"cum":30,"lv":70,"lq":30,"ns":0}',
+      '{"k":"rpt","c":1,"seq":7,"kd":3,"rs":0,"oid":1,"cum":50,"lv":50,"lq":20,"ns":0}',
+    ]);
+    const pm = recover(file);
+    expect(pm.position(0)).toBe(50);
+    expect(pm.state().symbols[0]?.liveOrders).toEqual([expect.objectContaining({ clientOrderId: 1, state: 'PARTIALLY_FILLED', cum: 50, leaves: 50 })]);
+    expect(pm.stats()).toMatchObject({ reportsInconsistent: 0, illegalTransitions: 0 });
+    pm.close();
+  });
+
+  it('a clock that fails while the journal is compacted: recover throws and keeps no descriptor of the journal open', () => {
+    const file = journal([HEADER, '{"k":"tgt","s":0,"q":100,"ns":0}']);
+    const text = readFileSync(file, 'utf8');
+    const openOnJournal = (): number => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === file;
+      } catch {
+        return false;  // The directory's own descriptor, closed by now.
+      }
+    }).length;
+    const clock = { nowNs: () => Number.NaN };
+    expect(() => PositionManager.recover(file, options, { ...deps(), clock })).toThrow('pm clock.nowNs(): must return a finite number of ns >= 0, got NaN');
+    expect(openOnJournal()).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(text);
   });
 });

@@ -1,8 +1,8 @@
 /** The order lifecycle table: every legal path of the seed's edge cases, and what stays illegal. */
 import { describe, expect, it } from 'vitest';
-import { ExecKind } from '../../engine/protocol.js';
+import { ExecKind, Reason } from '../../engine/protocol.js';
 import {
-  eventOfReport, ILLEGAL, isCancelling, isLive, OrderEvent as E, OrderState as S, stateName, transition, type OrderEventCode, type OrderStateCode,
+  cancelRejectEvent, eventOfReport, ILLEGAL, isCancelling, isLive, OrderEvent as E, OrderState as S, stateName, transition, type OrderEventCode, type OrderStateCode,
 } from '../../engine/pm/order-state-machine.js';
 
 const run = (events: OrderEventCode[]): OrderStateCode | typeof ILLEGAL => {
@@ -31,6 +31,12 @@ describe('order state machine', () => {
     ['expired remainder', [E.ACCEPTED, E.PARTIAL_FILL, E.EXPIRED], S.EXPIRED],
     ['lost in an engine restart, late fill', [E.ACCEPTED, E.LOST, E.FILL], S.LOST],
     ['lost while pending new', [E.LOST], S.LOST],
+    // A MODIFY at the engine by the owner's other tools: the order keeps its state (its quantity and leaves change).
+    ['replaced, then filled', [E.ACCEPTED, E.REPLACED, E.PARTIAL_FILL, E.REPLACED, E.FILL], S.FILLED],
+    ['replaced while a cancel is pending', [E.ACCEPTED, E.CANCEL_SENT, E.REPLACED, E.CANCELLED], S.CANCELLED],
+    // A new order whose send threw, cancelled by client order id to learn its fate: the engine never got it.
+    ['send threw, cancelled, unknown to the engine', [E.CANCEL_SENT, E.LOST], S.LOST],
+    ['send threw, cancelled, the engine had it', [E.CANCEL_SENT, E.ACCEPTED, E.PARTIAL_FILL, E.CANCELLED], S.CANCELLED],
   ];
   it.each(paths)('%s', (_name, events, expected) => {
     expect(stateName(run(events) as OrderStateCode)).toBe(stateName(expected));
@@ -43,7 +49,8 @@ describe('order state machine', () => {
     ['a fill after the order was cancelled', [E.ACCEPTED, E.CANCELLED, E.FILL]],
     ['a cancel sent twice', [E.ACCEPTED, E.CANCEL_SENT, E.CANCEL_SENT]],
     ['a cancel sent for a filled order', [E.ACCEPTED, E.FILL, E.CANCEL_SENT]],
-    ['a replace (the PM never modifies)', [E.ACCEPTED, E.REPLACED]],
+    ['a replace before the ack', [E.REPLACED]],
+    ['a replace of an order the engine no longer knew', [E.ACCEPTED, E.CANCEL_SENT, E.CANCEL_REJECTED, E.REPLACED]],
     ['a cancel-rejected without a cancel', [E.ACCEPTED, E.CANCEL_REJECTED]],
     ['a reject after the ack', [E.ACCEPTED, E.REJECTED]],
   ];
@@ -62,6 +69,14 @@ describe('order state machine', () => {
     expect(eventOfReport(ExecKind.PARTIALLY_FILLED, 5)).toBe(E.PARTIAL_FILL);
     expect(eventOfReport(ExecKind.CANCEL_REJECTED, 0)).toBe(E.CANCEL_REJECTED);
     expect(eventOfReport(ExecKind.REPLACED, 3)).toBe(E.REPLACED);
+  });
+
+  it('a cancel-reject is LOST only for UNKNOWN_ORDER of an order being cancelled that was never acknowledged', () => {
+    expect(cancelRejectEvent(S.PENDING_CANCEL, Reason.UNKNOWN_ORDER, false)).toBe(E.LOST);
+    expect(cancelRejectEvent(S.PENDING_CANCEL, Reason.UNKNOWN_ORDER, true)).toBe(E.CANCEL_REJECTED);
+    expect(cancelRejectEvent(S.PENDING_CANCEL, Reason.BUSY, false)).toBe(E.CANCEL_REJECTED);
+    expect(cancelRejectEvent(S.PENDING_NEW, Reason.UNKNOWN_ORDER, false)).toBe(E.CANCEL_REJECTED);
+    expect(cancelRejectEvent(S.FILLED, Reason.UNKNOWN_ORDER, false)).toBe(E.CANCEL_REJECTED);
   });
 
   it('terminal states accept nothing but a late cancel-reject', () => {

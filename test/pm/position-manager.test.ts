@@ -148,11 +148,29 @@ describe('PositionManager with a scripted engine', () => {
     pm.setTarget(0, 100);
     pm.tick();
     const buy = last(gateway.commands);
-    script.accept(buy);
-    script.deliver(buy, ExecKind.REPLACED, { leavesQuantity: 50 });
+    script.deliver(buy, ExecKind.REPLACED, { leavesQuantity: 50 });  // A replace before the ack.
     expect(pm.stats().illegalTransitions).toBe(1);
-    expect(pm.anomalies()[0]).toMatchObject({ clientOrderId: buy.clientOrderId, from: 'WORKING', event: 'REPLACED' });
-    expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ state: 'WORKING', leaves: 100 });
+    expect(pm.anomalies()[0]).toMatchObject({ clientOrderId: buy.clientOrderId, from: 'PENDING_NEW', event: 'REPLACED' });
+    expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ state: 'PENDING_NEW', leaves: 100, quantity: 100 });
+  });
+
+  it('reads the clock only for reports that use the time: not for acks and fills of live orders, unknown or duplicate reports', () => {
+    const clock = new VirtualClock();
+    let reads = 0;
+    const counting = { nowNs: () => { reads += 1; return clock.ns; } };
+    const { pm, gateway, script } = scriptedPm({}, counting as VirtualClock);
+    pm.setTarget(0, 100);
+    pm.tick(0);
+    const buy = last(gateway.commands);
+    reads = 0;
+    const ack = script.accept(buy);
+    script.fill(buy, 30, 30);
+    pm.onReport(ack);  // A duplicate.
+    pm.onReport({ ...ack, clientOrderId: 12_345 });  // An unknown order.
+    expect(reads).toBe(0);
+    script.fill(buy, 70, 100);  // Terminal: the reconcile that follows needs the time, read once.
+    expect(reads).toBe(1);
+    expect(pm.stats()).toMatchObject({ reports: 5, reportsDuplicate: 1, reportsUnknown: 1, fills: 2 });
   });
 
   it('ignores reports of other owners and unknown orders', () => {
@@ -210,6 +228,8 @@ describe('options', () => {
     ['zero live children', { childOrdersLiveMax: 0 }, 'pm.childOrdersLiveMax: must be an integer in [1, 1073741824], got 0'],
     ['bad policy', { pricePolicy: 'vwap' }, 'pm.pricePolicy: must be one of join, cross, mid, got "vwap"'],
     ['backoff max under base', { backoffBaseNs: 10, backoffMaxNs: 5 }, 'pm.backoffMaxNs: must be >= backoffBaseNs 10, got 5'],
+    // A failing dependency would be retried at the same instant, for ever, by a simulator ticking at nextWakeNs.
+    ['backoff base 0', { backoffBaseNs: 0 }, 'pm.backoffBaseNs: must be an integer in [1, 4503599627370496], got 0'],
     ['owner', { owner: -1 }, 'pm.owner: must be an integer in [0, 4294967295], got -1'],
     ['verify not boolean', { verify: 1 }, 'pm.verify: must be a boolean, got 1'],
     // The second child of a PM started at 2^53 - 1 would have had id 2^53, which the engine refuses.

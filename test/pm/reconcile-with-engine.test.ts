@@ -3,11 +3,16 @@
  * (fuzz review: a NaN leaves, a side 7 or a string client id used to corrupt the PM for good), and
  * refuses to adopt an id that would exhaust its client order ids.
  */
-import { describe, expect, it } from 'vitest';
-import { Side } from '../../engine/protocol.js';
-import { CLIENT_ORDER_ID_START_MAX } from '../../engine/pm/options.js';
-import type { Command, RestingOrder } from '../../engine/types.js';
-import { expectRefused, PM_OWNER, scriptedPm } from './support.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Action, ExecKind, OrderType, Side } from '../../engine/protocol.js';
+import { ReferenceBook } from '../../engine/reference-book.js';
+import { CLIENT_ORDER_ID_START_MAX, type PmOptions } from '../../engine/pm/options.js';
+import { PositionManager } from '../../engine/pm/position-manager.js';
+import type { Command, ExecutionReport, RestingOrder } from '../../engine/types.js';
+import { COUNTERPARTY, expectRefused, FLAT_BBO, INSTRUMENTS, observable, PM_OWNER, RecordingGateway, scriptedPm, VirtualClock } from './support.js';
 
 /** Two acked buys of 100 on symbol 0 (client ids 1 and 2, engine ids 1000 and 1001), one buy of 100 on symbol 1 (id 3). */
 function setup() {
@@ -56,9 +61,10 @@ describe('reconcileWithEngine input', () => {
     script.fill(first, 30, 30);
     const cases: [RestingOrder[], string][] = [
       [[resting(first, { side: Side.SELL, leaves: 70 })], `engineOrders[0].side: must be 0, the side of the PM's order ${first.clientOrderId}, got 1`],
-      [[resting(first, { quantity: 200, leaves: 170 })], `engineOrders[0].quantity: must be 100, the quantity of the PM's order ${first.clientOrderId}, got 200`],
       [[resting(first, { orderId: 5, leaves: 70 })], `engineOrders[0].orderId: must be 1000, the engine order id the PM has for its order ${first.clientOrderId}, got 5`],
-      [[resting(first, { leaves: 100 })], 'engineOrders[0].leaves: must be an integer in [1, 70] (its quantity 100 less the 30 the PM booked as filled), got 100'],
+      [[resting(first, { leaves: 100 })], `engineOrders[0].leaves: must be at most 70 (its quantity 100 less the 30 the PM booked as filled of its order ${first.clientOrderId}), got 100`],
+      // A quantity other than the PM's is a MODIFY at the engine, but not one that unfills: cum 20 < 30.
+      [[resting(first, { quantity: 200, leaves: 180 })], `engineOrders[0].leaves: must be at most 170 (its quantity 200 less the 30 the PM booked as filled of its order ${first.clientOrderId}), got 180`],
       // Client id 3 is the PM's live order on symbol 1: adopting it on symbol 0 used to be an InvariantError.
       [[resting(second), resting(other, { orderId: 1002 })], `engineOrders[1].clientOrderId: ${other.clientOrderId} is the PM's live order on symbol 1, not on symbol 0`],
     ];
@@ -88,5 +94,154 @@ describe('reconcileWithEngine input', () => {
     expect(pm.position(0)).toBe(40);
     expect(pm.state().symbols[0]?.liveOrders.map((o) => [o.clientOrderId, o.leaves])).toEqual([[1, 60], [2, 100]]);
     expect(pm.stats()).toMatchObject({ ordersAdopted: 0, recoveredFillQuantity: 40 });
+  });
+});
+
+/** A PM over a ReferenceBook whose reports wait in `inflight` until delivered (a transport that delays them). */
+function delayedRig(options: Partial<PmOptions> = {}) {
+  const book = new ReferenceBook({ instruments: INSTRUMENTS });
+  const inflight: ExecutionReport[] = [];
+  const fills: number[] = [];
+  const execute = (command: Command): void => {
+    for (const report of book.execute(command)) {
+      if (report.owner !== PM_OWNER) continue;
+      inflight.push(report);
+      if (report.kind === ExecKind.PARTIALLY_FILLED || report.kind === ExecKind.FILLED) fills.push(report.lastQuantity);
+    }
+  };
+  const clock = new VirtualClock();
+  const pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, verify: true, pricePolicy: 'join', ...options }, { gateway: { send: execute }, marketData: book, clock });
+  let nextId = 1;
+  const sell = (quantity: number) => execute({ action: Action.NEW, symbol: 0, owner: COUNTERPARTY, clientOrderId: nextId++, orderId: 0, side: Side.SELL, type: OrderType.MARKET, price: 0, quantity });
+  /** A MODIFY by the PM's owner (an operator's tool, not the PM): the order's new leaves. */
+  const modify = (clientOrderId: number, leaves: number) => execute({ action: Action.MODIFY, symbol: 0, owner: PM_OWNER, clientOrderId, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price: 10_000, quantity: leaves });
+  const deliver = () => pm.onReports(inflight.splice(0));
+  const engineFilled = () => fills.reduce((sum, q) => sum + q, 0);
+  return { book, pm, clock, inflight, sell, modify, deliver, engineFilled };
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const journalFile = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-pm-'));
+  dirs.push(dir);
+  return path.join(dir, 'pm.jsonl');
+};
+const recovered = (file: string) => PositionManager.recover(file, { owner: PM_OWNER, instruments: INSTRUMENTS, verify: true }, { gateway: new RecordingGateway(), marketData: FLAT_BBO, clock: new VirtualClock() });
+
+describe('reconcileWithEngine with a real engine', () => {
+  it('fills still in flight when it synced an order are stale when they arrive: duplicates, not inconsistent, and the journal recovers', () => {
+    const file = journalFile();
+    const { book, pm, sell, deliver } = delayedRig({ journalPath: file });
+    pm.setTarget(0, 100);
+    pm.tick();  // A buy of 100 rests at the reference price (empty book).
+    deliver();
+    sell(30);
+    sell(20);  // Its fills, cum 30 and cum 50, still in flight.
+    pm.reconcileWithEngine(0, book.snapshot(0));  // The engine says cum 50, leaves 50.
+    expect(pm.position(0)).toBe(50);
+    deliver();
+    expect(pm.position(0)).toBe(50);
+    expect(pm.stats()).toMatchObject({ reportsInconsistent: 0, illegalTransitions: 0, reportsDuplicate: 1 });
+    expect(pm.anomalies()).toEqual([]);
+    expect(pm.state().symbols[0]?.liveOrders).toEqual([expect.objectContaining({ state: 'PARTIALLY_FILLED', cum: 50, leaves: 50 })]);
+    pm.close();
+    const again = recovered(file);
+    expect(again.state().symbols).toEqual(pm.state().symbols);
+    again.close();
+  });
+
+  it('takes a MODIFY at the engine (REPLACED): quantity = cum + the new leaves, and the fills after it are booked', () => {
+    const file = journalFile();
+    const { book, pm, sell, modify, deliver, engineFilled } = delayedRig({ journalPath: file });
+    pm.setTarget(0, 100);
+    pm.tick();
+    deliver();
+    sell(10);
+    modify(1, 50);  // Quantity 60: cum 10 + leaves 50.
+    sell(20);
+    deliver();
+    expect(pm.stats()).toMatchObject({ reportsInconsistent: 0, illegalTransitions: 0 });
+    expect(pm.position(0)).toBe(engineFilled());
+    expect(pm.position(0)).toBe(30);
+    const [modified, refill] = pm.state().symbols[0]?.liveOrders ?? [];
+    expect(modified).toMatchObject({ clientOrderId: 1, quantity: 60, cum: 30, leaves: 30 });
+    // The working position fell to 60 with the modify: the reconcile bought the rest.
+    expect(refill).toMatchObject({ clientOrderId: 2, quantity: 40 });
+    expect(pm.workingPosition(0)).toBe(100);
+    sell(100);
+    deliver();
+    expect(pm.position(0)).toBe(engineFilled());
+    expect(pm.position(0)).toBe(100);
+    expect(pm.anomalies()).toEqual([]);
+    pm.validate();
+    pm.close();
+    const again = recovered(file);
+    expect(again.state().symbols).toEqual(pm.state().symbols);
+    again.close();
+  });
+
+  it('takes the engine\'s own snapshot of an order modified while the PM was not listening', () => {
+    const { book, pm, inflight, sell, modify, deliver, engineFilled } = delayedRig();
+    pm.setTarget(0, 100);
+    pm.tick();
+    deliver();
+    sell(10);
+    modify(1, 50);  // Quantity 60, leaves 50: its reports never reach the PM.
+    inflight.splice(0);
+    pm.reconcileWithEngine(0, book.snapshot(0));
+    expect(pm.position(0)).toBe(10);
+    expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ clientOrderId: 1, state: 'PARTIALLY_FILLED', quantity: 60, cum: 10, leaves: 50 });
+    sell(80);
+    deliver();
+    expect(pm.position(0)).toBe(engineFilled());
+    expect(pm.stats()).toMatchObject({ reportsInconsistent: 0, illegalTransitions: 0 });
+  });
+
+  it('adopting an order the PM had closed as lost keeps what was booked of it (no double booking), in the journal too', () => {
+    const file = journalFile();
+    const { book, pm, sell, deliver, engineFilled } = delayedRig({ journalPath: file });
+    pm.setTarget(0, 100);
+    pm.tick();
+    deliver();
+    sell(30);
+    deliver();
+    expect(pm.position(0)).toBe(30);
+    pm.reconcileWithEngine(0, []);  // A snapshot that missed the order: lost, and a buy of 70 replaces it.
+    deliver();
+    expect(pm.stats().ordersLost).toBe(1);
+    pm.compactJournal();  // The closed order is not in the snapshot: the adopt record must say what was booked.
+    pm.reconcileWithEngine(0, book.snapshot(0));
+    deliver();
+    expect(pm.stats()).toMatchObject({ ordersAdopted: 1, recoveredFillQuantity: 0 });
+    expect(pm.position(0)).toBe(30);
+    expect(pm.position(0)).toBe(engineFilled());
+    pm.close();
+    const again = recovered(file);
+    expect(again.state().symbols).toEqual(pm.state().symbols);
+    expect(again.position(0)).toBe(30);
+    again.close();
+  });
+});
+
+describe('reconcileWithEngineBooks', () => {
+  it('fetches and checks every symbol\'s orders before applying any: a bad list or a failing snapshot changes nothing', () => {
+    const { pm, first, second, other, resting } = setup();
+    const lists: RestingOrder[][] = [[], [resting(other, { leaves: Number.NaN })]];
+    // Applied one by one, symbol 0's empty list would have lost its two orders before symbol 1 was refused.
+    expectRefused(pm, () => pm.reconcileWithEngineBooks({ snapshot: (symbol) => lists[symbol] as RestingOrder[] }), 'LOBSIM_ERR_INPUT',
+      'engine.snapshot(1)[0].leaves: must be an integer in [1, 100] (its quantity), got NaN');
+    const failing = { snapshot: (symbol: number) => { if (symbol === 1) throw new Error('snapshot failed'); return []; } };
+    const before = observable(pm);
+    expect(() => pm.reconcileWithEngineBooks(failing)).toThrow('snapshot failed');
+    expect(observable(pm)).toBe(before);
+    // An order the PM does not know, resting on two symbols under one client id.
+    const twice = [[resting(first), resting(second), resting(first, { clientOrderId: 50, orderId: 7_000 })], [resting(other), { ...resting(other), clientOrderId: 50, orderId: 7_001 }]];
+    expectRefused(pm, () => pm.reconcileWithEngineBooks({ snapshot: (symbol) => twice[symbol] as RestingOrder[] }), 'LOBSIM_ERR_INPUT',
+      `engine.snapshot(1): client order id 50 of owner ${PM_OWNER} also rests on symbol 0`);
+    pm.reconcileWithEngineBooks({ snapshot: (symbol) => (symbol === 0 ? [resting(first), resting(second)] : [resting(other)]) });
+    expect(pm.stats()).toMatchObject({ ordersLost: 0, ordersAdopted: 0 });
   });
 });
