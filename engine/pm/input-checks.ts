@@ -5,7 +5,7 @@
  * one NaN in a report's cumulative quantity used to make a position NaN for good, with validate()
  * still passing.
  */
-import { LobsimError } from '../errors.js';
+import { InvariantError, LobsimError } from '../errors.js';
 import { ExecKind, ORDER_QUANTITY_MAX, Reason } from '../protocol.js';
 import type { Bbo, ExecutionReport } from '../types.js';
 import { show } from '../options.js';
@@ -43,8 +43,36 @@ export function arrayInput(value: unknown, path: string): readonly unknown[] {
   return value;
 }
 
-/** The fields of a report the PM reads, each in its range. */
-export function checkReport(value: unknown, path = 'pm report'): asserts value is ExecutionReport {
+/**
+ * The fields of a report the PM reads, each in its range; `index`: its place in an onReports list.
+ * Every report passes here, so the common case is plain comparisons: the field paths of a message
+ * are built only once a field failed (built per report, they were most of onReport's cost).
+ */
+export function checkReport(value: unknown, index?: number): asserts value is ExecutionReport {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const report = value as Record<string, unknown>;
+    if (
+      isIntegerIn(report.owner, 0, OWNER_MAX) &&
+      isIntegerIn(report.seq, 1, Number.MAX_SAFE_INTEGER) &&
+      EXEC_KINDS.has(report.kind as number) &&
+      isIntegerIn(report.reason, 0, REASON_MAX) &&
+      isIntegerIn(report.orderId, 0, Number.MAX_SAFE_INTEGER) &&
+      isIntegerIn(report.clientOrderId, 0, Number.MAX_SAFE_INTEGER) &&
+      isIntegerIn(report.cumQuantity, 0, ORDER_QUANTITY_MAX) &&
+      isIntegerIn(report.leavesQuantity, 0, ORDER_QUANTITY_MAX)
+    ) {
+      return;
+    }
+  }
+  explainReport(value, index === undefined ? 'pm report' : `pm reports[${index}]`);
+}
+
+function isIntegerIn(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** Throws for the first field of a report that checkReport refused, naming it. */
+function explainReport(value: unknown, path: string): never {
   const report = objectInput(value, path);
   integerInput(report.owner, 0, OWNER_MAX, `${path}.owner`);
   integerInput(report.seq, 1, Number.MAX_SAFE_INTEGER, `${path}.seq`);
@@ -54,12 +82,13 @@ export function checkReport(value: unknown, path = 'pm report'): asserts value i
   integerInput(report.clientOrderId, 0, Number.MAX_SAFE_INTEGER, `${path}.clientOrderId`);
   integerInput(report.cumQuantity, 0, ORDER_QUANTITY_MAX, `${path}.cumQuantity`);
   integerInput(report.leavesQuantity, 0, ORDER_QUANTITY_MAX, `${path}.leavesQuantity`);
+  throw new InvariantError(`${path}: refused by checkReport but every field is in range`);
 }
 
 /** onReports' list: an array of reports, every one checked before the first is applied. */
 export function checkReportList(value: unknown): asserts value is readonly ExecutionReport[] {
   const reports = arrayInput(value, 'pm reports');
-  for (let index = 0; index < reports.length; index += 1) checkReport(reports[index], `pm reports[${index}]`);
+  for (let index = 0; index < reports.length; index += 1) checkReport(reports[index], index);
 }
 
 /** A time in ns for tick(): finite and not negative (a clock may give fractions). */
@@ -98,6 +127,11 @@ export function checkClockNs(value: unknown): number {
  * checked; a missing side reads as null, as the price policy reads it.
  */
 export function checkBbo(value: unknown, symbol: number): Bbo {
+  // Once per order sent: plain comparisons first, the message's path only once one failed.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const bbo = value as Record<'bid' | 'ask', unknown>;
+    if (isQuotable(bbo.bid) && isQuotable(bbo.ask)) return value as Bbo;
+  }
   const path = `pm marketData.bbo(${symbol})`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw inputError(`${path}: must return { bid, ask }, each null or a level { price, quantity, count }, got ${show(value)}`);
@@ -109,4 +143,10 @@ export function checkBbo(value: unknown, symbol: number): Bbo {
     integerInput(objectInput(level, `${path}.${side}`).price, 1, PRICE_MAX, `${path}.${side}.price`);
   }
   return value as Bbo;
+}
+
+/** A side of a bbo the price policy can read: none (null or missing) or a level with a usable price. */
+function isQuotable(level: unknown): boolean {
+  if (level === null || level === undefined) return true;
+  return typeof level === 'object' && !Array.isArray(level) && isIntegerIn((level as { price?: unknown }).price, 1, PRICE_MAX);
 }
