@@ -72,8 +72,8 @@ export class Engine implements OrderBookEngine {
   private readonly native: NativeEngineHandle;
   private readonly symbols: Map<string, number>;
   private readonly single = new Float64Array(COMMAND_SLOTS);
-  /** execute() is reading a command's fields into `single` (see execute). */
-  private reading = false;
+  /** execute() calls so far: one that changes while a command is read was a nested call (see execute). */
+  private executeCalls = 0;
   private readonly bboAnswer = new Float64Array(BBO_RECORD_SLOTS);
   /** The addon's report records (its area), where every batch's reports land first. */
   private out!: Float64Array;
@@ -159,15 +159,12 @@ export class Engine implements OrderBookEngine {
 
   execute(command: Command): ExecutionReport[] {
     // A command's fields may be getters, and a getter may call this engine: its command would be
-    // encoded into the same record halfway through this one's, and the mix of both would run.
-    if (this.reading) throw new LobsimError('LOBSIM_ERR_USAGE', 'execute: called while this engine was reading another command (from a getter of its fields); finish that command first');
-    this.reading = true;
-    try {
-      checkFieldTypes(command);
-      encodeCommand(command, this.single, 0);
-    } finally {
-      this.reading = false;
-    }
+    // encoded into the same record halfway through this one's, and the mix of both would run. A
+    // count of calls tells it afterwards without a try/finally on this per-call path.
+    const call = ++this.executeCalls;
+    checkFieldTypes(command);
+    encodeCommand(command, this.single, 0);
+    if (call !== this.executeCalls) throw new LobsimError('LOBSIM_ERR_USAGE', 'execute: another command ran on this engine while this one was being read (from a getter of its fields); this one did not run');
     let total: number;
     try {
       total = this.native.run(this.single, 1, false);

@@ -65,11 +65,12 @@ describe('per-command API', () => {
         return 10;
       },
     });
-    const before = engine.stateHash();
-    expect(() => engine.execute(outer)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/^execute: called while this engine was reading another command/) }));
-    expect(engine.stateHash()).toBe(before);
-    // The guard is released: the next command runs.
+    const before = engine.snapshot(0);
+    expect(() => engine.execute(outer)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/^execute: another command ran on this engine while this one was being read/) }));
+    // The nested command ran whole (owner 77 had nothing to cancel); the outer one did not run.
+    expect(engine.snapshot(0)).toEqual(before);
     expect(engine.submit({ ...buy, clientOrderId: 3 })[0]?.kind).toBe(ExecKind.ACCEPTED);
+    expect(engine.snapshot(0).map((order) => order.clientOrderId)).toEqual([3, 99]);
   });
 
   it('takes a null order id for a mistake, not for "by client order id"', () => {
