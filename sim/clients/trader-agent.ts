@@ -43,10 +43,18 @@ const RESERVE_SIGMAS = 5;
 /** The arrival-rate schedule of one client: the base rate with the scenario's spikes laid over it. */
 export function rateSchedule(flow: ClientFlow): RateSegment[] {
   const segments: RateSegment[] = [{ startNs: 0, ratePerSecond: flow.ratePerSecond }];
+  // A segment starting where the last one starts replaces it: a spike at 0 replaces the base rate's
+  // first segment, and a spike starting where the one before it ends replaces the base rate between
+  // them (the schedule's starts are strictly increasing).
+  const add = (startNs: number, ratePerSecond: number) => {
+    const last = segments[segments.length - 1]!;
+    if (last.startNs === startNs) last.ratePerSecond = ratePerSecond;
+    else segments.push({ startNs, ratePerSecond });
+  };
   const spikes = [...flow.spikes].sort((a, b) => a.startMs - b.startMs);
   for (const spike of spikes) {
-    segments.push({ startNs: spike.startMs * NS_PER_MS, ratePerSecond: spike.ratePerSecond });
-    segments.push({ startNs: (spike.startMs + spike.durationMs) * NS_PER_MS, ratePerSecond: flow.ratePerSecond });
+    add(spike.startMs * NS_PER_MS, spike.ratePerSecond);
+    add((spike.startMs + spike.durationMs) * NS_PER_MS, flow.ratePerSecond);
   }
   return segments;
 }

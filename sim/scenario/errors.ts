@@ -14,6 +14,19 @@ export interface ScenarioIssue {
   path: string;
   /** What is wrong and what is allowed. */
   message: string;
+  /** Who gave the value when not the file: a flag such as `--seed`. */
+  source?: string;
+}
+
+/** Issues printed at most; the rest are counted (`... and 399,900 more`). */
+export const ISSUES_SHOWN_MAX = 100;
+
+/** One line per issue, the first ISSUES_SHOWN_MAX of them, then how many more there are. */
+export function issueLines(source: string, issues: readonly ScenarioIssue[]): string[] {
+  const lines = issues.slice(0, ISSUES_SHOWN_MAX).map((issue) => formatIssue(source, issue));
+  const more = issues.length - ISSUES_SHOWN_MAX;
+  if (more > 0) lines.push(`${source}: ... and ${more.toLocaleString('en-US')} more problem${more === 1 ? '' : 's'} (${issues.length.toLocaleString('en-US')} in all; the first ${ISSUES_SHOWN_MAX} are shown)`);
+  return lines;
 }
 
 /** A scenario that cannot be loaded; `issues` lists every problem found, in file order. */
@@ -23,20 +36,21 @@ export class ScenarioError extends LobsimError {
   readonly issues: readonly ScenarioIssue[];
 
   constructor(source: string, issues: readonly ScenarioIssue[]) {
-    super('LOBSIM_ERR_SCENARIO', issues.map((issue) => formatIssue(source, issue)).join('\n'));
+    super('LOBSIM_ERR_SCENARIO', issueLines(source, issues).join('\n'));
     this.name = 'ScenarioError';
     this.source = source;
-    this.issues = Object.freeze([...issues]);
+    this.issues = Object.freeze(issues.slice());
   }
 
-  /** One line per issue, each starting with the source. */
+  /** One line per issue, each starting with the source (at most ISSUES_SHOWN_MAX, then a count). */
   get lines(): string[] {
-    return this.issues.map((issue) => formatIssue(this.source, issue));
+    return issueLines(this.source, this.issues);
   }
 }
 
 export function formatIssue(source: string, issue: ScenarioIssue): string {
-  return issue.path === '' ? `${source}: ${issue.message}` : `${source}: ${issue.path}: ${issue.message}`;
+  const from = issue.source ?? source;
+  return issue.path === '' ? `${from}: ${issue.message}` : `${from}: ${issue.path}: ${issue.message}`;
 }
 
 /** A value as an error message shows it: strings quoted, containers summarized. */

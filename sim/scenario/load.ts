@@ -12,7 +12,7 @@
  *   spikes in time order, not overlapping, inside durationMs; PM steps before durationMs; every
  *   threshold parses.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../engine/errors.js';
 import { SYMBOL_LENGTH_MAX, validateEngineOptions } from '../../engine/options.js';
@@ -32,6 +32,11 @@ export interface LoadOptions {
   overrides?: readonly string[];
   /** Where names are looked up; default the package's scenarios/ folder. */
   scenariosDir?: string;
+  /**
+   * Fields whose value came from a command-line flag (`{seed: '--seed'}`): an issue there names the
+   * flag instead of the file, which did not give the value.
+   */
+  flagFields?: Readonly<Record<string, string>>;
 }
 
 /** A reference resolved to a file: `label` is how messages name it. */
@@ -58,8 +63,18 @@ export function scenarioNames(scenariosDir: string = packageScenariosDir()): str
 }
 
 export function resolveScenarioFile(ref: string, scenariosDir: string = packageScenariosDir()): ResolvedScenarioFile {
-  if (isScenarioPath(ref)) return { file: path.resolve(ref), label: ref };
+  const schemaFile = path.join(scenariosDir, SCHEMA_FILE_NAME);
+  const notTheSchema = (file: string) => {
+    if (path.resolve(file) !== path.resolve(schemaFile)) return;
+    const names = scenarioNames(scenariosDir).join(', ');
+    throw new ScenarioError(ref, [{ path: '', message: `this is the scenario schema (scenarios/${SCHEMA_FILE_NAME}), which describes scenario files; it is not a scenario (names: ${names})` }]);
+  };
+  if (isScenarioPath(ref)) {
+    notTheSchema(ref);
+    return { file: path.resolve(ref), label: ref };
+  }
   const file = path.join(scenariosDir, `${ref}.json`);
+  notTheSchema(file);
   if (!/^[A-Za-z0-9._-]+$/.test(ref) || !existsSync(file)) {
     const names = scenarioNames(scenariosDir).join(', ');
     throw new ScenarioError(ref, [{ path: '', message: `no such scenario (names: ${names}; a file path needs a '/' or .json)` }]);
@@ -72,20 +87,36 @@ export function loadScenario(ref: string, options: LoadOptions = {}): Scenario {
   const { file, label } = resolveScenarioFile(ref, options.scenariosDir);
   let text: string;
   try {
+    // A device or a pipe (/dev/zero, a FIFO) would be read without end.
+    const stats = statSync(file);
+    if (!stats.isFile()) {
+      throw new ScenarioError(label, [{ path: '', message: `not a regular file (${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}); name a scenario file` }]);
+    }
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof ScenarioError) throw error;
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ScenarioError(label, [{ path: '', message: `cannot read ${file} (${reason})` }]);
   }
-  return parseScenario(text, label, options.overrides ?? [], file);
+  try {
+    return parseScenario(text, label, options.overrides ?? [], file);
+  } catch (error) {
+    if (!(error instanceof ScenarioError) || options.flagFields === undefined) throw error;
+    const flags = options.flagFields;
+    if (!error.issues.some((issue) => Object.hasOwn(flags, issue.path))) throw error;
+    throw new ScenarioError(
+      error.source,
+      error.issues.map((issue) => (Object.hasOwn(flags, issue.path) ? { ...issue, source: flags[issue.path] } : issue)),
+    );
+  }
 }
 
 /** Parses and validates scenario text; `label` names it in messages, `source` goes into the Scenario. */
 export function parseScenario(text: string, label: string, overrides: readonly string[] = [], source: string = label): Scenario {
   const parsed = parseJson(text);
   if ('error' in parsed) {
-    const { line, column, message } = parsed.error;
-    throw new ScenarioError(label, [{ path: '', message: `invalid JSON at line ${line}, column ${column}: ${message}` }]);
+    const { line, column, message, refused } = parsed.error;
+    throw new ScenarioError(label, [{ path: '', message: `${refused === true ? 'not accepted' : 'invalid JSON'} at line ${line}, column ${column}: ${message}` }]);
   }
   return validateScenario(parsed.value, label, overrides, source);
 }
@@ -94,21 +125,27 @@ export function parseScenario(text: string, label: string, overrides: readonly s
 export function validateScenario(raw: unknown, label: string, overrides: readonly string[] = [], source: string = label): Scenario {
   const issues = applyOverrides(raw, overrides);
   const validate = scenarioValidator();
-  if (!validate(raw)) issues.push(...(validate.errors ?? []).map((error) => issueFromAjv(error, schemaAt)));
+  // In loops, not push(...spread): 400,000 bad items would overflow the stack as arguments.
+  if (!validate(raw)) for (const error of validate.errors ?? []) issues.push(issueFromAjv(error, schemaAt));
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ScenarioError(label, issues);
   const file = raw as Json;
-  issues.push(...instrumentFormIssues(file));
+  pushAll(issues, instrumentFormIssues(file));
   // The engine's checks assume well-typed instruments; they run once the schema accepts them.
   const instrumentsTyped = !issues.some((issue) => INSTRUMENT_PATH.test(issue.path));
   const instruments = instrumentsTyped ? instrumentsOf(file, issues) : [];
-  issues.push(...pricesIssues(file), ...typesIssues(file), ...spikesIssues(file), ...pmStepsIssues(file));
+  for (const found of [pricesIssues(file), typesIssues(file), spikesIssues(file), pmStepsIssues(file), ordersIssues(file)]) pushAll(issues, found);
   const thresholds = thresholdsOf(file, issues);
   // instrumentsOf gives none when any issue came before it: checking the PM against no instruments
   // would add errors that are not there (symbol 1 is not an instrument index (0 .. -1)).
   const instrumentsResolved = instruments.length > 0;
-  if (instrumentsResolved && file.pm !== undefined && !issues.some((issue) => issue.path.startsWith('pm'))) issues.push(...pmIssues(file.pm as PmScenario, instruments));
+  if (instrumentsResolved && file.pm !== undefined && !issues.some((issue) => issue.path.startsWith('pm'))) pushAll(issues, pmIssues(file.pm as PmScenario, instruments));
+  pushAll(issues, journalPathIssues(file, source));
   if (issues.length > 0) throw new ScenarioError(label, issues);
   return toScenario(file, instruments, thresholds, source);
+}
+
+function pushAll(issues: ScenarioIssue[], more: readonly ScenarioIssue[]): void {
+  for (const issue of more) issues.push(issue);
 }
 
 function toScenario(file: Json, instruments: InstrumentConfig[], thresholds: Threshold[], source: string): Scenario {
@@ -130,6 +167,57 @@ function toScenario(file: Json, instruments: InstrumentConfig[], thresholds: Thr
     ...(scenario.pm ? { pm: scenario.pm } : {}),
     source,
   };
+}
+
+/** Bytes of an existing journalPath file read to see whether it is a PM journal (its header line). */
+const JOURNAL_HEAD_BYTES = 4_096;
+
+/**
+ * `pm.options.journalPath`, checked before the run: the PM appends to it, so it must not be the
+ * scenario file itself nor an existing file that is not a PM journal, and its folder must exist (a
+ * path through a file fails only when the run opens it, without naming the field).
+ */
+function journalPathIssues(file: Json, source: string): ScenarioIssue[] {
+  const journalPath = objectAt(objectAt(file, 'pm') ?? {}, 'options')?.journalPath;
+  if (typeof journalPath !== 'string' || journalPath === '') return [];
+  const issue = (message: string): ScenarioIssue[] => [{ path: 'pm.options.journalPath', message: `${showValue(journalPath)} is not allowed (${message})` }];
+  const resolved = path.resolve(journalPath);
+  if (resolved === path.resolve(source)) return issue('it is this scenario file: the PM appends its journal there; name a file of its own');
+  const folder = path.dirname(resolved);
+  let folderStats;
+  try {
+    folderStats = statSync(folder);
+  } catch {
+    return issue(`its folder ${path.dirname(journalPath)} does not exist`);
+  }
+  if (!folderStats.isDirectory()) return issue(`${path.dirname(journalPath)} is not a folder`);
+  let stats;
+  try {
+    stats = lstatSync(resolved);
+  } catch {
+    return [];  // A new journal.
+  }
+  if (stats.isSymbolicLink()) return issue('it is a symbolic link; name the journal file itself');
+  if (!stats.isFile()) return issue(`it exists and is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}`);
+  if (stats.size > 0 && !looksLikeJournal(resolved)) return issue('it is an existing file that is not a PM journal (its first line is not a journal header); the PM would append to it');
+  return [];
+}
+
+/** Whether a file starts with a PM journal's header line (a JSON record with k "hdr"). */
+function looksLikeJournal(file: string): boolean {
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(file, 'r');
+    const buffer = Buffer.alloc(JOURNAL_HEAD_BYTES);
+    const read = readSync(descriptor, buffer, 0, JOURNAL_HEAD_BYTES, 0);
+    const firstLine = buffer.subarray(0, read).toString('utf8').split('\n', 1)[0] ?? '';
+    const record = JSON.parse(firstLine) as unknown;
+    return typeof record === 'object' && record !== null && (record as Json).k === 'hdr';
+  } catch {
+    return false;
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
 }
 
 /** The PM's own option checks and the strategy's cross-field rules, as scenario issues. */
@@ -230,6 +318,35 @@ function spikesIssues(file: Json): ScenarioIssue[] {
     previousEndMs = Math.max(previousEndMs, endMs);
   });
   return issues;
+}
+
+/**
+ * Client orders a run may be expected to send, at most: each order keeps a few bytes per client for
+ * the whole run (its planned send time, flags, symbol), so far beyond this a run grows its memory
+ * until the machine runs out instead of failing. The smoke scenario sends about 5,000, baseline
+ * about 600,000.
+ */
+export const ORDERS_EXPECTED_MAX = 50_000_000;
+
+/** Refuses a run whose expected orders (count x rate x duration, spikes included) exceed ORDERS_EXPECTED_MAX. */
+function ordersIssues(file: Json): ScenarioIssue[] {
+  const clients = objectAt(file, 'clients');
+  const count = clients?.count;
+  const rate = clients?.ratePerSecond;
+  const durationMs = file.durationMs;
+  if (typeof count !== 'number' || typeof rate !== 'number' || typeof durationMs !== 'number') return [];
+  let perClient = (rate * durationMs) / 1_000;
+  for (const spike of Array.isArray(clients?.spikes) ? clients.spikes : []) {
+    const { ratePerSecond, durationMs: lengthMs } = (spike ?? {}) as Json;
+    if (typeof ratePerSecond === 'number' && typeof lengthMs === 'number') perClient += ((ratePerSecond - rate) * lengthMs) / 1_000;
+  }
+  const expected = count * perClient;
+  if (!(expected > ORDERS_EXPECTED_MAX)) return [];
+  const shown = expected < 1e15 ? Math.round(expected).toLocaleString('en-US') : expected.toExponential(2);
+  return [{
+    path: 'clients.ratePerSecond',
+    message: `${rate} with clients.count ${count} over durationMs ${durationMs} is about ${shown} orders (spikes included), which is not allowed (at most ${ORDERS_EXPECTED_MAX.toLocaleString('en-US')} per run: lower the rate, the clients or the duration)`,
+  }];
 }
 
 // A step at or after the end of the run is never applied, and the PM checks would pass over a

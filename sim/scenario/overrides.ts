@@ -33,6 +33,16 @@ export function applyOverrides(root: unknown, overrides: readonly string[]): Sce
   return issues;
 }
 
+/**
+ * The schema child for an override path: an object node that lists no properties (`pm.options`,
+ * checked by the PM's own validation) takes any key, its value checked where the object is.
+ */
+function childOf(node: SchemaNode, token: string): SchemaNode | undefined {
+  const child = schemaChild(node, token);
+  if (child !== undefined) return child;
+  return node.type === 'object' && node.properties === undefined && node.additionalProperties !== false ? {} : undefined;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -50,7 +60,7 @@ function applyOverride(root: unknown, override: string): string | undefined {
   let target: Record<string, unknown> | unknown[] = root;
   for (let depth = 0; depth < tokens.length - 1; depth++) {
     const token = tokens[depth] as string;
-    node = schemaChild(node, token) as SchemaNode;
+    node = childOf(node, token) as SchemaNode;
     const next = descend(target, token, node);
     if (typeof next === 'string') return next.replace('$PATH', tokens.slice(0, depth + 1).join('.'));
     target = next;
@@ -65,7 +75,7 @@ function applyOverride(root: unknown, override: string): string | undefined {
 function unknownKey(tokens: readonly string[]): string | undefined {
   let node: SchemaNode = scenarioSchema();
   for (let depth = 0; depth < tokens.length; depth++) {
-    const child = schemaChild(node, tokens[depth] as string);
+    const child = childOf(node, tokens[depth] as string);
     if (child === undefined) {
       const here = tokens.slice(0, depth).join('.');
       const key = tokens.slice(0, depth + 1).join('.');

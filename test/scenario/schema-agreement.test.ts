@@ -96,13 +96,17 @@ describe('the schema agrees with the generators and the engine', () => {
   });
 
   it('the generators accept a scenario at every upper limit', () => {
+    // Clients, rate and duration cannot all be at their limits at once (ORDERS_EXPECTED_MAX): the
+    // count and the duration are at theirs with a low rate, the rate at its in a run of one client.
+    const rateAtMax = load(scenarioWith({ durationMs: 1, clients: { count: 1, ratePerSecond: RATE_PER_SECOND_MAX, spikes: [{ startMs: 0, durationMs: 1, ratePerSecond: RATE_PER_SECOND_MAX }] } }));
+    buildGenerators(rateAtMax);
     const s = load(
       scenarioWith({
         durationMs: 86_400_000,
         clients: {
           count: 100_000,
-          ratePerSecond: RATE_PER_SECOND_MAX,
-          spikes: [{ startMs: 1, durationMs: 86_399_999, ratePerSecond: RATE_PER_SECOND_MAX }],
+          ratePerSecond: 0.001,
+          spikes: [{ startMs: 1, durationMs: 86_399_999, ratePerSecond: 0.005 }],
           sizes: { mean: 1e15, sd: 1e15 },
           prices: { sigmaFraction: SIGMA_FRACTION_MAX, depthFraction: 1, crossFraction: 0, depthOffsetSigmas: DEPTH_OFFSET_SIGMAS_MAX },
           buyProbability: 1,
