@@ -11,7 +11,7 @@ import { BASELINE_SCHEMA_VERSION, readBaselineMeta, trimSweepFolder, writeBaseli
 import { readRunSet, type RunSet } from '../reports/run-set.js';
 import { loadScenario } from '../sim/scenario/load.js';
 import { runCandidate } from './candidate-runner.js';
-import { flagOverrides } from './run-command.js';
+import { flagFields, flagOverrides, refuseSeedOverride } from './run-command.js';
 import { checkParallel, parseSeeds } from './sweep-command.js';
 import { numberFlag } from './number-flag.js';
 
@@ -40,8 +40,10 @@ export function baselineCommand(setExit: (code: number) => void): CommandModule<
       const seeds = parseSeeds(args.seeds);
       checkParallel(args.parallel);
       const overrides = flagOverrides({ duration: args.duration, set: args.set });
+      refuseSeedOverride(args.set, '--seeds');
       // Everything the sweep would refuse is refused here, before the old baseline is touched.
-      loadScenario(args.scenario, { overrides });
+      loadScenario(args.scenario, { overrides, flagFields: flagFields({ duration: args.duration, set: args.set }) });
+      if (args.out.trim() === '') throw new LobsimError('LOBSIM_ERR_USAGE', '--out: is empty; name the baseline folder, e.g. reports/baselines/smoke');
       const out = path.resolve(args.out);
       checkReplaceable(out);
       const previous = existsSync(out) ? readBaselineMeta(out) : null;

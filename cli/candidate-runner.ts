@@ -5,6 +5,7 @@
  * as calibration.json beside summary.json.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LobsimError } from '../engine/errors.js';
@@ -46,7 +47,8 @@ export async function runCandidate(run: CandidateRun): Promise<void> {
   const args = ['sweep', run.scenario, '--seeds', run.seeds.join(','), '--parallel', String(run.parallel), '--out', run.outDir, '--json', ...run.overrides.flatMap((o) => ['--set', o])];
   const { exitCode, stderr } = await spawnCli(args);
   // Exit 1 means a seed failed a check: the result files exist and the gate reports it as a fact.
-  if (exitCode !== 0 && exitCode !== 1) {
+  // Exit 1 without a summary is not a failed seed but a child that never ran (node itself failing).
+  if ((exitCode !== 0 && exitCode !== 1) || !existsSync(path.join(run.outDir, 'summary.json'))) {
     throw new LobsimError('LOBSIM_ERR_RUN', `the candidate run failed (exit ${exitCode}): lobsim ${args.join(' ')}\n${stderr.trim()}`);
   }
   writeCalibrationFile(path.join(run.outDir, 'calibration.json'), fasterOf(before, measureCalibration()));

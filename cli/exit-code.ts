@@ -15,9 +15,13 @@ const BUG_CODES = new Set(['LOBSIM_ERR_INVARIANT', 'LOBSIM_ERR_CLOSED']);
 
 const FILE_SYSTEM_ERROR_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOSPC', 'ENAMETOOLONG', 'ELOOP']);
 
+/** Node's own SystemErrors about a path (rmSync on a folder without recursive: ERR_FS_EISDIR). */
+const NODE_FILE_SYSTEM_CODES = new Set(['ERR_FS_EISDIR', 'ERR_FS_CP_EINVAL', 'ERR_FS_CP_DIR_TO_NON_DIR', 'ERR_FS_CP_NON_DIR_TO_DIR']);
+
 function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
   if (!(error instanceof Error)) return false;
   const { code, syscall } = error as NodeJS.ErrnoException;
+  if (typeof code === 'string' && NODE_FILE_SYSTEM_CODES.has(code)) return true;
   return typeof code === 'string' && typeof syscall === 'string' && FILE_SYSTEM_ERROR_CODES.has(code);
 }
 

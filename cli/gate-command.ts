@@ -10,17 +10,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { LobsimError } from '../engine/errors.js';
-import { readBaselineMeta } from '../reports/gate/baseline-file.js';
+import { checkBaselineAgrees, readBaselineMeta } from '../reports/gate/baseline-file.js';
 import { measureCalibration } from '../reports/gate/calibration.js';
 import { formatGateOutcome } from '../reports/gate/format-text.js';
 import { runGate } from '../reports/gate/gate.js';
 import { gateOptions } from '../reports/gate/options.js';
 import { compareReportHtml } from '../reports/html/compare-report.js';
 import { readRunSet, type RunSet } from '../reports/run-set.js';
+import { loadScenario } from '../sim/scenario/load.js';
 import { runCandidate } from './candidate-runner.js';
 import { toleranceFlags, toleranceOverrides, type ToleranceArgs } from './gate-flags.js';
 import { numberFlag } from './number-flag.js';
 import { checkHtmlOutput, prepareOutDir } from './output-path.js';
+import { refuseSeedOverride } from './run-command.js';
 import { checkParallel } from './sweep-command.js';
 
 interface GateArgs extends ToleranceArgs {
@@ -30,7 +32,7 @@ interface GateArgs extends ToleranceArgs {
   set: string[];
   parallel?: number;
   out?: string;
-  rerun: boolean;
+  rerun?: boolean;
   html?: string;
 }
 
@@ -57,7 +59,7 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
           .option('set', { type: 'string', array: true, default: [], describe: 'extra scenario overrides for --run' })
           .option('parallel', { type: 'string', coerce: numberFlag('parallel'), describe: 'seeds at once for --run (default: as the baseline was made)' })
           .option('out', { type: 'string', describe: 'keep the --run candidate in this folder (default: a temporary folder, removed after the verdict)' })
-          .option('rerun', { type: 'boolean', default: true, describe: 'rerun a suspected performance regression once (--no-rerun to fail at once)' })
+          .option('rerun', { type: 'boolean', describe: 'rerun a suspected performance regression once (--no-rerun to fail at once)' })
           .option('html', { type: 'string', describe: 'also write the final comparison as HTML' }),
       ) as unknown as Argv<GateArgs>,
     handler: async (args) => {
@@ -65,10 +67,25 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
       const checkHtml = () => {
         if (args.html !== undefined) checkHtmlOutput('--html', args.html, [args.baseline, ...(args.candidate !== undefined ? [args.candidate] : [])]);
       };
-      if (args.candidate !== undefined) checkHtml();
+      if (args.candidate !== undefined) {
+        // These shape the --run candidate; with --candidate they would be silently ignored.
+        const runOnly = [
+          ...(args.set.length > 0 ? ['--set'] : []),
+          ...(args.parallel !== undefined ? ['--parallel'] : []),
+          ...(args.out !== undefined ? ['--out'] : []),
+          ...(args.rerun !== undefined ? [args.rerun ? '--rerun' : '--no-rerun'] : []),
+        ];
+        if (runOnly.length > 0) usage(`gate: ${runOnly.join(', ')} ${runOnly.length === 1 ? 'applies' : 'apply'} to --run only, not to --candidate (the candidate is already made)`);
+        checkHtml();
+      } else {
+        refuseSeedOverride(args.set, "the baseline's seeds");
+      }
       const baseline = readRunSet(args.baseline);
       const meta = statSync(args.baseline).isDirectory() ? readBaselineMeta(args.baseline) : null;
-      const options = gateOptions({ ...(meta?.gate ?? {}), ...toleranceOverrides(args) }, meta ? `${args.baseline}/baseline.json gate, flags` : 'flags');
+      if (meta !== null && baseline.summary !== null) checkBaselineAgrees(args.baseline, meta, baseline.summary.scenario, baseline.summary.seeds);
+      // The file's options alone first, so that an error names the file, not flags the user never gave.
+      if (meta !== null) gateOptions(meta.gate, `${path.join(args.baseline, 'baseline.json')}: gate`);
+      const options = gateOptions({ ...(meta?.gate ?? {}), ...toleranceOverrides(args) }, 'flags');
       let candidate: (attempt: number) => Promise<RunSet>;
       let temporary: string | null = null;
       if (args.run !== undefined) {
@@ -76,6 +93,15 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
         if (meta !== null && meta.scenario !== scenario && path.basename(scenario, '.json') !== meta.scenario) {
           usage(`gate: --run ${scenario} but the baseline is of scenario '${meta.scenario}'`);
         }
+        // The scenario with every override, checked before the calibration workload and the runs;
+        // a bad value from baseline.json is named as its.
+        const metaOverrides = meta?.overrides ?? [];
+        const fields: Record<string, string> = {};
+        for (const override of metaOverrides) {
+          const field = override.split('=')[0]!.trim();
+          if (!args.set.some((extra) => extra.split('=')[0]!.trim() === field)) fields[field] = `${path.join(args.baseline, 'baseline.json')} overrides`;
+        }
+        loadScenario(scenario, { overrides: [...metaOverrides, ...args.set], flagFields: fields });
         const parallel = args.parallel ?? meta?.parallel ?? 1;
         checkParallel(parallel);  // Here, not in the child sweep: before the calibration workload runs.
         // --out before --html: the README's CI step writes --html inside it (--out gate-out --html gate-out/gate.html).
@@ -99,7 +125,7 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
         outcome = await runGate({
           baseline,
           candidate: async (attempt) => (last = await candidate(attempt)),
-          rerunnable: args.run !== undefined && args.rerun,
+          rerunnable: args.run !== undefined && args.rerun !== false,
           options,
         });
       } finally {

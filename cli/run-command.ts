@@ -3,6 +3,7 @@
  * the schema and the flags cannot disagree), runs it, writes result.json, prints a summary table.
  * Exit 0 when every check and threshold passed, 1 otherwise (with the command that replays the run).
  */
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
@@ -50,6 +51,35 @@ export function flagOverrides(args: Pick<RunArgs, 'seed' | 'mode' | 'duration' |
   return [...overrides, ...args.set];
 }
 
+/**
+ * Refuses a seed override where the seeds come from elsewhere (`--seeds` of sweep and baseline, the
+ * baseline's seeds for gate --run): each seed's own --seed would be overridden by it and every
+ * seed would run the same one. `source` names where the overrides came from.
+ */
+export function refuseSeedOverride(overrides: readonly string[], seedsFrom: string, source = '--set'): void {
+  const seed = overrides.find((override) => /^\s*seed\s*=/.test(override));
+  if (seed !== undefined) {
+    throw new LobsimError('LOBSIM_ERR_USAGE', `${source} ${seed}: the seeds come from ${seedsFrom}, and a seed override would run every seed as one; drop it and give the seeds in ${seedsFrom}`);
+  }
+}
+
+/**
+ * The scenario fields the flags set, by the flag that set them, for load errors to name the flag;
+ * a field a --set also names is left to the file's label (the --set came last and won).
+ */
+export function flagFields(args: Pick<RunArgs, 'seed' | 'mode' | 'duration' | 'clients' | 'workers' | 'set'>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const add = (given: unknown, field: string, flag: string) => {
+    if (given !== undefined && !args.set.some((override) => override.split('=')[0]!.trim() === field)) fields[field] = flag;
+  };
+  add(args.seed, 'seed', '--seed');
+  add(args.mode, 'mode', '--mode');
+  add(args.duration, 'durationMs', '--duration');
+  add(args.clients, 'clients.count', '--clients');
+  add(args.workers, 'workers', '--workers');
+  return fields;
+}
+
 /** A folder under lobsim-out/ named after what ran and when (UTC, to the second). */
 export function defaultOutDir(label: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
@@ -75,24 +105,40 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         .option('progress', { type: 'boolean', default: true, describe: 'show a progress bar on long runs (--no-progress to hide)' }) as unknown as Argv<RunArgs>,
     handler: async (args) => {
       const overrides = flagOverrides(args);
-      const scenario = loadScenario(args.scenario, { overrides });
+      const scenario = loadScenario(args.scenario, { overrides, flagFields: flagFields(args) });
       const outDir = args.out ?? defaultOutDir(`${scenario.name}-seed${scenario.seed}`);
-      prepareOutDir(outDir, '--out');
-      const result = await withProgress(args.progress && !args.json, (onProgress) =>
-        runScenario(scenario, {
-          outDir,
-          checkDeterminism: args.checkDeterminism,
-          onProgress,
-          scenarioArgument: args.scenario,
-          // The replay command names the seed and mode itself.
-          overrides: overrides.filter((override) => !/^(seed|mode)=/.test(override)),
-        }),
-      );
+      const outExisted = existsSync(outDir);
+      prepareOutDir(outDir, '--out', ['result.json']);
+      let result: RunResult;
+      try {
+        result = await withProgress(args.progress && !args.json, (onProgress) =>
+          runScenario(scenario, {
+            outDir,
+            checkDeterminism: args.checkDeterminism,
+            onProgress,
+            scenarioArgument: args.scenario,
+            // The replay command names the seed and mode itself.
+            overrides: overrides.filter((override) => !/^(seed|mode)=/.test(override)),
+          }),
+        );
+      } catch (error) {
+        // A run that fails before it writes anything leaves no empty folder of its own behind.
+        if (!outExisted) removeIfEmpty(outDir);
+        throw error;
+      }
       process.stdout.write(args.json ? `${JSON.stringify(summaryJson(result, outDir))}\n` : `${formatRunSummary(result, outDir)}\n`);
       if (!result.passed) process.stderr.write(`lobsim: run failed; replay it with:\n  ${result.replayCommand}\n`);
       setExit(result.passed ? 0 : 1);
     },
   };
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // Best effort: the run's own error is the one to report.
+  }
 }
 
 /** A progress bar that appears only once a run has taken a while and stderr is a terminal. */

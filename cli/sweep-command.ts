@@ -8,10 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { LobsimError } from '../engine/errors.js';
+import { PARALLEL_MAX } from '../reports/gate/baseline-file.js';
 import { loadScenario } from '../sim/scenario/load.js';
 import { runSweep } from '../sim/sweep/sweep.js';
 import { formatSweepSummary } from './format-sweep.js';
-import { defaultOutDir, flagOverrides } from './run-command.js';
+import { defaultOutDir, flagFields, flagOverrides, refuseSeedOverride } from './run-command.js';
 import { numberFlag } from './number-flag.js';
 import { prepareOutDir } from './output-path.js';
 
@@ -29,8 +30,8 @@ interface SweepArgs {
 
 /** Seeds per sweep, at most. */
 const SEEDS_MAX = 10_000;
-/** Seed processes at once, at most. */
-export const PARALLEL_MAX = 256;
+/** Seed processes at once, at most (baseline.json's parallel takes the same range). */
+export { PARALLEL_MAX };
 
 /** `--seeds` as distinct seeds: a range A..B or a list 1,2,5 of integers >= 0, at most SEEDS_MAX. */
 export function parseSeeds(text: string): number[] {
@@ -39,7 +40,8 @@ export function parseSeeds(text: string): number[] {
   const range = /^(\d+)\.\.(\d+)$/.exec(text.trim());
   if (range) {
     const [first, last] = [Number(range[1]), Number(range[2])];
-    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first) throw malformed();
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) throw malformed();
+    if (last < first) throw new LobsimError('LOBSIM_ERR_USAGE', `--seeds: the range ${first}..${last} ends below its start; write ${last}..${first}`);
     // Counted before the list is made: 0..10^11 must be an error, not a 10^11-element array.
     if (last - first + 1 > SEEDS_MAX) throw tooMany(last - first + 1);
     return Array.from({ length: last - first + 1 }, (_, index) => first + index);
@@ -86,12 +88,13 @@ export function sweepCommand(setExit: (code: number) => void): CommandModule<obj
     handler: async (args) => {
       const seeds = parseSeeds(args.seeds);
       const overrides = flagOverrides(args);
+      refuseSeedOverride(args.set, '--seeds');
       // Validate once up front: a bad scenario is one clear error, not one per seed.
-      const scenario = loadScenario(args.scenario, { overrides });
+      const scenario = loadScenario(args.scenario, { overrides, flagFields: flagFields(args) });
       const parallel = args.parallel ?? Math.min(availableParallelism(), PARALLEL_MAX);
       checkParallel(parallel);
       const outDir = args.out ?? defaultOutDir(`${scenario.name}-sweep`);
-      prepareOutDir(outDir, '--out');
+      prepareOutDir(outDir, '--out', ['summary.json', ...seeds.map((seed) => path.join(`seed-${seed}`, 'result.json'))]);
       const cli = cliInvocation();
       const { summary, broken } = await runSweep({
         seeds,

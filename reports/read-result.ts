@@ -49,6 +49,19 @@ function validatePm(reader: FieldReader, json: unknown): void {
   }
 }
 
+function validateBook(reader: FieldReader, json: unknown): void {
+  (reader.at(json, 'book', 'array') as unknown[]).forEach((_, index) => {
+    reader.at(json, `book.${index}`, 'object');
+    reader.at(json, `book.${index}.symbol`, 'string');
+    for (const side of ['bids', 'asks']) {
+      (reader.at(json, `book.${index}.${side}`, 'array') as unknown[]).forEach((__, level) => {
+        reader.at(json, `book.${index}.${side}.${level}.price`, 'number');
+        reader.at(json, `book.${index}.${side}.${level}.quantity`, 'number');
+      });
+    }
+  });
+}
+
 export function validateResult(json: unknown, file: string): RunResult {
   const reader = new FieldReader(file);
   reader.at(json, '', 'object');
@@ -78,7 +91,7 @@ export function validateResult(json: unknown, file: string): RunResult {
   validateHistograms(reader, json, 'histograms');
   validateTimelines(reader, json);
   if ((json as { pm?: unknown }).pm !== undefined) validatePm(reader, json);
-  if ((json as { book?: unknown }).book !== undefined) reader.at(json, 'book', 'array');
+  if ((json as { book?: unknown }).book !== undefined) validateBook(reader, json);
   return json as RunResult;
 }
 

@@ -18,7 +18,15 @@ export function validateSummary(json: unknown, file: string): SweepSummary {
   reader.at(json, 'scenario', 'string');
   reader.at(json, 'mode', 'string');
   reader.at(json, 'passed', 'boolean');
-  (reader.at(json, 'seeds', 'array') as unknown[]).forEach((_, index) => reader.at(json, `seeds.${index}`, 'number'));
+  const seen = new Set<number>();
+  (reader.at(json, 'seeds', 'array') as unknown[]).forEach((seed, index) => {
+    reader.at(json, `seeds.${index}`, 'number');
+    if (!Number.isSafeInteger(seed) || (seed as number) < 0) reader.fail(`seeds.${index}`, `must be an integer >= 0, got ${String(seed)}`);
+    // A seed listed twice would count twice in every statistic the gate computes.
+    if (seen.has(seed as number)) reader.fail(`seeds.${index}`, `is seed ${String(seed)} again (a sweep's seeds are distinct)`);
+    seen.add(seed as number);
+  });
+  if (seen.size === 0) reader.fail('seeds', 'must list at least one seed');
   reader.at(json, 'metrics', 'object');
   reader.at(json, 'mergedLatency', 'object');
   validateHistograms(reader, json, 'histograms');
@@ -50,7 +58,13 @@ export function readSweep(folder: string): SweepFolder {
   const results = summary.seeds.map((seed) => {
     const file = seedResultFile(folder, seed);
     if (!existsSync(file)) throw new ReportInputError(`${summaryFile}: seeds lists ${seed} but ${file} is missing`);
-    return readResult(file);
+    const result = readResult(file);
+    // Found by folder name: a result moved or copied into another seed's folder, or from another
+    // scenario's sweep, would be compared as the wrong run.
+    if (result.seed !== seed) throw new ReportInputError(`${file}: seed is ${result.seed} but it is in the folder of seed ${seed} (${summaryFile} lists ${seed})`);
+    if (result.scenario.name !== summary.scenario) throw new ReportInputError(`${file}: scenario.name is "${result.scenario.name}" but ${summaryFile} is of scenario "${summary.scenario}"`);
+    if (result.mode !== summary.mode) throw new ReportInputError(`${file}: mode is "${result.mode}" but ${summaryFile} has mode "${summary.mode}"`);
+    return result;
   });
   return { folder, summary, results };
 }

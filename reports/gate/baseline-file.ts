@@ -26,18 +26,71 @@ export interface BaselineMeta {
   command: string;
 }
 
+/** Seed processes at once, at most (the CLI's --parallel takes the same range). */
+export const PARALLEL_MAX = 256;
+
+const META_KEYS = ['schemaVersion', 'scenario', 'seeds', 'overrides', 'parallel', 'gate', 'refreshedAt', 'command'];
+const GATE_NUMBER_KEYS = ['latencyTolerance', 'throughputTolerance', 'costTolerance', 'alpha'];
+const GATE_BOOLEAN_KEYS = ['allowFactChanges', 'normalize'];
+
+const shown = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value));
+
+/**
+ * Reads and checks baseline.json: every field of its type and range (a gate option read as the
+ * wrong type would change the verdict: `"allowFactChanges": "no"` is truthy), each error naming the
+ * file and the field. The gate's fractions are range-checked by gateOptions, which names them too.
+ */
 export function readBaselineMeta(folder: string): BaselineMeta | null {
   const file = path.join(folder, 'baseline.json');
   if (!existsSync(file)) return null;
   const json = readJsonFile(file);
   const reader = new FieldReader(file);
+  reader.at(json, '', 'object');
+  const record = json as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!META_KEYS.includes(key)) reader.fail(key, `is not a baseline.json field (fields: ${META_KEYS.join(', ')})`);
+  }
   if (reader.at(json, 'schemaVersion', 'number') !== BASELINE_SCHEMA_VERSION) reader.fail('schemaVersion', `must be ${BASELINE_SCHEMA_VERSION}`);
-  reader.at(json, 'scenario', 'string');
-  (reader.at(json, 'seeds', 'array') as unknown[]).forEach((_, i) => reader.at(json, `seeds.${i}`, 'number'));
-  (reader.at(json, 'overrides', 'array') as unknown[]).forEach((_, i) => reader.at(json, `overrides.${i}`, 'string'));
-  reader.at(json, 'parallel', 'number');
-  reader.at(json, 'gate', 'object');
+  if (reader.at(json, 'scenario', 'string') === '') reader.fail('scenario', 'must not be empty');
+  const seeds = reader.at(json, 'seeds', 'array') as unknown[];
+  if (seeds.length === 0) reader.fail('seeds', 'must list at least one seed');
+  const seen = new Set<number>();
+  seeds.forEach((seed, i) => {
+    reader.at(json, `seeds.${i}`, 'number');
+    if (!Number.isSafeInteger(seed) || (seed as number) < 0) reader.fail(`seeds.${i}`, `must be an integer >= 0, got ${String(seed)}`);
+    if (seen.has(seed as number)) reader.fail(`seeds.${i}`, `is seed ${String(seed)} again (seeds are distinct)`);
+    seen.add(seed as number);
+  });
+  (reader.at(json, 'overrides', 'array') as unknown[]).forEach((override, i) => {
+    reader.at(json, `overrides.${i}`, 'string');
+    if (/^\s*seed\s*=/.test(override as string)) reader.fail(`overrides.${i}`, `is ${shown(override)}: the seeds are in seeds, and a seed override would run every seed as one`);
+  });
+  const parallel = reader.at(json, 'parallel', 'number') as number;
+  if (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > PARALLEL_MAX) reader.fail('parallel', `must be an integer in [1, ${PARALLEL_MAX}], got ${parallel}`);
+  const gate = reader.record(json, 'gate');
+  for (const [key, value] of Object.entries(gate)) {
+    if (GATE_BOOLEAN_KEYS.includes(key)) {
+      if (typeof value !== 'boolean') reader.fail(`gate.${key}`, `must be true or false, got ${shown(value)}`);
+    } else if (GATE_NUMBER_KEYS.includes(key)) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) reader.fail(`gate.${key}`, `must be a number, got ${shown(value)}`);
+    } else {
+      reader.fail(`gate.${key}`, `is not a gate option (options: ${[...GATE_NUMBER_KEYS, ...GATE_BOOLEAN_KEYS].join(', ')})`);
+    }
+  }
+  for (const key of ['refreshedAt', 'command']) if (record[key] !== undefined) reader.at(json, key, 'string');
   return json as BaselineMeta;
+}
+
+/**
+ * A baseline folder's baseline.json must describe the runs beside it: the same scenario and the
+ * same seeds as summary.json (a hand-edited or half-copied folder would gate against other runs).
+ */
+export function checkBaselineAgrees(folder: string, meta: BaselineMeta, summaryScenario: string, summarySeeds: readonly number[]): void {
+  const file = path.join(folder, 'baseline.json');
+  const reader = new FieldReader(file);
+  if (meta.scenario !== summaryScenario) reader.fail('scenario', `is "${meta.scenario}" but summary.json is of scenario "${summaryScenario}"`);
+  const sorted = (seeds: readonly number[]) => [...seeds].sort((a, b) => a - b).join(',');
+  if (sorted(meta.seeds) !== sorted(summarySeeds)) reader.fail('seeds', `are ${meta.seeds.join(',')} but summary.json lists seeds ${summarySeeds.join(',')}`);
 }
 
 export function writeBaselineMeta(folder: string, meta: BaselineMeta): void {

@@ -10,6 +10,24 @@ describe('CLI exit codes', () => {
     }
   });
 
+  it("exit 2 for node's own file-system SystemError (rmSync on a folder), its message naming the path", async () => {
+    const { mkdtempSync, mkdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const folder = path.join(mkdtempSync(path.join(tmpdir(), 'lobsim-eisdir-')), 'summary.json');
+    mkdirSync(folder);
+    let error: unknown;
+    try {
+      rmSync(folder, { force: true });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as NodeJS.ErrnoException).code).toBe('ERR_FS_EISDIR');
+    const failure = failureOf(error);
+    expect(failure.exitCode).toBe(EXIT_USAGE);
+    expect(failure.message).toContain(folder);
+  });
+
   it('exit 3 with the stack for a bug: an uncoded error, a broken invariant, a call on a closed engine', () => {
     // Not node's exit 1 for an uncaught exception, which sweep and gate would read as a failed check.
     expect(EXIT_INTERNAL).toBe(3);

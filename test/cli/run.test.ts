@@ -119,7 +119,7 @@ describe('lobsim sweep', () => {
       ['1..99999999999', 'lobsim: --seeds: at most 10000 seeds, got 99999999999\n'],
       ['1,2,1', "lobsim: --seeds: seed 1 is listed twice, got '1,2,1'\n"],
       ['-1..2', "lobsim: --seeds: must be a range A..B or a list 1,2,5 of integers >= 0, got '-1..2'\n"],
-      ['3..1', "lobsim: --seeds: must be a range A..B or a list 1,2,5 of integers >= 0, got '3..1'\n"],
+      ['3..1', 'lobsim: --seeds: the range 3..1 ends below its start; write 1..3\n'],
     ];
     for (const [seeds, message] of cases) {
       const cli = runCli(['sweep', 'smoke', '--seeds', seeds]);

@@ -28,6 +28,15 @@ describe('reading result files', () => {
     expect(() => validateResult(typed, 'x.json')).toThrow('x.json: metrics.counts.trades must be a number, got string');
   });
 
+  it('checks the book section: a book of numbers is refused, naming the item', () => {
+    const json = { ...readJson<object>(seedFile), book: [1, 2, 3] };
+    expect(() => validateResult(json, 'x.json')).toThrow('x.json: book.0 must be an object, got number');
+    const level = { ...readJson<object>(seedFile), book: [{ symbol: 'S1', bids: [{ price: 1, quantity: 'x' }], asks: [] }] };
+    expect(() => validateResult(level, 'x.json')).toThrow('x.json: book.0.bids.0.quantity must be a number, got string');
+    const sides = { ...readJson<object>(seedFile), book: [{ symbol: 'S1', bids: {} }] };
+    expect(() => validateResult(sides, 'x.json')).toThrow('x.json: book.0.bids must be an array, got object');
+  });
+
   it('names a file that is not JSON, and a folder without summary.json', () => {
     const dir = tempDir('bad');
     const file = path.join(dir, 'result.json');
