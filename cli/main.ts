@@ -127,9 +127,13 @@ export async function main(argv: string[]): Promise<number> {
 
 /** yargs collects a flag given twice into an array; only --set is meant to repeat. */
 function refuseRepeatedFlags(argv: Record<string, unknown>): void {
+  const afterDashes = argv['--'];
+  if (Array.isArray(afterDashes) && afterDashes.length > 0) {
+    throw new LobsimError('LOBSIM_ERR_USAGE', `--: no command takes arguments after --, got ${afterDashes.map((arg) => JSON.stringify(String(arg))).join(' ')}`);
+  }
   for (const [key, value] of Object.entries(argv)) {
     // The camelCase copy of a dashed flag is checked under its own name.
-    if (key === '_' || key === '$0' || key === 'set' || /[A-Z]/.test(key) || !Array.isArray(value)) continue;
+    if (key === '_' || key === '$0' || key === '--' || key === 'set' || /[A-Z]/.test(key) || !Array.isArray(value)) continue;
     throw new LobsimError('LOBSIM_ERR_USAGE', `${key.length === 1 ? '-' : '--'}${key}: given more than once (only --set repeats)`);
   }
 }

@@ -22,7 +22,10 @@ const compiled = path.join(root, 'dist', 'cli', 'main.js');
 const entry = existsSync(compiled) ? [compiled] : ['--import', 'tsx', path.join(root, 'cli', 'main.ts')];
 const dest = path.join(root, 'lobsim-out', 'clinic');
 const out = mkdtempSync(path.join(tmpdir(), 'lobsim-profile-'));
-const args = ['flame', '--dest', dest, '--', process.execPath, ...entry, 'run', scenario, '--out', out, '--no-progress', ...rest];
+// Progress bars would draw into the profile's output; the caller's own choice, if given, stands (a
+// flag given twice is a usage error).
+const progress = rest.some((arg) => /^--(no-)?progress(=|$)/.test(arg)) ? [] : ['--no-progress'];
+const args = ['flame', '--dest', dest, '--', process.execPath, ...entry, 'run', scenario, '--out', out, ...progress, ...rest];
 console.error(`profile: clinic ${args.join(' ')}`);
 const before = new Set(existsSync(dest) ? readdirSync(dest) : []);
 const run = spawnSync(clinic, args, { stdio: 'inherit', env: { ...process.env, NO_INSIGHT: '1' } });

@@ -47,7 +47,12 @@ export class JournalWriter {
     readonly path: string,
     private readonly fsync: boolean,
   ) {
-    this.fd = openSync(path, 'a');
+    try {
+      this.fd = openSync(path, 'a');
+    } catch (error) {
+      // A folder missing at run time (a scenario may name one its run makes): name the option.
+      throw new LobsimError('LOBSIM_ERR_INPUT', `pm journalPath: cannot open ${JSON.stringify(path)}: ${(error as Error).message}`);
+    }
   }
 
   append(record: JournalRecord): void {

@@ -174,8 +174,10 @@ const JOURNAL_HEAD_BYTES = 4_096;
 
 /**
  * `pm.options.journalPath`, checked before the run: the PM appends to it, so it must not be the
- * scenario file itself nor an existing file that is not a PM journal, and its folder must exist (a
- * path through a file fails only when the run opens it, without naming the field).
+ * scenario file itself nor an existing file that is not a PM journal, and a path through a file is
+ * refused here, naming the field. A folder that does not exist yet is accepted: it may be the run's
+ * own --out, which the command makes after loading the scenario (the journal's open then names the
+ * field if it is still missing).
  */
 function journalPathIssues(file: Json, source: string): ScenarioIssue[] {
   const journalPath = objectAt(objectAt(file, 'pm') ?? {}, 'options')?.journalPath;
@@ -187,8 +189,10 @@ function journalPathIssues(file: Json, source: string): ScenarioIssue[] {
   let folderStats;
   try {
     folderStats = statSync(folder);
-  } catch {
-    return issue(`its folder ${path.dirname(journalPath)} does not exist`);
+  } catch (error) {
+    // Missing: accepted (see above). Through a file: ENOTDIR, refused.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    return issue(`its folder ${path.dirname(journalPath)} cannot be used: ${(error as Error).message}`);
   }
   if (!folderStats.isDirectory()) return issue(`${path.dirname(journalPath)} is not a folder`);
   let stats;

@@ -86,6 +86,12 @@ describe('baseline.json and summary.json are checked', () => {
 });
 
 describe('flag parsing', () => {
+  it('refuses arguments after --, naming them (it said "----: given more than once")', () => {
+    const cli = runCli(['validate', 'smoke', '--', '--extra']);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toBe('lobsim: --: no command takes arguments after --, got "--extra"\n');
+  });
+
   it('refuses dotted flags as unknown flags, not a crash', () => {
     for (const args of [
       ['run', 'smoke', '--set.foo', '1'],
