@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readJsonFile } from '../read-json.js';
 import { FieldReader } from '../validate-fields.js';
-import type { GateOptions } from './options.js';
+import { show } from '../../engine/options.js';
+import { GATE_DEFAULTS, type GateOptions } from './options.js';
 
 export const BASELINE_SCHEMA_VERSION = 1;
 
@@ -30,10 +31,9 @@ export interface BaselineMeta {
 export const PARALLEL_MAX = 256;
 
 const META_KEYS = ['schemaVersion', 'scenario', 'seeds', 'overrides', 'parallel', 'gate', 'refreshedAt', 'command'];
-const GATE_NUMBER_KEYS = ['latencyTolerance', 'throughputTolerance', 'costTolerance', 'alpha'];
-const GATE_BOOLEAN_KEYS = ['allowFactChanges', 'normalize'];
-
-const shown = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value));
+// The gate's options by the type of their default, so that an option added there is checked here.
+const GATE_NUMBER_KEYS = Object.keys(GATE_DEFAULTS).filter((key) => typeof GATE_DEFAULTS[key as keyof GateOptions] === 'number');
+const GATE_BOOLEAN_KEYS = Object.keys(GATE_DEFAULTS).filter((key) => typeof GATE_DEFAULTS[key as keyof GateOptions] === 'boolean');
 
 /**
  * Reads and checks baseline.json: every field of its type and range (a gate option read as the
@@ -63,16 +63,16 @@ export function readBaselineMeta(folder: string): BaselineMeta | null {
   });
   (reader.at(json, 'overrides', 'array') as unknown[]).forEach((override, i) => {
     reader.at(json, `overrides.${i}`, 'string');
-    if (/^\s*seed\s*=/.test(override as string)) reader.fail(`overrides.${i}`, `is ${shown(override)}: the seeds are in seeds, and a seed override would run every seed as one`);
+    if (/^\s*seed\s*=/.test(override as string)) reader.fail(`overrides.${i}`, `is ${show(override)}: the seeds are in seeds, and a seed override would run every seed as one`);
   });
   const parallel = reader.at(json, 'parallel', 'number') as number;
   if (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > PARALLEL_MAX) reader.fail('parallel', `must be an integer in [1, ${PARALLEL_MAX}], got ${parallel}`);
   const gate = reader.record(json, 'gate');
   for (const [key, value] of Object.entries(gate)) {
     if (GATE_BOOLEAN_KEYS.includes(key)) {
-      if (typeof value !== 'boolean') reader.fail(`gate.${key}`, `must be true or false, got ${shown(value)}`);
+      if (typeof value !== 'boolean') reader.fail(`gate.${key}`, `must be true or false, got ${show(value)}`);
     } else if (GATE_NUMBER_KEYS.includes(key)) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) reader.fail(`gate.${key}`, `must be a number, got ${shown(value)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) reader.fail(`gate.${key}`, `must be a number, got ${show(value)}`);
     } else {
       reader.fail(`gate.${key}`, `is not a gate option (options: ${[...GATE_NUMBER_KEYS, ...GATE_BOOLEAN_KEYS].join(', ')})`);
     }

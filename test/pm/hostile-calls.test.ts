@@ -165,7 +165,8 @@ describe('failing dependencies', () => {
     return gateway;
   };
 
-  it('gateway.send throws for a new order: it stays pending (working), the error is rethrown, and the retry cancels it by client order id instead of sending a replacement', () => {
+  /** A PM whose first order's send threw (target 100 on symbol 0); the gateway works again after. */
+  const firstSendFails = () => {
     const clock = new VirtualClock();
     const gateway = failingGateway();
     const pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, verify: true, backoffBaseNs: 1_000 }, { gateway, marketData: FLAT_BBO, clock });
@@ -173,6 +174,11 @@ describe('failing dependencies', () => {
     gateway.fail = () => true;
     pm.setTarget(0, 100);
     expect(() => pm.tick()).toThrow('network down');
+    return { clock, gateway, pm, script };
+  };
+
+  it('gateway.send throws for a new order: it stays pending (working), the error is rethrown, and the retry cancels it by client order id instead of sending a replacement', () => {
+    const { clock, gateway, pm, script } = firstSendFails();
     expect(pm.state().symbols[0]).toMatchObject({ position: 0, target: 100, working: 100, liveOrders: [expect.objectContaining({ clientOrderId: 1, state: 'PENDING_NEW' })] });
     expect(pm.stats()).toMatchObject({ ordersSent: 0, ordersLost: 0 });
     expect(pm.alerts()).toEqual([expect.objectContaining({ kind: 'order-unresolved', detail: "order 1: gateway.send threw (network down); its outcome is unknown: it counts as working until a cancel by client order id, sent on the symbol's retry, resolves it" })]);
@@ -192,13 +198,7 @@ describe('failing dependencies', () => {
   });
 
   it('gateway.send throws for a new order the engine did get: the cancel\'s reports resolve it, its fills count, nothing overshoots', () => {
-    const clock = new VirtualClock();
-    const gateway = failingGateway();
-    const pm = new PositionManager({ owner: PM_OWNER, instruments: INSTRUMENTS, verify: true, backoffBaseNs: 1_000 }, { gateway, marketData: FLAT_BBO, clock });
-    const script = new ReportScript(pm);
-    gateway.fail = () => true;
-    pm.setTarget(0, 100);
-    expect(() => pm.tick()).toThrow('network down');
+    const { clock, gateway, pm, script } = firstSendFails();
     gateway.fail = null;
     clock.ns = pm.nextWakeNs();
     pm.tick();
