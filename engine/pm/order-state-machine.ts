@@ -9,12 +9,17 @@
  * outcome is no longer reported).
  *
  * Events are the engine's report kinds plus two of the PM's own: CANCEL_SENT and LOST. A report
- * maps to its event by `eventOfReport`, and to LOST in one case (`cancelRejectEvent`): a cancel
- * the engine refused as UNKNOWN_ORDER for an order it never reported on (a new order whose send
- * threw and was cancelled to learn its fate) means the engine never got the order.
+ * maps to its event by `eventOfReport`, and a CANCEL_REJECTED report to one of three
+ * (`cancelRejectEvent`): LOST when the engine refused a cancel as UNKNOWN_ORDER for an order it
+ * never reported on (a new order whose send threw and was cancelled to learn its fate: the engine
+ * never got it); MODIFY_REJECTED for any other reason than UNKNOWN_ORDER, which only a MODIFY gets
+ * (its quantity or price refused, docs/engine-semantics.md); CANCEL_REJECTED otherwise.
  *
- * REPLACED (a MODIFY at the engine by the owner's other tools; the PM itself never modifies) keeps
- * an active order's state: its quantity and leaves change, see position-manager.ts.
+ * REPLACED and MODIFY_REJECTED (a MODIFY at the engine by the owner's other tools, applied or
+ * refused; the PM itself never modifies) keep an active order's state: a replace changes its
+ * quantity and leaves (see position-manager.ts), a refused modify nothing. The engine refused the
+ * modify of an order it held, so its ack came first and its terminal report comes after: before
+ * the ack or after a terminal state a MODIFY_REJECTED is illegal.
  *
  * Ordering assumption: the reports of one order arrive in engine order (the engine emits them in
  * order and every transport keeps per-order order); reports of different orders may interleave in
@@ -56,11 +61,12 @@ export const OrderEvent = {
   CANCEL_REJECTED: 7,
   CANCEL_SENT: 8,
   LOST: 9,
+  MODIFY_REJECTED: 10,
 } as const;
 export type OrderEventCode = (typeof OrderEvent)[keyof typeof OrderEvent];
 
 export const ORDER_STATE_COUNT = 10;
-export const ORDER_EVENT_COUNT = 10;
+export const ORDER_EVENT_COUNT = 11;
 /** Table entry of a transition that must not happen. */
 export const ILLEGAL = -1;
 
@@ -88,6 +94,7 @@ const LEGAL: readonly (readonly [OrderStateCode, OrderEventCode, OrderStateCode]
   [S.PENDING_CANCEL, E.CANCELLED, S.CANCELLED],
   [S.PENDING_CANCEL, E.EXPIRED, S.EXPIRED],
   [S.PENDING_CANCEL, E.REPLACED, S.PENDING_CANCEL],
+  [S.PENDING_CANCEL, E.MODIFY_REJECTED, S.PENDING_CANCEL],
   [S.PENDING_CANCEL, E.CANCEL_REJECTED, S.CANCEL_REJECTED],
   [S.PENDING_CANCEL, E.LOST, S.LOST],
   [S.CANCEL_REJECTED, E.PARTIAL_FILL, S.CANCEL_REJECTED],
@@ -96,6 +103,7 @@ const LEGAL: readonly (readonly [OrderStateCode, OrderEventCode, OrderStateCode]
   [S.CANCEL_REJECTED, E.EXPIRED, S.EXPIRED],
   [S.CANCEL_REJECTED, E.CANCEL_SENT, S.PENDING_CANCEL],
   [S.CANCEL_REJECTED, E.LOST, S.LOST],
+  [S.CANCEL_REJECTED, E.MODIFY_REJECTED, S.CANCEL_REJECTED],
   [S.FILLED, E.CANCEL_REJECTED, S.FILLED],
   [S.CANCELLED, E.CANCEL_REJECTED, S.CANCELLED],
   [S.EXPIRED, E.CANCEL_REJECTED, S.EXPIRED],
@@ -112,6 +120,7 @@ function liveTransitions(from: OrderStateCode): (readonly [OrderStateCode, Order
     [from, E.CANCELLED, S.CANCELLED],
     [from, E.EXPIRED, S.EXPIRED],
     [from, E.REPLACED, from],
+    [from, E.MODIFY_REJECTED, from],
     [from, E.CANCEL_SENT, S.PENDING_CANCEL],
     [from, E.LOST, S.LOST],
   ];
@@ -166,11 +175,14 @@ export function eventOfReport(kind: ExecKindCode, leavesQuantity: number): Order
 }
 
 /**
- * The event of a cancel-reject for an order in `state`: CANCEL_REJECTED, except that UNKNOWN_ORDER
- * for an order the PM is cancelling and has had no report of (`acknowledged` false: no ack, no
- * engine id) is LOST. Reports of one order come in engine order, so had the engine got the order
- * its ack (or reject) would have come before this cancel-reject: the engine never got it.
+ * The event of a cancel-reject for an order in `state`. A reason other than UNKNOWN_ORDER is a
+ * refused MODIFY (the engine refuses a cancel only as UNKNOWN_ORDER): MODIFY_REJECTED. An
+ * UNKNOWN_ORDER for an order the PM is cancelling and has had no report of (`acknowledged` false:
+ * no ack, no engine id) is LOST: reports of one order come in engine order, so had the engine got
+ * the order its ack (or reject) would have come before this cancel-reject. Otherwise
+ * CANCEL_REJECTED.
  */
 export function cancelRejectEvent(state: OrderStateCode, reason: number, acknowledged: boolean): OrderEventCode {
-  return state === S.PENDING_CANCEL && reason === Reason.UNKNOWN_ORDER && !acknowledged ? E.LOST : E.CANCEL_REJECTED;
+  if (reason !== Reason.UNKNOWN_ORDER) return E.MODIFY_REJECTED;
+  return state === S.PENDING_CANCEL && !acknowledged ? E.LOST : E.CANCEL_REJECTED;
 }

@@ -18,7 +18,8 @@
  * Ordering invariant: the reports of one order arrive in engine order; reports of different
  * orders may be delayed, interleaved and duplicated freely. A report whose seq is not above the
  * order's last applied seq is a duplicate and is ignored (idempotent); so is a stale one, from
- * before what was booked (reconcileWithEngine took a newer cum from the engine).
+ * before what was booked (reconcileWithEngine took a newer cum from the engine, or synced the
+ * order while its ack was in flight).
  *
  * Accounting: position = the sum of this owner's fills, booked from each report's cumQuantity
  * (idempotent, and exact even if a partial-fill report went missing). A fill is a fact at the
@@ -222,7 +223,7 @@ export class PositionManager {
         return;
       }
       const event = this.reportEvent(order, report.kind, report.reason, report.leavesQuantity);
-      const problem = reportQuantityProblem(order, event, report.cumQuantity, report.leavesQuantity);
+      const problem = reportQuantityProblem(order, event, report.orderId, report.cumQuantity, report.leavesQuantity);
       if (problem !== null && problem.stale) {
         // From before what was booked (e.g. a fill still in flight when reconcileWithEngine synced
         // the order): old news, counted as a duplicate, neither journaled nor its seq taken.
@@ -843,10 +844,12 @@ export class PositionManager {
     if (order === undefined) throw inputError(`rpt.c: no order ${record.c} (reports follow their order's creation)`);
     if (record.seq <= order.lastSeq) throw inputError(`rpt.seq: must be above order ${record.c}'s last applied seq ${order.lastSeq}, got ${record.seq}`);
     const event = this.reportEvent(order, record.kd as ExecKindCode, record.rs, record.lv);
-    const problem = reportQuantityProblem(order, event, record.cum, record.lv);
+    const problem = reportQuantityProblem(order, event, record.oid, record.cum, record.lv);
     // Skipped as onReport skips it: a PM before stale reports were recognized journaled them (a
-    // fill in flight across reconcileWithEngine), and its journal recovers.
-    if (problem !== null && problem.stale) return;
+    // fill in flight across reconcileWithEngine), and its journal recovers. So is an ack after
+    // the order's engine id was known, whatever its id: such a PM journaled it and applied nothing
+    // of it (an illegal transition).
+    if (problem !== null && (problem.stale || problem.field === 'orderId')) return;
     checkQuantities(problem, 'rpt');
     order.lastSeq = record.seq;
     this.applyReport(order, event, record.rs as ReasonCode, record.oid, record.cum, record.lv, record.seq);
@@ -1019,8 +1022,8 @@ function needsTime(from: OrderStateCode, event: OrderEventCode): boolean {
 }
 
 function leavesAfter(event: OrderEventCode, order: PmOrder, reportLeaves: number): number {
-  // A cancel-rejected or accepted-while-cancelling report keeps the known open quantity.
-  return event === OrderEvent.CANCEL_REJECTED ? order.leaves : reportLeaves;
+  // A cancel-rejected or modify-rejected report keeps the known open quantity.
+  return event === OrderEvent.CANCEL_REJECTED || event === OrderEvent.MODIFY_REJECTED ? order.leaves : reportLeaves;
 }
 
 function assert(condition: boolean, message: string): void {
@@ -1030,5 +1033,8 @@ function assert(condition: boolean, message: string): void {
 
 /** A journal record's quantities that do not fit its order: refused, naming the field. */
 function checkQuantities(problem: QuantityProblem | null, kind: 'rpt' | 'sync'): void {
-  if (problem !== null) throw inputError(`${kind}.${problem.field === 'cum' ? 'cum' : 'lv'}: ${problem.detail}`);
+  if (problem !== null) throw inputError(`${kind}.${JOURNAL_FIELD[problem.field]}: ${problem.detail}`);
 }
+
+/** The journal record's name of each field a QuantityProblem can name. */
+const JOURNAL_FIELD = { cum: 'cum', leaves: 'lv', orderId: 'oid' } as const;

@@ -144,7 +144,7 @@ export function addLiveOrder(book: SymbolBook, order: PmOrder): void {
  * old news rather than a contradiction.
  */
 export interface QuantityProblem {
-  field: 'cum' | 'leaves';
+  field: 'cum' | 'leaves' | 'orderId';
   detail: string;
   stale: boolean;
 }
@@ -166,13 +166,29 @@ export function quantityProblem(order: PmOrder, cum: number, leaves: number): Qu
 /**
  * quantityProblem for the reports whose cum or leaves the PM books or applies (an ack, fills, a
  * replace; a fill that ends the order leaves nothing open). Other kinds' quantities are not read:
- * a cancel-reject for an order the engine no longer knows carries zeros.
+ * a cancel-reject for an order the engine no longer knows carries zeros. An ack of an order
+ * reconcileWithEngine synced is judged on its engine id too (syncedAckProblem).
  */
-export function reportQuantityProblem(order: PmOrder, event: OrderEventCode, cum: number, leaves: number): QuantityProblem | null {
+export function reportQuantityProblem(order: PmOrder, event: OrderEventCode, orderId: number, cum: number, leaves: number): QuantityProblem | null {
   if (event === OrderEvent.REPLACED) return replacedProblem(order, cum, leaves);
   if (event !== OrderEvent.ACCEPTED && event !== OrderEvent.PARTIAL_FILL && event !== OrderEvent.FILL) return null;
   if (event === OrderEvent.FILL && leaves !== 0) return { field: 'leaves', detail: `a fill that ends the order leaves 0, got leaves ${leaves}`, stale: false };
-  return quantityProblem(order, cum, leaves);
+  const problem = quantityProblem(order, cum, leaves);
+  if (problem !== null || event !== OrderEvent.ACCEPTED) return problem;
+  return syncedAckProblem(order, orderId);
+}
+
+/**
+ * An ack for an order that has an engine id but no applied report (lastSeq 0): reconcileWithEngine
+ * synced the order while its ack was in flight (reports of one order come in engine order, so no
+ * other report of it came first). With the same id the ack is stale, the sync told more; with
+ * another it cannot be this order's. An ack after an applied one is left to the state machine:
+ * a second ack is an illegal transition.
+ */
+function syncedAckProblem(order: PmOrder, orderId: number): QuantityProblem | null {
+  if (order.orderId === 0 || order.lastSeq !== 0) return null;
+  if (orderId === order.orderId) return { field: 'orderId', detail: `an ack of engine order ${orderId}, which the PM already synced`, stale: true };
+  return { field: 'orderId', detail: `engine order id ${orderId} is not the order's ${order.orderId}`, stale: false };
 }
 
 /**

@@ -34,6 +34,10 @@ describe('order state machine', () => {
     // A MODIFY at the engine by the owner's other tools: the order keeps its state (its quantity and leaves change).
     ['replaced, then filled', [E.ACCEPTED, E.REPLACED, E.PARTIAL_FILL, E.REPLACED, E.FILL], S.FILLED],
     ['replaced while a cancel is pending', [E.ACCEPTED, E.CANCEL_SENT, E.REPLACED, E.CANCELLED], S.CANCELLED],
+    // The same tools' MODIFY refused (price or quantity): nothing changes.
+    ['a refused modify, then filled', [E.ACCEPTED, E.MODIFY_REJECTED, E.PARTIAL_FILL, E.MODIFY_REJECTED, E.FILL], S.FILLED],
+    ['a refused modify while a cancel is pending', [E.ACCEPTED, E.CANCEL_SENT, E.MODIFY_REJECTED, E.CANCELLED], S.CANCELLED],
+    ['a refused modify after a cancel was refused', [E.ACCEPTED, E.CANCEL_SENT, E.CANCEL_REJECTED, E.MODIFY_REJECTED, E.FILL], S.FILLED],
     // A new order whose send threw, cancelled by client order id to learn its fate: the engine never got it.
     ['send threw, cancelled, unknown to the engine', [E.CANCEL_SENT, E.LOST], S.LOST],
     ['send threw, cancelled, the engine had it', [E.CANCEL_SENT, E.ACCEPTED, E.PARTIAL_FILL, E.CANCELLED], S.CANCELLED],
@@ -50,6 +54,8 @@ describe('order state machine', () => {
     ['a cancel sent twice', [E.ACCEPTED, E.CANCEL_SENT, E.CANCEL_SENT]],
     ['a cancel sent for a filled order', [E.ACCEPTED, E.FILL, E.CANCEL_SENT]],
     ['a replace before the ack', [E.REPLACED]],
+    ['a refused modify before the ack', [E.MODIFY_REJECTED]],
+    ['a refused modify after the order was filled', [E.ACCEPTED, E.FILL, E.MODIFY_REJECTED]],
     ['a replace of an order the engine no longer knew', [E.ACCEPTED, E.CANCEL_SENT, E.CANCEL_REJECTED, E.REPLACED]],
     ['a cancel-rejected without a cancel', [E.ACCEPTED, E.CANCEL_REJECTED]],
     ['a reject after the ack', [E.ACCEPTED, E.REJECTED]],
@@ -71,12 +77,15 @@ describe('order state machine', () => {
     expect(eventOfReport(ExecKind.REPLACED, 3)).toBe(E.REPLACED);
   });
 
-  it('a cancel-reject is LOST only for UNKNOWN_ORDER of an order being cancelled that was never acknowledged', () => {
+  it('a cancel-reject is LOST only for UNKNOWN_ORDER of an order being cancelled that was never acknowledged, and a refused modify for any other reason', () => {
     expect(cancelRejectEvent(S.PENDING_CANCEL, Reason.UNKNOWN_ORDER, false)).toBe(E.LOST);
     expect(cancelRejectEvent(S.PENDING_CANCEL, Reason.UNKNOWN_ORDER, true)).toBe(E.CANCEL_REJECTED);
-    expect(cancelRejectEvent(S.PENDING_CANCEL, Reason.BUSY, false)).toBe(E.CANCEL_REJECTED);
     expect(cancelRejectEvent(S.PENDING_NEW, Reason.UNKNOWN_ORDER, false)).toBe(E.CANCEL_REJECTED);
     expect(cancelRejectEvent(S.FILLED, Reason.UNKNOWN_ORDER, false)).toBe(E.CANCEL_REJECTED);
+    for (const reason of [Reason.QTY_INVALID, Reason.QTY_NOT_LOT_MULTIPLE, Reason.QTY_ABOVE_MAX, Reason.PRICE_INVALID, Reason.PRICE_OFF_TICK, Reason.PRICE_OUT_OF_BAND]) {
+      expect(cancelRejectEvent(S.WORKING, reason, true)).toBe(E.MODIFY_REJECTED);
+      expect(cancelRejectEvent(S.PENDING_CANCEL, reason, false)).toBe(E.MODIFY_REJECTED);
+    }
   });
 
   it('terminal states accept nothing but a late cancel-reject', () => {

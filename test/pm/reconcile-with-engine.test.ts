@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Action, ExecKind, OrderType, Side } from '../../engine/protocol.js';
+import { Action, ExecKind, OrderType, Reason, Side } from '../../engine/protocol.js';
 import { ReferenceBook } from '../../engine/reference-book.js';
 import { CLIENT_ORDER_ID_START_MAX, type PmOptions } from '../../engine/pm/options.js';
 import { PositionManager } from '../../engine/pm/position-manager.js';
@@ -117,7 +117,7 @@ function delayedRig(options: Partial<PmOptions> = {}) {
   const modify = (clientOrderId: number, leaves: number) => execute({ action: Action.MODIFY, symbol: 0, owner: PM_OWNER, clientOrderId, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price: 10_000, quantity: leaves });
   const deliver = () => pm.onReports(inflight.splice(0));
   const engineFilled = () => fills.reduce((sum, q) => sum + q, 0);
-  return { book, pm, clock, inflight, sell, modify, deliver, engineFilled };
+  return { book, pm, clock, inflight, execute, sell, modify, deliver, engineFilled };
 }
 
 const dirs: string[] = [];
@@ -198,6 +198,58 @@ describe('reconcileWithEngine with a real engine', () => {
     deliver();
     expect(pm.position(0)).toBe(engineFilled());
     expect(pm.stats()).toMatchObject({ reportsInconsistent: 0, illegalTransitions: 0 });
+  });
+
+  it('an ack still in flight when it synced an order is stale: a duplicate, not an illegal transition, and the journal recovers', () => {
+    const file = journalFile();
+    const { book, pm, inflight, deliver } = delayedRig({ journalPath: file });
+    pm.setTarget(0, 100);
+    pm.tick();  // The buy of 100 rests; its ACCEPTED is still in flight.
+    const [ack] = inflight;
+    pm.reconcileWithEngine(0, book.snapshot(0));  // Synced: WORKING, with the engine's id.
+    deliver();
+    expect(pm.stats()).toMatchObject({ reportsDuplicate: 1, illegalTransitions: 0, reportsInconsistent: 0 });
+    expect(pm.anomalies()).toEqual([]);
+    expect(pm.state().symbols[0]?.liveOrders).toEqual([expect.objectContaining({ state: 'WORKING', orderId: ack?.orderId, leaves: 100 })]);
+    // An ack naming another engine id cannot be this order's.
+    pm.onReport({ ...(ack as ExecutionReport), seq: 1_000, orderId: 4_242 });
+    expect(pm.stats()).toMatchObject({ reportsInconsistent: 1, illegalTransitions: 0 });
+    expect(pm.anomalies()[0]?.detail).toBe(`report engine order id 4242 is not the order's ${ack?.orderId}: not booked`);
+    pm.close();
+    const again = recovered(file);
+    expect(again.state().symbols).toEqual(pm.state().symbols);
+    again.close();
+  });
+
+  it('a MODIFY the engine refuses (CANCEL_REJECTED with a price or quantity reason) keeps the order as it was, cancelling or not', () => {
+    const file = journalFile();
+    const { pm, inflight, sell, deliver, execute, engineFilled } = delayedRig({ journalPath: file });
+    const modify = (price: number, quantity: number) => execute({ action: Action.MODIFY, symbol: 0, owner: PM_OWNER, clientOrderId: 1, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price, quantity });
+    pm.setTarget(0, 100);
+    pm.tick();
+    deliver();
+    sell(10);
+    modify(1, 50);  // Outside the band.
+    modify(10_000, 2_000_000);  // Above the instrument's largest quantity.
+    expect(inflight.filter((r) => r.kind === ExecKind.CANCEL_REJECTED).map((r) => r.reason)).toEqual([Reason.PRICE_OUT_OF_BAND, Reason.QTY_ABOVE_MAX]);
+    deliver();
+    expect(pm.stats()).toMatchObject({ illegalTransitions: 0, reportsInconsistent: 0 });
+    expect(pm.state().symbols[0]?.liveOrders).toEqual([expect.objectContaining({ clientOrderId: 1, state: 'PARTIALLY_FILLED', quantity: 100, cum: 10, leaves: 90 })]);
+    modify(10_000, 0);  // A quantity of 0, refused; its report still in flight when the PM cancels.
+    pm.setTarget(0, 10);
+    pm.tick();  // The rest is cancelled: PENDING_CANCEL, its CANCELLED in flight behind the refused modify.
+    expect(pm.state().symbols[0]?.liveOrders[0]?.state).toBe('PENDING_CANCEL');
+    expect(inflight.map((r) => [r.kind, r.reason])).toEqual([[ExecKind.CANCEL_REJECTED, Reason.QTY_INVALID], [ExecKind.CANCELLED, Reason.CANCEL_REQUESTED]]);
+    deliver();
+    expect(pm.stats()).toMatchObject({ illegalTransitions: 0, reportsInconsistent: 0 });
+    expect(pm.anomalies()).toEqual([]);
+    expect(pm.state().symbols[0]?.liveOrders).toEqual([]);
+    expect(pm.position(0)).toBe(engineFilled());
+    pm.validate();
+    pm.close();
+    const again = recovered(file);
+    expect(again.state().symbols).toEqual(pm.state().symbols);
+    again.close();
   });
 
   it('adopting an order the PM had closed as lost keeps what was booked of it (no double booking), in the journal too', () => {
