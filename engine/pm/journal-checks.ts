@@ -48,9 +48,15 @@ const RECORD_FIELDS: Record<string, Readonly<Record<string, Range>>> = {
   snap: {},
 };
 
-/** Fields a record may leave out (written only when not 0), checked like the others when present. */
+/**
+ * Fields a record may leave out, checked like the others when present: an adopt's bk and sq are
+ * written only when not 0, a report's price only on a REPLACED, and journals of earlier PMs have
+ * no report or sync price.
+ */
 const OPTIONAL_FIELDS: Record<string, Readonly<Record<string, Range>>> = {
   adopt: { bk: FILLED, sq: COUNT },
+  rpt: { p: PRICE },
+  sync: { p: PRICE },
 };
 
 /** A snapshot's live order: [clientOrderId, symbol, side, price, quantity, orderId, cum, leaves, state, lastSeq, sentNs]. */

@@ -22,11 +22,13 @@ export type JournalRecord =
   | { k: 'tgt'; s: number; q: number; ns: number }
   | { k: 'new'; c: number; s: number; sd: number; p: number; q: number; ns: number }
   | { k: 'cxl'; c: number; ns: number }
-  | { k: 'rpt'; c: number; seq: number; kd: number; rs: number; oid: number; cum: number; lv: number; lq: number; ns: number }
+  /** p: the order's new price, on a REPLACED (absent in journals of PMs before it was taken). */
+  | { k: 'rpt'; c: number; seq: number; kd: number; rs: number; oid: number; cum: number; lv: number; lq: number; p?: number; ns: number }
   | { k: 'epoch'; e: number; ns: number }
   | { k: 'resume'; s: number; ns: number }
   | { k: 'lost'; c: number; ns: number }
-  | { k: 'sync'; c: number; oid: number; cum: number; lv: number; ns: number }
+  /** p: the engine's price of the order (absent in journals of PMs before it was taken). */
+  | { k: 'sync'; c: number; oid: number; cum: number; lv: number; p?: number; ns: number }
   /** bk, sq: what was booked of the order, and its last applied seq, when the PM had closed it (absent: 0). */
   | { k: 'adopt'; c: number; s: number; sd: number; p: number; q: number; oid: number; cum: number; lv: number; bk?: number; sq?: number; ns: number }
   | { k: 'snap'; snapshot: JournalSnapshot; ns: number };

@@ -29,22 +29,21 @@
  * quantity or below what was booked, cum + leaves off its quantity) is no fact about it: counted
  * (reportsInconsistent), listed in anomalies(), neither booked nor applied. A MODIFY at the engine
  * by the owner's other tools (REPLACED) is a fact too: the order's quantity becomes cum + its new
- * leaves.
+ * leaves, and its price the report's; a refused one (MODIFY_REJECTED) changes nothing.
  *
  * Performance: onReport is O(1) (a map lookup and incremental per-symbol aggregates) and reads
  * the clock only when it uses the time (rejects, terminal events, anomalies, reconciles, journal
  * and audit lines), not for the acks and fills of live orders; reconcile is O(1) unless it
  * cancels. Auditing and journaling cost one branch each when off.
  *
- * Known limitations: whole-order cancels only (the PM never modifies: a MODIFY by another tool
- * changes the quantity, not the PM's record of the price); targets still in the
+ * Known limitations: whole-order cancels only (the PM itself never modifies); targets still in the
  * queue at a crash are lost (applied targets are journaled); a terminal order evicted from the
  * closed-order memory (closedOrdersMax) no longer recognizes late reports.
  */
 import type { Logger } from 'pino';
 import { InvariantError, LobsimError } from '../errors.js';
 import { show } from '../options.js';
-import { Action, OrderType, Reason, Side, type ExecKindCode, type OrderTypeCode, type ReasonCode, type SideCode } from '../protocol.js';
+import { Action, ExecKind, OrderType, Reason, Side, type ExecKindCode, type OrderTypeCode, type ReasonCode, type SideCode } from '../protocol.js';
 import type { ExecutionReport, RestingOrder } from '../types.js';
 import { adoptedPrior, checkEngineOrders, type EngineOrdersContext } from './engine-orders.js';
 import { checkBbo, checkClockNs, checkDeps, checkReport, checkReportList, checkTargetList, checkTimeNs, inputError, integerInput } from './input-checks.js';
@@ -53,7 +52,7 @@ import { cancelRejectEvent, ILLEGAL, OrderEvent, OrderState, eventName, eventOfR
 import { CLIENT_ORDER_ID_MAX, validatePmOptions, type PmOptions, type ResolvedPmOptions } from './options.js';
 import { limitPrice, priceGrid, type PriceGrid } from './price-policy.js';
 import { planReconcile, type ReconcileLimits } from './reconcile.js';
-import { addLiveOrder, engineQuantityProblem, PmOrder, reportQuantityProblem, setOrderState, SymbolBook, verifySymbolBook, type QuantityProblem } from './symbol-book.js';
+import { addLiveOrder, engineQuantityProblem, PmOrder, reportProblem, setOrderState, SymbolBook, verifySymbolBook, type QuantityProblem } from './symbol-book.js';
 import { TargetQueue } from './target-queue.js';
 import { newStats, reportFields, symbolView } from './views.js';
 import type { Alert, AlertKind, Anomaly, MarketData, PmClock, PmDeps, PmGateway, PmState, PmStats, PmTarget, TargetOutcome } from './types.js';
@@ -223,7 +222,7 @@ export class PositionManager {
         return;
       }
       const event = this.reportEvent(order, report.kind, report.reason, report.leavesQuantity);
-      const problem = reportQuantityProblem(order, event, report.orderId, report.cumQuantity, report.leavesQuantity);
+      const problem = reportProblem(order, event, report.orderId, report.price, report.cumQuantity, report.leavesQuantity);
       if (problem !== null && problem.stale) {
         // From before what was booked (e.g. a fill still in flight when reconcileWithEngine synced
         // the order): old news, counted as a duplicate, neither journaled nor its seq taken.
@@ -248,7 +247,7 @@ export class PositionManager {
       order.lastSeq = report.seq;
       if (this.journal !== null) this.journalReport(order, report);
       if (this.auditOn) this.audit('report', reportFields(report));
-      this.applyReport(order, event, report.reason, report.orderId, report.cumQuantity, report.leavesQuantity, report.seq);
+      this.applyReport(order, event, report.reason, report.orderId, report.price, report.cumQuantity, report.leavesQuantity, report.seq);
     } finally {
       this.leave();
     }
@@ -267,7 +266,7 @@ export class PositionManager {
     return cancelRejectEvent(order.state, reason, order.orderId !== 0 || order.lastSeq !== 0);
   }
 
-  private applyReport(order: PmOrder, event: OrderEventCode, reason: ReasonCode, orderId: number, cum: number, leaves: number, seq: number): void {
+  private applyReport(order: PmOrder, event: OrderEventCode, reason: ReasonCode, orderId: number, price: number, cum: number, leaves: number, seq: number): void {
     const book = this.books[order.symbol] as SymbolBook;
     const from = order.state;
     const to = transition(from, event);
@@ -288,8 +287,12 @@ export class PositionManager {
       order.orderId = orderId;
       book.rejectStreak = 0;
     }
-    // A MODIFY at the engine (REPLACED): quantity = cum + the new leaves, a fact the PM takes.
-    if (event === OrderEvent.REPLACED) order.quantity = cum + leaves;
+    // A MODIFY at the engine (REPLACED): quantity = cum + the new leaves and its price, facts the
+    // PM takes (repricing compares the order's price with the market's).
+    if (event === OrderEvent.REPLACED) {
+      order.quantity = cum + leaves;
+      order.price = price;
+    }
     if (event !== OrderEvent.CANCEL_REJECTED || isLive(from)) setOrderState(book, order, to, isLive(to) ? leavesAfter(event, order, leaves) : 0);
     if (event === OrderEvent.REJECTED) this.onReject(book, order, reason);
     if (to === OrderState.LOST) this.countLost(order);
@@ -648,7 +651,7 @@ export class PositionManager {
       const found = resting.get(order.clientOrderId);
       resting.delete(order.clientOrderId);
       if (found === undefined) this.notAtEngine(order);
-      else this.syncOrder(book, order, found.orderId, found.quantity - found.leaves, found.leaves);
+      else this.syncOrder(book, order, found.orderId, found.price, found.quantity - found.leaves, found.leaves);
     }
     for (const found of resting.values()) this.adopt(book, found);
   }
@@ -660,13 +663,14 @@ export class PositionManager {
   }
 
   /** The engine's record of a resting order (cum checked: not below what was booked) becomes the PM's; quantity = cum + leaves. */
-  private syncOrder(book: SymbolBook, order: PmOrder, orderId: number, cum: number, leaves: number): void {
-    this.journal?.append({ k: 'sync', c: order.clientOrderId, oid: orderId, cum, lv: leaves, ns: this.now() });
+  private syncOrder(book: SymbolBook, order: PmOrder, orderId: number, price: number, cum: number, leaves: number): void {
+    this.journal?.append({ k: 'sync', c: order.clientOrderId, oid: orderId, cum, lv: leaves, p: price, ns: this.now() });
     const before = book.position;
     this.bookFill(book, order, cum);
     this.counters.recoveredFillQuantity += Math.abs(book.position - before);
     order.orderId = orderId;
     order.quantity = cum + leaves;
+    order.price = price;  // A MODIFY at the engine may have moved it.
     // A recovery override, outside the report state machine: the engine says the order rests, so
     // it is active (a cancel journaled as sent did not take effect and may be sent again).
     setOrderState(book, order, order.cum > 0 ? OrderState.PARTIALLY_FILLED : OrderState.WORKING, leaves);
@@ -696,7 +700,7 @@ export class PositionManager {
     order.lastSeq = lastSeq;
     this.nextClientOrderId = Math.max(this.nextClientOrderId, clientOrderId + 1);
     this.counters.ordersAdopted += 1;
-    this.syncOrder(book, order, orderId, cum, leaves);
+    this.syncOrder(book, order, orderId, price, cum, leaves);
   }
 
   // ---- journal -------------------------------------------------------------------------------
@@ -737,6 +741,7 @@ export class PositionManager {
       cum: report.cumQuantity,
       lv: report.leavesQuantity,
       lq: report.lastQuantity,
+      ...(report.kind === ExecKind.REPLACED ? { p: report.price } : {}),
       ns: this.now(),
     });
   }
@@ -811,7 +816,7 @@ export class PositionManager {
         const order = this.liveOrder(record.c, 'sync.c');
         if (record.cum < order.cum) throw inputError(`sync.cum: cum ${record.cum} is below the ${order.cum} already booked`);
         checkQuantities(engineQuantityProblem(record.cum, record.lv), 'sync');
-        return this.syncOrder(this.books[order.symbol] as SymbolBook, order, record.oid, record.cum, record.lv);
+        return this.syncOrder(this.books[order.symbol] as SymbolBook, order, record.oid, record.p ?? order.price, record.cum, record.lv);
       }
       case 'adopt': {
         const book = this.bookAt(record.s, 'adopt.s');
@@ -844,7 +849,7 @@ export class PositionManager {
     if (order === undefined) throw inputError(`rpt.c: no order ${record.c} (reports follow their order's creation)`);
     if (record.seq <= order.lastSeq) throw inputError(`rpt.seq: must be above order ${record.c}'s last applied seq ${order.lastSeq}, got ${record.seq}`);
     const event = this.reportEvent(order, record.kd as ExecKindCode, record.rs, record.lv);
-    const problem = reportQuantityProblem(order, event, record.oid, record.cum, record.lv);
+    const problem = reportProblem(order, event, record.oid, record.p ?? order.price, record.cum, record.lv);
     // Skipped as onReport skips it: a PM before stale reports were recognized journaled them (a
     // fill in flight across reconcileWithEngine), and its journal recovers. So is an ack after
     // the order's engine id was known, whatever its id: such a PM journaled it and applied nothing
@@ -852,7 +857,7 @@ export class PositionManager {
     if (problem !== null && (problem.stale || problem.field === 'orderId')) return;
     checkQuantities(problem, 'rpt');
     order.lastSeq = record.seq;
-    this.applyReport(order, event, record.rs as ReasonCode, record.oid, record.cum, record.lv, record.seq);
+    this.applyReport(order, event, record.rs as ReasonCode, record.oid, record.p ?? order.price, record.cum, record.lv, record.seq);
   }
 
   private loadSnapshot(snapshot: JournalSnapshot): void {
@@ -1037,4 +1042,4 @@ function checkQuantities(problem: QuantityProblem | null, kind: 'rpt' | 'sync'):
 }
 
 /** The journal record's name of each field a QuantityProblem can name. */
-const JOURNAL_FIELD = { cum: 'cum', leaves: 'lv', orderId: 'oid' } as const;
+const JOURNAL_FIELD = { cum: 'cum', leaves: 'lv', orderId: 'oid', price: 'p' } as const;

@@ -9,7 +9,9 @@
  * So the working position (position + buyLeaves - sellLeaves) is O(1) and never needs a scan.
  */
 import { InvariantError } from '../errors.js';
+import { show } from '../options.js';
 import { ORDER_QUANTITY_MAX, Side, type SideCode } from '../protocol.js';
+import { PRICE_MAX } from './input-checks.js';
 import { isCancelling, isLive, OrderEvent, OrderState, type OrderEventCode, type OrderStateCode } from './order-state-machine.js';
 
 export class PmOrder {
@@ -144,7 +146,7 @@ export function addLiveOrder(book: SymbolBook, order: PmOrder): void {
  * old news rather than a contradiction.
  */
 export interface QuantityProblem {
-  field: 'cum' | 'leaves' | 'orderId';
+  field: 'cum' | 'leaves' | 'orderId' | 'price';
   detail: string;
   stale: boolean;
 }
@@ -164,13 +166,14 @@ export function quantityProblem(order: PmOrder, cum: number, leaves: number): Qu
 }
 
 /**
- * quantityProblem for the reports whose cum or leaves the PM books or applies (an ack, fills, a
- * replace; a fill that ends the order leaves nothing open). Other kinds' quantities are not read:
+ * What is wrong with a report for `order`: quantityProblem for the reports whose cum or leaves the
+ * PM books or applies (an ack, fills, a replace, and a replace's price; a fill that ends the order
+ * leaves nothing open). Other kinds' quantities are not read:
  * a cancel-reject for an order the engine no longer knows carries zeros. An ack of an order
  * reconcileWithEngine synced is judged on its engine id too (syncedAckProblem).
  */
-export function reportQuantityProblem(order: PmOrder, event: OrderEventCode, orderId: number, cum: number, leaves: number): QuantityProblem | null {
-  if (event === OrderEvent.REPLACED) return replacedProblem(order, cum, leaves);
+export function reportProblem(order: PmOrder, event: OrderEventCode, orderId: number, price: number, cum: number, leaves: number): QuantityProblem | null {
+  if (event === OrderEvent.REPLACED) return replacedProblem(order, price, cum, leaves);
   if (event !== OrderEvent.ACCEPTED && event !== OrderEvent.PARTIAL_FILL && event !== OrderEvent.FILL) return null;
   if (event === OrderEvent.FILL && leaves !== 0) return { field: 'leaves', detail: `a fill that ends the order leaves 0, got leaves ${leaves}`, stale: false };
   const problem = quantityProblem(order, cum, leaves);
@@ -192,12 +195,14 @@ function syncedAckProblem(order: PmOrder, orderId: number): QuantityProblem | nu
 }
 
 /**
- * A REPLACED report sets the order's quantity to cum + its new leaves (docs/engine-semantics.md,
- * MODIFY): the new leaves must be open (at least 1), the quantity one the engine can hold, and cum
- * not below what was booked (if it is, a later report, or reconcileWithEngine, already told more).
+ * A REPLACED report sets the order's quantity to cum + its new leaves and its price to the
+ * report's (docs/engine-semantics.md, MODIFY): the new leaves must be open (at least 1), the
+ * quantity one the engine can hold, the price a limit, and cum not below what was booked (if it
+ * is, a later report, or reconcileWithEngine, already told more).
  */
-function replacedProblem(order: PmOrder, cum: number, leaves: number): QuantityProblem | null {
+function replacedProblem(order: PmOrder, price: number, cum: number, leaves: number): QuantityProblem | null {
   if (cum < order.cum) return { field: 'cum', detail: `cum ${cum} is below the ${order.cum} already booked`, stale: true };
+  if (!Number.isInteger(price) || price < 1 || price > PRICE_MAX) return { field: 'price', detail: `the price of a replaced order must be an integer in [1, ${PRICE_MAX}], got ${show(price)}`, stale: false };
   return engineQuantityProblem(cum, leaves);
 }
 

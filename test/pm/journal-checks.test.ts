@@ -68,6 +68,8 @@ describe('recover refuses what the PM could not have written', () => {
     ['adopt booked a fraction', [HEADER, '{"k":"adopt","c":1,"s":0,"sd":0,"p":10000,"q":100,"oid":1,"cum":20,"lv":80,"bk":0.5,"ns":1}'], 'line 2: adopt.bk: must be an integer in [0, 4294967295], got 0.5'],
     ['sync cum below what was booked', [HEADER, NEW, rpt({ kd: 3, cum: 40, lv: 60 }), '{"k":"sync","c":1,"oid":1,"cum":30,"lv":70,"ns":3}'],
       'line 4 (sync) cannot be replayed: sync.cum: cum 30 is below the 40 already booked'],
+    ['report price 0', [HEADER, NEW, rpt({ kd: 7, cum: 0, lv: 50, lq: 0, p: 0 })], 'line 3: rpt.p: must be an integer in [1, 9007199254740991], got 0'],
+    ['sync price a fraction', [HEADER, NEW, '{"k":"sync","c":1,"oid":1,"cum":0,"lv":100,"p":10000.5,"ns":3}'], 'line 3: sync.p: must be an integer in [1, 9007199254740991], got 10000.5'],
     ['snapshot order state 99', [HEADER, snap({ orders: [order({ st: 99 })] })], 'line 2: snap.snapshot.orders[0][8] (st): must be a live order state (0, 1, 2, 4, 8), got 99'],
     ['snapshot order id at the counter', [HEADER, snap({ orders: [order({ c: 5 })] })], 'line 2: snap.snapshot.orders[0][0] (c): must be below snap.snapshot.nextClientOrderId 5, got 5'],
     ['snapshot unknown symbol', [HEADER, snap({ symbols: [{ s: 5, pos: 1, tgt: null, halted: false }] })], 'line 2 (snap) cannot be replayed: snap.snapshot.symbols[0].s: must be an instrument index in [0, 1], got 5'],
@@ -145,6 +147,25 @@ describe('recover accepts what the PM itself wrote', () => {
     const pm = recover(file);
     expect(pm.position(0)).toBe(50);
     expect(pm.state().symbols[0]?.liveOrders).toEqual([expect.objectContaining({ clientOrderId: 1, state: 'PARTIALLY_FILLED', cum: 50, leaves: 50 })]);
+    expect(pm.stats()).toMatchObject({ reportsInconsistent: 0, illegalTransitions: 0 });
+    pm.close();
+  });
+
+  it('a journal written before the PM took a MODIFY\'s price, knew refused modifies or synced acks: replayed as onReport now applies them', () => {
+    // Written by the PM before these were recognized: the order was synced while its ack was in
+    // flight (an illegal transition then), modified to 60 at 10,010 (REPLACED, no price journaled,
+    // nor the sync's), and a modify was refused (CANCEL_REJECTED PRICE_OUT_OF_BAND, illegal then).
+    const file = journal([
+      HEADER,
+      '{"k":"tgt","s":0,"q":100,"ns":0}',
+      '{"k":"new","c":1,"s":0,"sd":0,"p":10000,"q":100,"ns":0}',
+      '{"k":"sync","c":1,"oid":1,"cum":0,"lv":100,"ns":0}',
+      '{"k":"rpt","c":1,"seq":1,"kd":1,"rs":0,"oid":1,"cum":0,"lv":100,"lq":0,"ns":0}',
+      '{"k":"rpt","c":1,"seq":3,"kd":7,"rs":0,"oid":1,"cum":0,"lv":60,"lq":0,"ns":0}',
+      '{"k":"rpt","c":1,"seq":4,"kd":8,"rs":7,"oid":1,"cum":0,"lv":60,"lq":0,"ns":0}',
+    ]);
+    const pm = recover(file);
+    expect(pm.state().symbols[0]?.liveOrders).toEqual([expect.objectContaining({ clientOrderId: 1, state: 'WORKING', price: 10_000, quantity: 60, leaves: 60 })]);
     expect(pm.stats()).toMatchObject({ reportsInconsistent: 0, illegalTransitions: 0 });
     pm.close();
   });

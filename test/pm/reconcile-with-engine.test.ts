@@ -114,7 +114,7 @@ function delayedRig(options: Partial<PmOptions> = {}) {
   let nextId = 1;
   const sell = (quantity: number) => execute({ action: Action.NEW, symbol: 0, owner: COUNTERPARTY, clientOrderId: nextId++, orderId: 0, side: Side.SELL, type: OrderType.MARKET, price: 0, quantity });
   /** A MODIFY by the PM's owner (an operator's tool, not the PM): the order's new leaves. */
-  const modify = (clientOrderId: number, leaves: number) => execute({ action: Action.MODIFY, symbol: 0, owner: PM_OWNER, clientOrderId, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price: 10_000, quantity: leaves });
+  const modify = (clientOrderId: number, leaves: number, price = 10_000) => execute({ action: Action.MODIFY, symbol: 0, owner: PM_OWNER, clientOrderId, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price, quantity: leaves });
   const deliver = () => pm.onReports(inflight.splice(0));
   const engineFilled = () => fills.reduce((sum, q) => sum + q, 0);
   return { book, pm, clock, inflight, execute, sell, modify, deliver, engineFilled };
@@ -183,21 +183,52 @@ describe('reconcileWithEngine with a real engine', () => {
     again.close();
   });
 
-  it('takes the engine\'s own snapshot of an order modified while the PM was not listening', () => {
-    const { book, pm, inflight, sell, modify, deliver, engineFilled } = delayedRig();
+  it('takes the engine\'s own snapshot of an order modified while the PM was not listening, its price too, and the journal recovers it', () => {
+    const file = journalFile();
+    const { book, pm, inflight, sell, modify, deliver, engineFilled } = delayedRig({ journalPath: file });
     pm.setTarget(0, 100);
     pm.tick();
     deliver();
     sell(10);
-    modify(1, 50);  // Quantity 60, leaves 50: its reports never reach the PM.
+    modify(1, 50, 10_002);  // Quantity 60, leaves 50, at 10,002: its reports never reach the PM.
     inflight.splice(0);
     pm.reconcileWithEngine(0, book.snapshot(0));
     expect(pm.position(0)).toBe(10);
-    expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ clientOrderId: 1, state: 'PARTIALLY_FILLED', quantity: 60, cum: 10, leaves: 50 });
+    expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ clientOrderId: 1, state: 'PARTIALLY_FILLED', price: 10_002, quantity: 60, cum: 10, leaves: 50 });
+    pm.close();
+    const again = recovered(file);
+    expect(again.state().symbols).toEqual(pm.state().symbols);
+    again.close();
     sell(80);
     deliver();
     expect(pm.position(0)).toBe(engineFilled());
     expect(pm.stats()).toMatchObject({ reportsInconsistent: 0, illegalTransitions: 0 });
+  });
+
+  it('takes the price of a MODIFY, and reprices an order it moved off the market', () => {
+    const file = journalFile();
+    const { pm, inflight, modify, deliver, execute } = delayedRig({ journalPath: file, repriceTicksMin: 2 });
+    // A bid at 9,999 for the PM to join.
+    execute({ action: Action.NEW, symbol: 0, owner: COUNTERPARTY, clientOrderId: 900, orderId: 0, side: Side.BUY, type: OrderType.LIMIT, price: 9_999, quantity: 5 });
+    pm.setTarget(0, 100);
+    pm.tick();
+    deliver();
+    expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ clientOrderId: 1, price: 9_999, state: 'WORKING' });
+    modify(1, 100, 9_998);  // One tick off: within repriceTicksMin, kept.
+    deliver();
+    expect(pm.state().symbols[0]?.liveOrders).toEqual([expect.objectContaining({ clientOrderId: 1, price: 9_998, state: 'WORKING' })]);
+    modify(1, 100, 9_990);  // Nine ticks off: the reconcile after the replace cancels it.
+    const [replaced] = inflight;
+    deliver();  // The cancel's CANCELLED stays in flight.
+    expect(pm.state().symbols[0]?.liveOrders).toEqual([expect.objectContaining({ clientOrderId: 1, price: 9_990, state: 'PENDING_CANCEL' })]);
+    // A replace whose price cannot be a limit is no fact about the order.
+    pm.onReport({ ...(replaced as ExecutionReport), seq: 10_000, price: 0 });
+    expect(pm.stats()).toMatchObject({ reportsInconsistent: 1, illegalTransitions: 0 });
+    expect(pm.anomalies()[0]?.detail).toBe('report the price of a replaced order must be an integer in [1, 9007199254740991], got 0: not booked');
+    pm.close();
+    const again = recovered(file);
+    expect(again.state().symbols).toEqual(pm.state().symbols);
+    again.close();
   });
 
   it('an ack still in flight when it synced an order is stale: a duplicate, not an illegal transition, and the journal recovers', () => {
