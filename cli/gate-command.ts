@@ -18,6 +18,7 @@ import { gateOptions } from '../reports/gate/options.js';
 import { compareReportHtml } from '../reports/html/compare-report.js';
 import { readRunSet, type RunSet } from '../reports/run-set.js';
 import { loadScenario } from '../sim/scenario/load.js';
+import { overrideKey } from '../sim/scenario/overrides.js';
 import { runCandidate } from './candidate-runner.js';
 import { toleranceFlags, toleranceOverrides, type ToleranceArgs } from './gate-flags.js';
 import { numberFlag } from './number-flag.js';
@@ -98,8 +99,8 @@ export function gateCommand(setExit: (code: number) => void): CommandModule<obje
         const metaOverrides = meta?.overrides ?? [];
         const fields: Record<string, string> = {};
         for (const override of metaOverrides) {
-          const field = override.split('=')[0]!.trim();
-          if (!args.set.some((extra) => extra.split('=')[0]!.trim() === field)) fields[field] = `${path.join(args.baseline, 'baseline.json')} overrides`;
+          const field = overrideKey(override);
+          if (!args.set.some((extra) => overrideKey(extra) === field)) fields[field] = `${path.join(args.baseline, 'baseline.json')} overrides`;
         }
         loadScenario(scenario, { overrides: [...metaOverrides, ...args.set], flagFields: fields });
         const parallel = args.parallel ?? meta?.parallel ?? 1;

@@ -10,6 +10,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { LobsimError } from '../engine/errors.js';
 import { runScenario } from '../sim/run.js';
 import { loadScenario } from '../sim/scenario/load.js';
+import { overrideKey } from '../sim/scenario/overrides.js';
 import type { RunResult } from '../sim/result/result.js';
 import { formatRunSummary } from './format-run.js';
 import { numberFlag } from './number-flag.js';
@@ -57,7 +58,7 @@ export function flagOverrides(args: Pick<RunArgs, 'seed' | 'mode' | 'duration' |
  * seed would run the same one. `source` names where the overrides came from.
  */
 export function refuseSeedOverride(overrides: readonly string[], seedsFrom: string, source = '--set'): void {
-  const seed = overrides.find((override) => /^\s*seed\s*=/.test(override));
+  const seed = overrides.find((override) => overrideKey(override) === 'seed');
   if (seed !== undefined) {
     throw new LobsimError('LOBSIM_ERR_USAGE', `${source} ${seed}: the seeds come from ${seedsFrom}, and a seed override would run every seed as one; drop it and give the seeds in ${seedsFrom}`);
   }
@@ -70,7 +71,7 @@ export function refuseSeedOverride(overrides: readonly string[], seedsFrom: stri
 export function flagFields(args: Pick<RunArgs, 'seed' | 'mode' | 'duration' | 'clients' | 'workers' | 'set'>): Record<string, string> {
   const fields: Record<string, string> = {};
   const add = (given: unknown, field: string, flag: string) => {
-    if (given !== undefined && !args.set.some((override) => override.split('=')[0]!.trim() === field)) fields[field] = flag;
+    if (given !== undefined && !args.set.some((override) => overrideKey(override) === field)) fields[field] = flag;
   };
   add(args.seed, 'seed', '--seed');
   add(args.mode, 'mode', '--mode');

@@ -16,6 +16,8 @@ export interface ScenarioIssue {
   message: string;
   /** Who gave the value when not the file: a flag such as `--seed`. */
   source?: string;
+  /** Other fields whose values the issue depends on (a limit on their product): a flag that set one is named too. */
+  fields?: readonly string[];
 }
 
 /** Issues printed at most; the rest are counted (`... and 399,900 more`). */

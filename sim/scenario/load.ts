@@ -103,10 +103,17 @@ export function loadScenario(ref: string, options: LoadOptions = {}): Scenario {
   } catch (error) {
     if (!(error instanceof ScenarioError) || options.flagFields === undefined) throw error;
     const flags = options.flagFields;
-    if (!error.issues.some((issue) => Object.hasOwn(flags, issue.path))) throw error;
+    // The flags behind an issue: its own field's, else those of the fields it depends on, which
+    // combine with the file's values (`smoke.json with --duration: ...`).
+    const flagsOf = (issue: ScenarioIssue): string[] => [issue.path, ...(issue.fields ?? [])].filter((field) => Object.hasOwn(flags, field)).map((field) => flags[field] as string);
+    if (!error.issues.some((issue) => flagsOf(issue).length > 0)) throw error;
     throw new ScenarioError(
       error.source,
-      error.issues.map((issue) => (Object.hasOwn(flags, issue.path) ? { ...issue, source: flags[issue.path] } : issue)),
+      error.issues.map((issue) => {
+        const given = flagsOf(issue);
+        if (given.length === 0) return issue;
+        return { ...issue, source: Object.hasOwn(flags, issue.path) ? flags[issue.path] : `${error.source} with ${given.join(' and ')}` };
+      }),
     );
   }
 }
@@ -349,6 +356,7 @@ function ordersIssues(file: Json): ScenarioIssue[] {
   const shown = expected < 1e15 ? Math.round(expected).toLocaleString('en-US') : expected.toExponential(2);
   return [{
     path: 'clients.ratePerSecond',
+    fields: ['clients.count', 'durationMs'],
     message: `${rate} with clients.count ${count} over durationMs ${durationMs} is about ${shown} orders (spikes included), which is not allowed (at most ${ORDERS_EXPECTED_MAX.toLocaleString('en-US')} per run: lower the rate, the clients or the duration)`,
   }];
 }

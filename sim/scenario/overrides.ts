@@ -47,11 +47,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The field a `key=value` override sets, as written before the first '=' and trimmed ('' if none). */
+export function overrideKey(override: string): string {
+  const equals = override.indexOf('=');
+  return equals < 0 ? '' : override.slice(0, equals).trim();
+}
+
 /** Applies one override; returns what is wrong with it, or undefined. */
 function applyOverride(root: unknown, override: string): string | undefined {
   const equals = override.indexOf('=');
   if (equals <= 0) return 'must be key=value, e.g. clients.count=10';
-  const key = override.slice(0, equals).trim();
+  const key = overrideKey(override);
   const tokens = pathTokens(key);
   if (!isObject(root)) return 'the scenario is not a JSON object';
   const unknown = unknownKey(tokens);

@@ -81,6 +81,15 @@ describe('bounds that keep a run finite', () => {
     expect(errorsOf(() => load(scenarioWith({ clients: spiky }))).join('\n')).toContain('about 100,000,000 orders');
     expect(load(scenarioWith({ clients: { count: 100, ratePerSecond: 100 }, durationMs: 60_000 })).clients.count).toBe(100);
   });
+
+  it('names the flags that pushed a run over ORDERS_EXPECTED_MAX, beside the file whose rate they multiply', () => {
+    const flagged = (flagFields: Record<string, string>) => errorsOf(() => loadScenario('smoke', { overrides: ['durationMs=7200000', 'clients.count=5000'], flagFields }));
+    expect(flagged({ durationMs: '--duration', 'clients.count': '--clients' })).toEqual([
+      `smoke.json with --clients and --duration: clients.ratePerSecond: 50 with clients.count 5000 over durationMs 7200000 is about 1,800,000,000 orders (spikes included), which is not allowed (at most ${ORDERS_EXPECTED_MAX.toLocaleString('en-US')} per run: lower the rate, the clients or the duration)`,
+    ]);
+    expect(flagged({ durationMs: '--duration' })[0]).toMatch(/^smoke\.json with --duration: clients\.ratePerSecond: 50 /);
+    expect(flagged({})[0]).toMatch(/^smoke\.json: clients\.ratePerSecond: 50 /);
+  });
 });
 
 describe('files that are not scenarios', () => {
