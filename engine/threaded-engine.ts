@@ -232,10 +232,11 @@ export class ThreadedEngine {
     // One writer per ring set, across threads: a second writer's records would interleave with the
     // first's in the same slots and be lost. The claim is a flag in shard 0's ring header.
     const control = new Int32Array(buffers[0] as SharedArrayBuffer, 0, this.layout.ringHeaderBytes / 4);
-    if (Atomics.compareExchange(control, this.layout.ringWriterByte / 4, 0, 1) !== 0) {
-      throw new LobsimError('LOBSIM_ERR_USAGE', 'ringWriter: this ring set already has a writer (one writer per ring set: createRings() again for another thread)');
+    const claim = this.layout.ringWriterByte / 4;
+    if (Atomics.compareExchange(control, claim, 0, 1) !== 0) {
+      throw new LobsimError('LOBSIM_ERR_USAGE', 'ringWriter: this ring set already has a writer (one writer per ring set: the writer\'s release() gives it back, or createRings() again)');
     }
-    return new RingWriter(descriptor, (shard) => this.native.wake(shard), publishEvery);
+    return new RingWriter(descriptor, (shard) => this.native.wake(shard), () => Atomics.store(control, claim, 0), publishEvery);
   }
 
   /** Owner only. Stops accepting; resolves when every accepted command's reports were delivered. */

@@ -14,7 +14,9 @@
  * closed), the next publication (flush(), every `publishEvery` writes, a full ring) throws
  * LOBSIM_ERR_CLOSED: records written since the last one were not read. Records are accepted once written; the
  * shard re-validates them (shared memory is hostile input) and counts what it drops. One writer
- * per ring set: ThreadedEngine.ringWriter() claims the set.
+ * per ring set: ThreadedEngine.ringWriter() claims the set, and release() publishes and gives the
+ * claim back, so another writer (in any thread) can take the set; the rings' heads live in the
+ * shared memory, so the next writer goes on where the last one stopped.
  */
 import { requireObject } from './commands.js';
 import { LobsimError } from './errors.js';
@@ -105,9 +107,13 @@ export class RingWriter {
   private readonly rings: Ring[];
   private readonly publishEvery: number;
   private unpublished = 0;
+  private released = false;
 
-  /** `wake(shard)` wakes a parked shard (ThreadedEngine.wake of an attached handle). */
-  constructor(descriptor: RingSetDescriptor, private readonly wake: (shard: number) => void, publishEvery = RING_PUBLISH_EVERY_DEFAULT) {
+  /**
+   * `wake(shard)` wakes a parked shard (ThreadedEngine.wake of an attached handle); `releaseClaim()`
+   * clears the ring set's writer claim that ThreadedEngine.ringWriter() took.
+   */
+  constructor(descriptor: RingSetDescriptor, private readonly wake: (shard: number) => void, private readonly releaseClaim: () => void, publishEvery = RING_PUBLISH_EVERY_DEFAULT) {
     this.shards = descriptor.shards;
     this.rings = descriptor.buffers.map((buffer) => new Ring(buffer, descriptor.capacity, descriptor.layout));
     this.publishEvery = publishEvery;
@@ -120,6 +126,7 @@ export class RingWriter {
 
   /** Writes one command record (global terms); false when its ring is full (nothing written). */
   write(action: number, symbol: number, owner: number, clientOrderId: number, orderId: number, side: number, type: number, price: number, quantity: number): boolean {
+    if (this.released) throw releasedError('write');
     // Checked field by field in straight-line code: this runs once per command on the hot path.
     checkField('action', action, 1, 4);
     checkField('symbol', symbol, -1, UINT32_MAX - 1);
@@ -148,12 +155,29 @@ export class RingWriter {
 
   /** Publishes every ring's head and wakes the shards that sleep. */
   flush(): void {
+    if (this.released) throw releasedError('flush');
     this.unpublished = 0;
     // Checked where records become visible, not per write (a load on the hot path): what a writer
     // publishes after its shard stopped would never be read.
     for (const ring of this.rings) if (ring.closed()) throw closedError();
     for (let shard = 0; shard < this.rings.length; shard++) {
       if (this.rings[shard]!.publish()) this.wake(shard);
+    }
+  }
+
+  /**
+   * Publishes what was written (flush()) and gives up the ring set: this writer takes no more
+   * records, and ThreadedEngine.ringWriter() may claim the set again, in this thread or another.
+   * The claim is given back even when the publication throws (the engine closed: those records
+   * are not read). A second call does nothing.
+   */
+  release(): void {
+    if (this.released) return;
+    try {
+      this.flush();
+    } finally {
+      this.released = true;
+      this.releaseClaim();
     }
   }
 
@@ -173,6 +197,10 @@ export class RingWriter {
     this.flush();
     return true;
   }
+}
+
+function releasedError(call: string): LobsimError {
+  return new LobsimError('LOBSIM_ERR_USAGE', `ring writer ${call}: this writer was released (release()); claim the ring set again with ringWriter()`);
 }
 
 function closedError(): LobsimError {

@@ -335,6 +335,45 @@ describe('threaded engine: hostile input at the boundary', () => {
     expect(() => ThreadedEngine.attach(0)).toThrow(new TypeError("attach: id must be a running engine's id (engine.id, an integer >= 1), got 0"));
   });
 
+  it('a released writer gives its ring set to the next writer, which goes on where it stopped', async () => {
+    const engine = engineWith({ shards: 2 });
+    const all = collect(engine, 'all');
+    const rings = engine.createRings(16);
+    const first = engine.ringWriter(rings);
+    for (let id = 1; id <= 3; id++) expect(first.write(Action.NEW, id % 2, 1, id, 0, 0, OrderType.LIMIT, 1000, 5)).toBe(true);
+    first.release();  // Publishes the three records, then gives the claim back.
+    first.release();
+    expect(() => first.write(Action.NEW, 0, 1, 9, 0, 0, OrderType.LIMIT, 1000, 5)).toThrow(
+      expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: 'ring writer write: this writer was released (release()); claim the ring set again with ringWriter()' }),
+    );
+    expect(() => first.flush()).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE' }));
+    const second = engine.ringWriter(rings);
+    expect(() => engine.ringWriter(rings)).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_USAGE', message: expect.stringMatching(/already has a writer/) }));
+    // More than a ring holds, so the second writer must see the first one's records consumed.
+    for (let id = 4; id <= 43; ) {
+      if (second.write(Action.NEW, id % 2, 1, id, 0, 0, OrderType.LIMIT, 1000, 5)) id++;
+      else await new Promise((resolve) => setTimeout(resolve, 1));  // Full: the shard frees it.
+    }
+    second.release();
+    await engine.close();
+    const shards = engine.stats().shards;
+    expect(shards.reduce((sum, shard) => sum + shard.ringRecords, 0)).toBe(43);
+    expect(shards.reduce((sum, shard) => sum + shard.ringRecordsInvalid, 0)).toBe(0);
+    expect(all.filter(isFirstReport).map((r) => r.clientOrderId).sort((a, b) => a - b)).toEqual(Array.from({ length: 43 }, (_, i) => i + 1));
+    // Releasing after the engine closed still gives the claim back, and says the records were not read.
+    const late = engineWith({ shards: 1 });
+    const lateRings = late.createRings(16);
+    const writer = late.ringWriter(lateRings);
+    // The claim: the int32 at byte 4 of shard 0's ring header (native/core/shared_ring.hpp).
+    const claim = () => new Int32Array(lateRings.buffers[0]!)[1];
+    expect(claim()).toBe(1);
+    expect(writer.write(Action.NEW, 0, 1, 1, 0, 0, OrderType.LIMIT, 1000, 5)).toBe(true);
+    await late.close();
+    expect(() => writer.release()).toThrow(expect.objectContaining({ code: 'LOBSIM_ERR_CLOSED' }));
+    expect(claim()).toBe(0);
+    writer.release();
+  });
+
   it('drops and counts hostile ring records; a lying head marks the ring broken', async () => {
     const engine = engineWith({ shards: 1 });
     const all = collect(engine, 'all');
