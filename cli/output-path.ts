@@ -13,12 +13,14 @@ function usage(message: string): LobsimError {
 
 /**
  * Makes the output folder `dir` (given as `flag`) now: a path that cannot be one fails here, before
- * the work, with the system's message after the flag's name.
+ * the work, with the system's message after the flag's name. Returns the folders it made,
+ * outermost first (none when `dir` existed).
  */
-export function prepareOutDir(dir: string, flag: string, files: readonly string[] = []): void {
+export function prepareOutDir(dir: string, flag: string, files: readonly string[] = []): string[] {
   if (dir.trim() === '') throw usage(`${flag}: is empty; name a folder`);
+  let made: string[];
   try {
-    makeDirectory(dir);
+    made = makeDirectory(dir);
     accessSync(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -37,6 +39,7 @@ export function prepareOutDir(dir: string, flag: string, files: readonly string[
     }
     if (!stats.isFile()) throw usage(`${flag}: ${file} exists and is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}; the command writes a file there, so remove it or name another ${flag} folder`);
   }
+  return made;
 }
 
 /**

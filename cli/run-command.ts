@@ -3,15 +3,15 @@
  * the schema and the flags cannot disagree), runs it, writes result.json, prints a summary table.
  * Exit 0 when every check and threshold passed, 1 otherwise (with the command that replays the run).
  */
-import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
 import { LobsimError } from '../engine/errors.js';
 import { runScenario } from '../sim/run.js';
 import { loadScenario } from '../sim/scenario/load.js';
-import { overrideKey } from '../sim/scenario/overrides.js';
+import { removeMadeDirectories } from '../sim/result/make-directory.js';
 import type { RunResult } from '../sim/result/result.js';
+import { overrideKey } from '../sim/scenario/overrides.js';
 import { formatRunSummary } from './format-run.js';
 import { numberFlag } from './number-flag.js';
 import { prepareOutDir } from './output-path.js';
@@ -108,8 +108,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
       const overrides = flagOverrides(args);
       const scenario = loadScenario(args.scenario, { overrides, flagFields: flagFields(args) });
       const outDir = args.out ?? defaultOutDir(`${scenario.name}-seed${scenario.seed}`);
-      const outExisted = existsSync(outDir);
-      prepareOutDir(outDir, '--out', ['result.json']);
+      const made = prepareOutDir(outDir, '--out', ['result.json']);
       let result: RunResult;
       try {
         result = await withProgress(args.progress && !args.json, (onProgress) =>
@@ -124,7 +123,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         );
       } catch (error) {
         // A run that fails before it writes anything leaves no empty folder of its own behind.
-        if (!outExisted) removeIfEmpty(outDir);
+        removeMadeDirectories(made);
         throw error;
       }
       process.stdout.write(args.json ? `${JSON.stringify(summaryJson(result, outDir))}\n` : `${formatRunSummary(result, outDir)}\n`);
@@ -132,14 +131,6 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
       setExit(result.passed ? 0 : 1);
     },
   };
-}
-
-function removeIfEmpty(dir: string): void {
-  try {
-    if (readdirSync(dir).length === 0) rmdirSync(dir);
-  } catch {
-    // Best effort: the run's own error is the one to report.
-  }
 }
 
 /** A progress bar that appears only once a run has taken a while and stderr is a terminal. */

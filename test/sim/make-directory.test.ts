@@ -2,18 +2,33 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeDirectory } from '../../sim/result/make-directory.js';
+import { makeDirectory, removeMadeDirectories } from '../../sim/result/make-directory.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lobsim-mkdir-'));
 
 describe('makeDirectory', () => {
-  it('makes every missing folder of a path, and accepts one that exists', () => {
+  it('makes every missing folder of a path, and accepts one that exists; it answers the folders it made', () => {
     const deep = path.join(dir, 'a', 'b', 'c');
-    makeDirectory(deep);
+    expect(makeDirectory(deep)).toEqual([path.join(dir, 'a'), path.join(dir, 'a', 'b'), deep]);
     expect(statSync(deep).isDirectory()).toBe(true);
-    makeDirectory(deep);
+    expect(makeDirectory(deep)).toEqual([]);
     makeDirectory(path.join(dir, 'a'));
     expect(statSync(deep).isDirectory()).toBe(true);
+  });
+
+  it('removeMadeDirectories takes away what it made while empty, innermost first, and never throws', () => {
+    const root = path.join(dir, 'made');
+    const made = makeDirectory(path.join(root, 'x', 'y'));
+    removeMadeDirectories(made);
+    expect(existsSync(root)).toBe(false);
+    // A folder something was written into stays, and so do the folders around it.
+    const kept = makeDirectory(path.join(root, 'x', 'y'));
+    writeFileSync(path.join(root, 'x', 'note'), 'x');
+    removeMadeDirectories(kept);
+    expect(existsSync(path.join(root, 'x', 'y'))).toBe(false);
+    expect(existsSync(path.join(root, 'x', 'note'))).toBe(true);
+    removeMadeDirectories(kept);
+    removeMadeDirectories([path.join(dir, 'never-made')]);
   });
 
   it('refuses an empty path instead of taking it for the current folder', () => {
