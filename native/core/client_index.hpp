@@ -77,9 +77,8 @@ class ClientIndex {
 
   // kSlotNone when the owner has no live order with this client order id.
   std::uint32_t find(Owner owner, std::uint64_t client_order_id) const {
-    const std::uint32_t window_index = window_of(owner);
-    if (window_index != kNoWindow) {
-      const Window& window = windows_[window_index];
+    if (const Window* found = window_at(owner); found != nullptr) {
+      const Window& window = *found;
       // Above every id the owner ever inserted: not live. The duplicate check of a fresh id, the
       // common case (clients number their orders upwards), ends here.
       if (client_order_id > window.id_max) return kSlotNone;
@@ -103,9 +102,8 @@ class ClientIndex {
 
   // Where find() or erase() of the key will look first, to prefetch ahead of them.
   const void* entry_address(Owner owner, std::uint64_t client_order_id) const {
-    const std::uint32_t window_index = window_of(owner);
-    if (window_index != kNoWindow) {
-      const Chunk* chunk = chunk_of(windows_[window_index], client_order_id);
+    if (const Window* window = window_at(owner); window != nullptr) {
+      const Chunk* chunk = chunk_of(*window, client_order_id);
       const std::uint64_t offset = client_order_id & (kChunkIds - 1);
       // The entry is the likely miss; the bits are dense and mostly cached.
       if (chunk != nullptr && chunk->slots) return &chunk->slots[offset];
@@ -117,17 +115,23 @@ class ClientIndex {
   // Precondition: no live order has the key of `slot`.
   void insert(std::uint32_t slot) {
     const Order& order = pool_.at(slot);
-    if constexpr (kVerify) LOB_ASSERT(find(order.owner, order.client_order_id) == kSlotNone, "duplicate client key");
-    const std::uint32_t window_index = window_for_insert(order.owner);
-    if (window_index != kNoWindow) {
-      Window& window = windows_[window_index];
-      window.id_max = std::max(window.id_max, order.client_order_id);
-      if (place(window, order.client_order_id, slot)) return;
+    insert(slot, order.owner, order.client_order_id);
+  }
+
+  // The same, given the key the order holds: the engine has it at hand, where reading it back from
+  // the order would follow the pool reference and reload the fields after its own stores.
+  void insert(std::uint32_t slot, Owner owner, std::uint64_t client_order_id) {
+    if constexpr (kVerify) LOB_ASSERT(holds(slot, owner, client_order_id), "insert under another key than the order's");
+    if constexpr (kVerify) LOB_ASSERT(find(owner, client_order_id) == kSlotNone, "duplicate client key");
+    if (Window* found = window_for_insert(owner); found != nullptr) {
+      Window& window = *found;
+      window.id_max = std::max(window.id_max, client_order_id);
+      if (place(window, client_order_id, slot)) return;
       window.fallback_live++;
-      if (past_back(window, order.client_order_id)) {
-        window.far_id_max = std::max(window.far_id_max, order.client_order_id);
-      } else if (Chunk* chunk = chunk_of(window, order.client_order_id); chunk != nullptr && chunk->bits) {
-        set_bit(*chunk, order.client_order_id & (kChunkIds - 1));  // A freed chunk that kept its bits.
+      if (past_back(window, client_order_id)) {
+        window.far_id_max = std::max(window.far_id_max, client_order_id);
+      } else if (Chunk* chunk = chunk_of(window, client_order_id); chunk != nullptr && chunk->bits) {
+        set_bit(*chunk, client_order_id & (kChunkIds - 1));  // A freed chunk that kept its bits.
       }
     }
     fallback_.insert(slot);
@@ -136,11 +140,24 @@ class ClientIndex {
   // Precondition: `slot` is live and indexed under the key its order holds.
   void erase(std::uint32_t slot) {
     const Order& order = pool_.at(slot);
-    const std::uint32_t window_index = window_of(order.owner);
-    if (window_index != kNoWindow) {
-      Window& window = windows_[window_index];
-      Chunk* chunk = chunk_of(window, order.client_order_id);
-      const std::uint64_t offset = order.client_order_id & (kChunkIds - 1);
+    erase(slot, order.owner, order.client_order_id);
+  }
+
+  // The same, given the key the order holds (see insert).
+  void erase(std::uint32_t slot, Owner owner, std::uint64_t client_order_id) {
+    if constexpr (kVerify) LOB_ASSERT(holds(slot, owner, client_order_id), "erase under another key than the order's");
+    if (Window* found = window_at(owner); found != nullptr) {
+      Window& window = *found;
+      const std::uint64_t offset = client_order_id & (kChunkIds - 1);
+      // Most orders end young, their keys in the back chunk, which always has entries and bits.
+      if ((client_order_id >> kChunkIdsShift) == window.back) [[likely]] {
+        Chunk& back = window.chunks.back();
+        if (!bit(back, offset)) return erase_from_fallback(window, slot);  // Taken while past the back.
+        if constexpr (kVerify) LOB_ASSERT(back.slots[offset] == slot, "erase of a client key the window does not hold");
+        remove(window, back, offset);
+        return;
+      }
+      Chunk* chunk = chunk_of(window, client_order_id);
       if (chunk != nullptr && chunk->bits && bit(*chunk, offset)) {
         if (chunk->slots) {
           if constexpr (kVerify) LOB_ASSERT(chunk->slots[offset] == slot, "erase of a client key the window does not hold");
@@ -254,8 +271,12 @@ class ClientIndex {
 
  private:
   static constexpr std::uint32_t kNoWindow = 0xFFFFFFFFu;
+  // No id's chunk number (ids are below 2^64, so their chunk numbers below 2^(64 - kChunkIdsShift)).
+  static constexpr std::uint64_t kNoChunk = ~std::uint64_t{0};
 
-  struct Chunk {
+  // 32 bytes, a power of two: the directory's size() and indexing are shifts, not a multiply by
+  // the inverse of 24 on every lookup.
+  struct alignas(32) Chunk {
     // Entries, read only where the bit is set (the others may be stale or never written). Null
     // before the chunk's first key and once it is freed.
     std::unique_ptr<std::uint32_t[]> slots;
@@ -264,6 +285,7 @@ class ClientIndex {
     // so while it has them every set bit's key is in them: `keys` is then also its entries' count.
     std::uint32_t keys = 0;
   };
+  static_assert(sizeof(Chunk) == 32, "a directory entry is a power of two bytes");
 
   struct Window {
     Owner owner;
@@ -276,6 +298,9 @@ class ClientIndex {
     std::uint64_t far_id_max = 0;
     // The largest id ever inserted for the owner, wherever it went: a larger one is not live.
     std::uint64_t id_max = 0;
+    // Chunk number of chunks.back(), where fresh ids land (kNoChunk before the first): an insert
+    // there skips the directory arithmetic.
+    std::uint64_t back = kNoChunk;
   };
 
   static bool bit(const Chunk& chunk, std::uint64_t offset) {
@@ -323,26 +348,37 @@ class ClientIndex {
     }
   }
 
+  // window_of() as a pointer, null for no window: what the hot paths use, the cached one without
+  // the index arithmetic.
+  const Window* window_at(Owner owner) const {
+    if (owner == cached_owner_) return cached_window_at_;
+    const std::uint32_t index = window_of(owner);
+    return index == kNoWindow ? nullptr : &windows_[index];
+  }
+  Window* window_at(Owner owner) { return const_cast<Window*>(std::as_const(*this).window_at(owner)); }
+
   std::uint32_t cache_window(Owner owner, std::uint32_t index) const {
     LOB_ASSERT(index < windows_.size() && windows_[index].owner == owner, "caching another owner's window");
     cached_owner_ = owner;
     cached_window_ = index;
+    // Stays valid: windows_ only grows in window_for_insert, which then caches the new window.
+    cached_window_at_ = const_cast<Window*>(&windows_[index]);
     return index;
   }
 
-  // The owner's window, created if there is room; kNoWindow once kWindowOwnersMax are taken.
-  std::uint32_t window_for_insert(Owner owner) {
-    if (owner == cached_owner_ && cached_window_ != kNoWindow) return cached_window_;
+  // The owner's window, created if there is room; null once kWindowOwnersMax are taken.
+  Window* window_for_insert(Owner owner) {
+    if (owner == cached_owner_ && cached_window_at_ != nullptr) return cached_window_at_;
     std::size_t position = owner_home(owner);
     for (;; position = (position + 1) & (kOwnerMapCapacity - 1)) {
       const std::uint32_t index = owner_map_[position];
       if (index == kNoWindow) break;
-      if (windows_[index].owner == owner) return cache_window(owner, index);
+      if (windows_[index].owner == owner) return &windows_[cache_window(owner, index)];
     }
-    if (windows_.size() == kWindowOwnersMax) return kNoWindow;
+    if (windows_.size() == kWindowOwnersMax) return nullptr;
     owner_map_[position] = static_cast<std::uint32_t>(windows_.size());
-    windows_.push_back(Window{owner, 0, {}, 0, 0, 0});
-    return cache_window(owner, owner_map_[position]);
+    windows_.push_back(Window{owner, 0, {}, 0, 0, 0, kNoChunk});
+    return &windows_[cache_window(owner, owner_map_[position])];
   }
 
   // The chunk whose range holds the id, freed or not; null outside the window.
@@ -361,8 +397,14 @@ class ClientIndex {
   // uses the fallback) otherwise: below the front, far past the back, or in a freed middle chunk.
   bool place(Window& window, std::uint64_t client_order_id, std::uint32_t slot) {
     const std::uint64_t number = client_order_id >> kChunkIdsShift;
+    if (number == window.back) [[likely]] {
+      if constexpr (kVerify) LOB_ASSERT(window.base + window.chunks.size() - 1 == number, "the back chunk number out of step");
+      store(window.chunks.back(), client_order_id, slot);
+      return true;
+    }
     if (window.chunks.empty()) {
       window.base = number;
+      window.back = number;
       window.chunks.emplace_back();
       allocate(window.chunks.back());
     }
@@ -370,11 +412,16 @@ class ClientIndex {
     if (number - window.base >= window.chunks.size()) advance_back(window, number);
     Chunk& chunk = window.chunks[number - window.base];
     if (!chunk.slots) return false;
+    store(chunk, client_order_id, slot);
+    return true;
+  }
+
+  void store(Chunk& chunk, std::uint64_t client_order_id, std::uint32_t slot) {
+    LOB_ASSERT(chunk.slots, "a key stored in a chunk without entries");
     const std::uint64_t offset = client_order_id & (kChunkIds - 1);
     set_bit(chunk, offset);
     chunk.slots[offset] = slot;
     window_live_++;
-    return true;
   }
 
   // Takes a key out of the chunk's entries (its bit only: the entry goes stale); a middle chunk left
@@ -413,9 +460,14 @@ class ClientIndex {
   // enough, otherwise its keys move to the fallback and its entries buffer (whose entries need no
   // clearing: the new back's bits are all clear) becomes the new back's, so an owner whose ids
   // advance faster than its orders live does not allocate entries per chunk.
-  void advance_back(Window& window, std::uint64_t number) {
+  //
+  // This and the other paths that allocate, free or move keys are out of line: the engine's
+  // handlers inline the index (flatten), and these rare paths, inlined there, cost the common ones
+  // registers.
+  [[gnu::noinline]] void advance_back(Window& window, std::uint64_t number) {
     const std::size_t old_back = window.chunks.size() - 1;
     while (window.chunks.size() <= number - window.base) window.chunks.emplace_back();
+    window.back = number;
     Chunk& previous = window.chunks[old_back];
     Chunk& back = window.chunks.back();
     LOB_ASSERT(previous.slots && !back.slots, "the back chunk is allocated, chunks past it are not");
@@ -430,7 +482,7 @@ class ClientIndex {
   }
 
   // Moves every key held in the chunk's entries to the fallback; their bits stay set.
-  void evict(Window& window, Chunk& chunk) {
+  [[gnu::noinline]] void evict(Window& window, Chunk& chunk) {
     LOB_ASSERT(chunk.slots && window_live_ >= chunk.keys, "evict of a chunk without entries");
     for (std::size_t word = 0; word < kChunkBitWords; word++) {
       for (std::uint64_t bits = chunk.bits[word]; bits != 0; bits &= bits - 1) {
@@ -442,7 +494,7 @@ class ClientIndex {
     window_live_ -= chunk.keys;
   }
 
-  void allocate(Chunk& chunk) {
+  [[gnu::noinline]] void allocate(Chunk& chunk) {
     // Entries need no initial value: one is read only while its bit is set, after it was written.
     chunk.slots = std::make_unique_for_overwrite<std::uint32_t[]>(kChunkIds);
     chunks_allocated_++;
@@ -457,7 +509,7 @@ class ClientIndex {
 
   // Drops the chunks at the front that have neither entries nor bits, so the directory spans only
   // the oldest chunk with either to the back (the back always has both).
-  void trim_front(Window& window) {
+  [[gnu::noinline]] void trim_front(Window& window) {
     std::size_t freed_front = 0;
     while (freed_front + 1 < window.chunks.size() && !window.chunks[freed_front].slots &&
            !window.chunks[freed_front].bits) {
@@ -482,6 +534,7 @@ class ClientIndex {
   // caches it; the index has a single writer thread, which also runs every query.
   mutable Owner cached_owner_ = 0;
   mutable std::uint32_t cached_window_ = kNoWindow;
+  mutable Window* cached_window_at_ = nullptr;  // &windows_[cached_window_], or null with it.
 };
 
 }  // namespace lob

@@ -19,6 +19,15 @@ struct Band {
   Price high;
 };
 
+// What checks an order against its instrument: the fields of InstrumentConfig it needs, and the band,
+// in one record, so a NEW reads one array.
+struct OrderLimits {
+  Quantity lot_size;
+  Quantity max_order_quantity;
+  Price tick_size;
+  Band band;
+};
+
 // The order being matched: a NEW order (not in the pool: it only takes a slot if it rests) or a
 // modified order (its slot, taken out of its queue while it re-matches).
 struct Taker {
@@ -83,7 +92,7 @@ struct MatchingEngine::Impl {
   std::vector<InstrumentConfig> instruments;
   // instruments.size(), cached: that size() divides by sizeof(InstrumentConfig), once per command.
   std::size_t instrument_count;
-  std::vector<Band> bands;
+  std::vector<OrderLimits> limits;  // [symbol]
   OrderBooks books;
   std::uint64_t seq_last = 0;
   std::uint64_t trade_id_last = 0;

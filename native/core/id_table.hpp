@@ -60,19 +60,23 @@ class IdTable {
       store(chunks_.back(), id, slot);
       return;
     }
-    if (chunks_.empty()) base_ = number;
-    release_newest_if_done(number);
-    LOB_ASSERT(number >= base_, "id below the table window");
-    while (chunks_.size() <= number - base_) chunks_.emplace_back();
-    Chunk& chunk = chunks_[number - base_];
-    if (!chunk.slots) allocate(chunk);
-    store(chunk, id, slot);
+    insert_in_new_chunk(id, slot);
   }
 
   // Precondition: `id` is live with `slot`, and the caller releases the slot (zeroing its id) before
   // the next find(): the entry stays, stale, until its chunk is freed.
   void erase(OrderId id, [[maybe_unused]] std::uint32_t slot) {
     LOB_ASSERT(live_ > 0, "erase from an empty id table");
+    // Most orders end young, their ids in the newest chunk: the back, which is never freed here.
+    if ((id >> kChunkIdsShift) == (id_last_ >> kChunkIdsShift)) [[likely]] {
+      Chunk& newest = chunks_.back();
+      if constexpr (kVerify) LOB_ASSERT(newest.slots && (id >> kChunkIdsShift) - base_ == chunks_.size() - 1, "the newest chunk is the back");
+      LOB_ASSERT(newest.live > 0, "erase of an id whose chunk holds none");
+      if constexpr (kVerify) LOB_ASSERT(find(id) == slot, "erase of an id that is not indexed under this slot");
+      newest.live--;
+      live_--;
+      return;
+    }
     Chunk* chunk = chunk_of(id);
     LOB_ASSERT(chunk != nullptr && chunk->live > 0, "erase of an id whose chunk holds none");
     if constexpr (kVerify) LOB_ASSERT(find(id) == slot, "erase of an id that is not indexed under this slot");
@@ -127,6 +131,19 @@ class IdTable {
     id_last_ = id;
   }
 
+  // Out of line, like the other paths that allocate or free: the engine's handlers inline the
+  // index (flatten), and a rare path inlined there costs the common ones registers.
+  [[gnu::noinline]] void insert_in_new_chunk(OrderId id, std::uint32_t slot) {
+    const std::uint64_t number = id >> kChunkIdsShift;
+    if (chunks_.empty()) base_ = number;
+    release_newest_if_done(number);
+    LOB_ASSERT(number >= base_, "id below the table window");
+    while (chunks_.size() <= number - base_) chunks_.emplace_back();
+    Chunk& chunk = chunks_[number - base_];
+    if (!chunk.slots) allocate(chunk);
+    store(chunk, id, slot);
+  }
+
   void allocate(Chunk& chunk) {
     chunk.slots = std::make_unique_for_overwrite<std::uint32_t[]>(kChunkIds);
     std::fill_n(chunk.slots.get(), kChunkIds, kSlotNone);
@@ -143,8 +160,8 @@ class IdTable {
   }
 
   // Frees a done chunk, then drops the freed chunks at the front of the window so that the
-  // directory spans only the oldest pinned chunk to the newest.
-  void release(std::uint64_t number) {
+  // directory spans only the oldest pinned chunk to the newest. Out of line: see insert_in_new_chunk.
+  [[gnu::noinline]] void release(std::uint64_t number) {
     Chunk& chunk = chunks_[number - base_];
     LOB_ASSERT(chunk.live == 0 && chunk.slots, "release of a live or freed chunk");
     chunk.slots.reset();

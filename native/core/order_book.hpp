@@ -98,7 +98,7 @@ class OrderBooks {
     Order& order = orders_.at(slot);
     order = Order{id, client_order_id, owner, 0, 0, kSlotNone, kSlotNone, kSlotNone};
     by_id_.insert(id, slot);
-    by_client_.insert(slot);
+    by_client_.insert(slot, owner, client_order_id);
     LOB_ASSERT(by_id_.size() == orders_.live(), "id index out of step with the pool");
     LOB_ASSERT(by_client_.size() == orders_.live(), "client index out of step with the pool");
     return slot;
@@ -106,9 +106,13 @@ class OrderBooks {
 
   // Ends the life of an unqueued order: out of both indexes and back to the pool.
   void forget(std::uint32_t slot) {
-    LOB_ASSERT(orders_.at(slot).level == kSlotNone, "forget of a queued order");
-    by_id_.erase(orders_.at(slot).id, slot);
-    by_client_.erase(slot);
+    const Order& order = orders_.at(slot);
+    LOB_ASSERT(order.level == kSlotNone, "forget of a queued order");
+    // Copied before the id table's stores, which the compiler cannot tell from stores to the order.
+    const Owner owner = order.owner;
+    const std::uint64_t client_order_id = order.client_order_id;
+    by_id_.erase(order.id, slot);
+    by_client_.erase(slot, owner, client_order_id);
     orders_.release(slot);  // Zeroes the order's id: the lazily erased entries go stale here.
     LOB_ASSERT(by_id_.size() == orders_.live(), "id index out of step with the pool");
     LOB_ASSERT(by_client_.size() == orders_.live(), "client index out of step with the pool");
@@ -224,8 +228,9 @@ class OrderBooks {
   }
 
   // A ladder's first level: a direct range over its band if the band is narrow enough and the budget
-  // has room; otherwise the ladder stays undecided and insert() makes it sorted.
-  void make_direct_if_budget(SymbolIndex symbol, Side side, PriceLadder& prices) {
+  // has room; otherwise the ladder stays undecided and insert() makes it sorted. Out of line: it runs
+  // once per ladder, and inlined into the handlers (flatten) it cost the common paths registers.
+  [[gnu::noinline]] void make_direct_if_budget(SymbolIndex symbol, Side side, PriceLadder& prices) {
     const PriceRange& range = ranges_[symbol];
     const Price first = std::max<Price>(range.low, 1);
     const Price low = first % range.tick == 0 ? first : first + (range.tick - first % range.tick);

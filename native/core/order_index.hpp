@@ -154,7 +154,9 @@ class OrderIndex {
     entries_[hole] = kEntryEmpty;
   }
 
-  void grow() {
+  // Out of line: the engine's handlers inline the index (flatten), and this rare path, inlined
+  // there, cost the common ones registers.
+  [[gnu::noinline]] void grow() {
     std::vector<std::uint32_t> old(entries_.size() * 2, kEntryEmpty);
     old.swap(entries_);
     for (const std::uint32_t entry : old) {

@@ -33,7 +33,8 @@
 
 namespace lob {
 
-class PriceLadder {
+// 128 bytes, a power of two: the books find a (symbol, side)'s ladder with a shift, not a multiply.
+class alignas(128) PriceLadder {
  public:
   // `tick`: the instrument's tick size; every price of the ladder is a multiple of it.
   explicit PriceLadder(Side side, Price tick = 1) : side_(side), tick_(tick) {
@@ -250,8 +251,10 @@ class PriceLadder {
   // Ticks from a key to a key at or behind it.
   std::uint64_t ticks_between(std::int64_t best_key, std::int64_t key) const {
     const auto difference = static_cast<std::uint64_t>(best_key - key);
-    // A 64-bit division costs tens of cycles; most instruments trade in ticks of 1.
-    return tick_ == 1 ? difference : difference / static_cast<std::uint64_t>(tick_);
+    // A 64-bit division costs tens of cycles; most instruments trade in ticks of 1. An if, not a ?:
+    // GCC 12 folds `tick_ == 1 ? difference : difference / tick_` into the division alone.
+    if (tick_ == 1) [[likely]] return difference;
+    return difference / static_cast<std::uint64_t>(tick_);
   }
 
   std::int64_t key_of(Price price) const { return side_ == Side::Buy ? price : -price; }
@@ -291,5 +294,6 @@ class PriceLadder {
   std::uint32_t best_level_ = 0;  // level_base_ + tick_of_key(best_key_) while the ladder is not empty.
   std::size_t direct_size_ = 0;
 };
+static_assert(sizeof(PriceLadder) == 128, "a ladder stays a power of two bytes");
 
 }  // namespace lob
