@@ -112,14 +112,9 @@ class ClientIndex {
     return fallback_.home_address(ClientKey{owner, client_order_id});
   }
 
-  // Precondition: no live order has the key of `slot`.
-  void insert(std::uint32_t slot) {
-    const Order& order = pool_.at(slot);
-    insert(slot, order.owner, order.client_order_id);
-  }
-
-  // The same, given the key the order holds: the engine has it at hand, where reading it back from
-  // the order would follow the pool reference and reload the fields after its own stores.
+  // Precondition: no live order has the key of `slot`, (owner, client_order_id), which the order
+  // holds. The caller passes the key: it has it at hand, where reading it back from the order would
+  // follow the pool reference and reload the fields after the caller's own stores.
   void insert(std::uint32_t slot, Owner owner, std::uint64_t client_order_id) {
     if constexpr (kVerify) LOB_ASSERT(holds(slot, owner, client_order_id), "insert under another key than the order's");
     if constexpr (kVerify) LOB_ASSERT(find(owner, client_order_id) == kSlotNone, "duplicate client key");
@@ -137,13 +132,8 @@ class ClientIndex {
     fallback_.insert(slot);
   }
 
-  // Precondition: `slot` is live and indexed under the key its order holds.
-  void erase(std::uint32_t slot) {
-    const Order& order = pool_.at(slot);
-    erase(slot, order.owner, order.client_order_id);
-  }
-
-  // The same, given the key the order holds (see insert).
+  // Precondition: `slot` is live and indexed under (owner, client_order_id), the key its order
+  // holds (passed in, as for insert).
   void erase(std::uint32_t slot, Owner owner, std::uint64_t client_order_id) {
     if constexpr (kVerify) LOB_ASSERT(holds(slot, owner, client_order_id), "erase under another key than the order's");
     if (Window* found = window_at(owner); found != nullptr) {
@@ -335,12 +325,12 @@ class ClientIndex {
   // A command looks its owner up two or three times (the duplicate check, the insert, the erase of
   // a filled maker of the same owner), and a client's commands come in runs: the last owner found
   // is kept, so the repeat costs one compare instead of a hash and a probe. Only windows are cached
-  // (their indices never change), and the cache is always true: it starts as (0, kNoWindow) while
-  // no window exists, and only a found or created window replaces it (windows are never removed).
-  // So a cached "no window" is only ever owner 0's before any window exists; window_for_insert,
-  // which may create that window, does not trust it.
+  // (as a pointer, which cache_window renews whenever windows_ grows), and the cache is always true:
+  // it starts as (0, null) while no window exists, and only a found or created window replaces it
+  // (windows are never removed). So a cached "no window" is only ever owner 0's before any window
+  // exists; window_for_insert, which may create that window, does not trust it.
   std::uint32_t window_of(Owner owner) const {
-    if (owner == cached_owner_) return cached_window_;
+    if (owner == cached_owner_) return cached_window_ == nullptr ? kNoWindow : static_cast<std::uint32_t>(cached_window_ - windows_.data());
     for (std::size_t position = owner_home(owner);; position = (position + 1) & (kOwnerMapCapacity - 1)) {
       const std::uint32_t index = owner_map_[position];
       if (index == kNoWindow) return index;
@@ -351,7 +341,7 @@ class ClientIndex {
   // window_of() as a pointer, null for no window: what the hot paths use, the cached one without
   // the index arithmetic.
   const Window* window_at(Owner owner) const {
-    if (owner == cached_owner_) return cached_window_at_;
+    if (owner == cached_owner_) return cached_window_;
     const std::uint32_t index = window_of(owner);
     return index == kNoWindow ? nullptr : &windows_[index];
   }
@@ -360,15 +350,14 @@ class ClientIndex {
   std::uint32_t cache_window(Owner owner, std::uint32_t index) const {
     LOB_ASSERT(index < windows_.size() && windows_[index].owner == owner, "caching another owner's window");
     cached_owner_ = owner;
-    cached_window_ = index;
     // Stays valid: windows_ only grows in window_for_insert, which then caches the new window.
-    cached_window_at_ = const_cast<Window*>(&windows_[index]);
+    cached_window_ = const_cast<Window*>(&windows_[index]);
     return index;
   }
 
   // The owner's window, created if there is room; null once kWindowOwnersMax are taken.
   Window* window_for_insert(Owner owner) {
-    if (owner == cached_owner_ && cached_window_at_ != nullptr) return cached_window_at_;
+    if (owner == cached_owner_ && cached_window_ != nullptr) return cached_window_;
     std::size_t position = owner_home(owner);
     for (;; position = (position + 1) & (kOwnerMapCapacity - 1)) {
       const std::uint32_t index = owner_map_[position];
@@ -533,8 +522,7 @@ class ClientIndex {
   // The last owner window_of() or window_for_insert() found (see window_of). Mutable: a lookup
   // caches it; the index has a single writer thread, which also runs every query.
   mutable Owner cached_owner_ = 0;
-  mutable std::uint32_t cached_window_ = kNoWindow;
-  mutable Window* cached_window_at_ = nullptr;  // &windows_[cached_window_], or null with it.
+  mutable Window* cached_window_ = nullptr;  // The owner's window; null only before any window exists.
 };
 
 }  // namespace lob

@@ -41,14 +41,14 @@ class Harness {
     if (model_.count({owner, client_order_id}) != 0) return true;
     const std::uint32_t slot = pool_.acquire();
     pool_.at(slot) = Order{slot + 1ull, client_order_id, owner, 1, 1, kSlotNone, kSlotNone, kSlotNone};
-    index_.insert(slot);
+    index_.insert(slot, owner, client_order_id);
     model_[{owner, client_order_id}] = slot;
     return index_.find(owner, client_order_id) == slot;
   }
 
   bool erase(Key key) {  // By value: the caller's key often lives in the map node erased here.
     const std::uint32_t slot = model_.at(key);
-    index_.erase(slot);
+    index_.erase(slot, key.first, key.second);
     pool_.release(slot);
     model_.erase(key);
     return index_.find(key.first, key.second) == kSlotNone;
