@@ -55,12 +55,12 @@ export function flagOverrides(args: Pick<RunArgs, 'seed' | 'mode' | 'duration' |
 /**
  * Refuses a seed override where the seeds come from elsewhere (`--seeds` of sweep and baseline, the
  * baseline's seeds for gate --run): each seed's own --seed would be overridden by it and every
- * seed would run the same one. `source` names where the overrides came from.
+ * seed would run the same one. The overrides are --set's.
  */
-export function refuseSeedOverride(overrides: readonly string[], seedsFrom: string, source = '--set'): void {
+export function refuseSeedOverride(overrides: readonly string[], seedsFrom: string): void {
   const seed = overrides.find((override) => overrideKey(override) === 'seed');
   if (seed !== undefined) {
-    throw new LobsimError('LOBSIM_ERR_USAGE', `${source} ${seed}: the seeds come from ${seedsFrom}, and a seed override would run every seed as one; drop it and give the seeds in ${seedsFrom}`);
+    throw new LobsimError('LOBSIM_ERR_USAGE', `--set ${seed}: the seeds come from ${seedsFrom}, and a seed override would run every seed as one; drop it and give the seeds in ${seedsFrom}`);
   }
 }
 
@@ -118,7 +118,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
             onProgress,
             scenarioArgument: args.scenario,
             // The replay command names the seed and mode itself.
-            overrides: overrides.filter((override) => !/^(seed|mode)=/.test(override)),
+            overrides: overrides.filter((override) => overrideKey(override) !== 'seed' && overrideKey(override) !== 'mode'),
           }),
         );
       } catch (error) {

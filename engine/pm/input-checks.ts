@@ -67,7 +67,7 @@ export function checkReport(value: unknown, index?: number): asserts value is Ex
   explainReport(value, index === undefined ? 'pm report' : `pm reports[${index}]`);
 }
 
-function isIntegerIn(value: unknown, min: number, max: number): boolean {
+export function isIntegerIn(value: unknown, min: number, max: number): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 

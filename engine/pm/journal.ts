@@ -23,7 +23,7 @@ export type JournalRecord =
   | { k: 'new'; c: number; s: number; sd: number; p: number; q: number; ns: number }
   | { k: 'cxl'; c: number; ns: number }
   /** p: the order's new price, on a REPLACED (absent in journals of PMs before it was taken). */
-  | { k: 'rpt'; c: number; seq: number; kd: number; rs: number; oid: number; cum: number; lv: number; lq: number; p?: number; ns: number }
+  | { k: 'rpt'; c: number; seq: number; kd: number; rs: number; oid: number; cum: number; lv: number; lq: number; p?: number | undefined; ns: number }
   | { k: 'epoch'; e: number; ns: number }
   | { k: 'resume'; s: number; ns: number }
   | { k: 'lost'; c: number; ns: number }

@@ -31,7 +31,7 @@
  * position-manager.ts).
  *
  * Staleness (a report older than what the PM already booked) is judged on quantities, before the
- * table: symbol-book.ts quantityProblem.
+ * table: symbol-book.ts reportProblem.
  */
 import { ExecKind, Reason, type ExecKindCode } from '../protocol.js';
 
@@ -65,8 +65,8 @@ export const OrderEvent = {
 } as const;
 export type OrderEventCode = (typeof OrderEvent)[keyof typeof OrderEvent];
 
-export const ORDER_STATE_COUNT = 10;
-export const ORDER_EVENT_COUNT = 11;
+export const ORDER_STATE_COUNT = Object.keys(OrderState).length;
+export const ORDER_EVENT_COUNT = Object.keys(OrderEvent).length;
 /** Table entry of a transition that must not happen. */
 export const ILLEGAL = -1;
 

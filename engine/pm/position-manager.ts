@@ -202,6 +202,17 @@ export class PositionManager {
 
   onReport(report: ExecutionReport): void {
     checkReport(report);
+    this.applyCheckedReport(report);
+  }
+
+  /** onReport for each, all checked first: a list with one malformed report applies none of them. */
+  onReports(reports: readonly ExecutionReport[]): void {
+    checkReportList(reports);
+    for (const report of reports) this.applyCheckedReport(report);
+  }
+
+  /** onReport after checkReport: each report is checked once, alone or in a list. */
+  private applyCheckedReport(report: ExecutionReport): void {
     if (report.owner !== this.owner) {
       this.counters.reportsForeign += 1;
       return;
@@ -251,12 +262,6 @@ export class PositionManager {
     } finally {
       this.leave();
     }
-  }
-
-  /** onReport for each, all checked first: a list with one malformed report applies none of them. */
-  onReports(reports: readonly ExecutionReport[]): void {
-    checkReportList(reports);
-    for (const report of reports) this.onReport(report);
   }
 
   /** The lifecycle event of a report for `order`, read before the report's seq is taken. */
@@ -741,7 +746,7 @@ export class PositionManager {
       cum: report.cumQuantity,
       lv: report.leavesQuantity,
       lq: report.lastQuantity,
-      ...(report.kind === ExecKind.REPLACED ? { p: report.price } : {}),
+      p: report.kind === ExecKind.REPLACED ? report.price : undefined,  // JSON.stringify leaves an undefined field out.
       ns: this.now(),
     });
   }

@@ -11,7 +11,7 @@
 import { InvariantError } from '../errors.js';
 import { show } from '../options.js';
 import { ORDER_QUANTITY_MAX, Side, type SideCode } from '../protocol.js';
-import { PRICE_MAX } from './input-checks.js';
+import { isIntegerIn, PRICE_MAX } from './input-checks.js';
 import { isCancelling, isLive, OrderEvent, OrderState, type OrderEventCode, type OrderStateCode } from './order-state-machine.js';
 
 export class PmOrder {
@@ -158,7 +158,7 @@ export interface QuantityProblem {
  * describe this order now; cum below what was booked with cum + leaves on the quantity described
  * it earlier (stale).
  */
-export function quantityProblem(order: PmOrder, cum: number, leaves: number): QuantityProblem | null {
+function quantityProblem(order: PmOrder, cum: number, leaves: number): QuantityProblem | null {
   if (cum > order.quantity) return { field: 'cum', detail: `cum ${cum} is above the order's quantity ${order.quantity}`, stale: false };
   if (cum < order.cum) return { field: 'cum', detail: `cum ${cum} is below the ${order.cum} already booked`, stale: cum + leaves === order.quantity };
   if (cum + leaves !== order.quantity) return { field: 'leaves', detail: `leaves ${leaves} + cum ${cum} is not the order's quantity ${order.quantity}`, stale: false };
@@ -202,7 +202,7 @@ function syncedAckProblem(order: PmOrder, orderId: number): QuantityProblem | nu
  */
 function replacedProblem(order: PmOrder, price: number, cum: number, leaves: number): QuantityProblem | null {
   if (cum < order.cum) return { field: 'cum', detail: `cum ${cum} is below the ${order.cum} already booked`, stale: true };
-  if (!Number.isInteger(price) || price < 1 || price > PRICE_MAX) return { field: 'price', detail: `the price of a replaced order must be an integer in [1, ${PRICE_MAX}], got ${show(price)}`, stale: false };
+  if (!isIntegerIn(price, 1, PRICE_MAX)) return { field: 'price', detail: `the price of a replaced order must be an integer in [1, ${PRICE_MAX}], got ${show(price)}`, stale: false };
   return engineQuantityProblem(cum, leaves);
 }
 

@@ -106,13 +106,13 @@ export function loadScenario(ref: string, options: LoadOptions = {}): Scenario {
     // The flags behind an issue: its own field's, else those of the fields it depends on, which
     // combine with the file's values (`smoke.json with --duration: ...`).
     const flagsOf = (issue: ScenarioIssue): string[] => [issue.path, ...(issue.fields ?? [])].filter((field) => Object.hasOwn(flags, field)).map((field) => flags[field] as string);
-    if (!error.issues.some((issue) => flagsOf(issue).length > 0)) throw error;
     throw new ScenarioError(
       error.source,
       error.issues.map((issue) => {
         const given = flagsOf(issue);
         if (given.length === 0) return issue;
-        return { ...issue, source: Object.hasOwn(flags, issue.path) ? flags[issue.path] : `${error.source} with ${given.join(' and ')}` };
+        // The issue's own field first: a flag that gave it is the whole source.
+        return { ...issue, source: Object.hasOwn(flags, issue.path) ? given[0] : `${error.source} with ${given.join(' and ')}` };
       }),
     );
   }
