@@ -137,6 +137,40 @@ describe('batched API', () => {
     expectUnchanged(() => engine.executeBatch(batch, 3), /commands\[2\]\.price: .*got NaN/, RangeError);
   });
 
+  // Each slot's range and its first values outside it, in record 1 of a batch of two: the decoder
+  // tests the range before integrality, so NaN, the infinities and unsafe magnitudes must still fail.
+  const SAFE = Number.MAX_SAFE_INTEGER;
+  const slotRanges: [keyof typeof CommandSlot, string, number, number][] = [
+    ['action', 'action', 1, 4],
+    ['symbol', 'symbol', -1, 4294967294],
+    ['owner', 'owner', 0, 4294967295],
+    ['clientOrderId', 'clientOrderId', 0, SAFE],
+    ['orderId', 'orderId', 0, SAFE],
+    ['side', 'side', 0, 1],
+    ['type', 'type', 1, 5],
+    ['price', 'price', -SAFE, SAFE],
+    ['quantity', 'quantity', -SAFE, SAFE],
+  ];
+  for (const [slot, field, min, max] of slotRanges) {
+    const outside = [min - 1, max + 1, Math.floor((min + max) / 2) + 0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2 ** 63, -(2 ** 63)];
+    it(`refuses ${field} outside [${min}, ${max}] in a batch, naming the record and the range`, () => {
+      for (const value of outside) {
+        const batch = records([asCommand({ ...buy, clientOrderId: 1 }), asCommand({ ...buy, clientOrderId: 2 })]);
+        batch[COMMAND_SLOTS + CommandSlot[slot]] = value;
+        const range = `must be an integer in \\[${min}, ${max}\\], got `;
+        expectUnchanged(() => engine.executeBatch(batch, 2), new RegExp(`^commands\\[1\\]\\.${field}: ${range}`), RangeError);
+      }
+    });
+  }
+
+  it('takes -0 as 0 in any slot, as the per-command API does', () => {
+    const batch = records([asCommand({ ...buy, clientOrderId: 1, owner: 1 })]);
+    batch[CommandSlot.orderId] = -0;
+    batch[CommandSlot.side] = -0;
+    const accepted = decodeReports(engine.executeBatch(batch, 1).records, 1)[0]!;
+    expect(accepted).toMatchObject({ kind: ExecKind.ACCEPTED, side: Side.BUY });
+  });
+
   it('rejects wrong typed arrays and counts', () => {
     const batch = records([asCommand(buy)]);
     expectUnchanged(() => engine.executeBatch(new Int32Array(9) as unknown as Float64Array, 1), /commands: must be a Float64Array/, TypeError);
