@@ -30,8 +30,6 @@ interface SweepArgs {
 
 /** Seeds per sweep, at most. */
 const SEEDS_MAX = 10_000;
-/** Seed processes at once, at most (baseline.json's parallel takes the same range). */
-
 /** `--seeds` as distinct seeds: a range A..B or a list 1,2,5 of integers >= 0, at most SEEDS_MAX. */
 export function parseSeeds(text: string): number[] {
   const malformed = () => new LobsimError('LOBSIM_ERR_USAGE', `--seeds: must be a range A..B or a list 1,2,5 of integers >= 0, got '${text}'`);

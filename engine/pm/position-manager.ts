@@ -52,7 +52,7 @@ import { cancelRejectEvent, ILLEGAL, OrderEvent, OrderState, eventName, eventOfR
 import { CLIENT_ORDER_ID_MAX, validatePmOptions, type PmOptions, type ResolvedPmOptions } from './options.js';
 import { limitPrice, priceGrid, type PriceGrid } from './price-policy.js';
 import { planReconcile, type ReconcileLimits } from './reconcile.js';
-import { addLiveOrder, engineQuantityProblem, PmOrder, reportProblem, setOrderState, SymbolBook, verifySymbolBook, type QuantityProblem } from './symbol-book.js';
+import { addLiveOrder, engineQuantityProblem, PmOrder, reportProblem, setOrderState, SymbolBook, verifySymbolBook, type ReportProblem } from './symbol-book.js';
 import { TargetQueue } from './target-queue.js';
 import { newStats, reportFields, symbolView } from './views.js';
 import type { Alert, AlertKind, Anomaly, MarketData, PmClock, PmDeps, PmGateway, PmState, PmStats, PmTarget, TargetOutcome } from './types.js';
@@ -325,7 +325,7 @@ export class PositionManager {
     this.anomaly('illegal-transition', order, event, seq, `no transition from ${stateName(order.state)} on ${eventName(event)}`);
   }
 
-  private reportInconsistent(order: PmOrder, seq: number, event: OrderEventCode, problem: QuantityProblem): void {
+  private reportInconsistent(order: PmOrder, seq: number, event: OrderEventCode, problem: ReportProblem): void {
     this.counters.reportsInconsistent += 1;
     this.anomaly('report-inconsistent', order, event, seq, `report ${problem.detail}: not booked`);
   }
@@ -820,7 +820,7 @@ export class PositionManager {
       case 'sync': {
         const order = this.liveOrder(record.c, 'sync.c');
         if (record.cum < order.cum) throw inputError(`sync.cum: cum ${record.cum} is below the ${order.cum} already booked`);
-        checkQuantities(engineQuantityProblem(record.cum, record.lv), 'sync');
+        checkRecordProblem(engineQuantityProblem(record.cum, record.lv), 'sync');
         return this.syncOrder(this.books[order.symbol] as SymbolBook, order, record.oid, record.p ?? order.price, record.cum, record.lv);
       }
       case 'adopt': {
@@ -860,7 +860,7 @@ export class PositionManager {
     // the order's engine id was known, whatever its id: such a PM journaled it and applied nothing
     // of it (an illegal transition).
     if (problem !== null && (problem.stale || problem.field === 'orderId')) return;
-    checkQuantities(problem, 'rpt');
+    checkRecordProblem(problem, 'rpt');
     order.lastSeq = record.seq;
     this.applyReport(order, event, record.rs as ReasonCode, record.oid, record.p ?? order.price, record.cum, record.lv, record.seq);
   }
@@ -1040,11 +1040,10 @@ function assert(condition: boolean, message: string): void {
   if (!condition) throw new InvariantError(`pm: ${message}`);
 }
 
-
-/** A journal record's quantities that do not fit its order: refused, naming the field. */
-function checkQuantities(problem: QuantityProblem | null, kind: 'rpt' | 'sync'): void {
+/** A journal record that does not fit its order: refused, naming the record's field. */
+function checkRecordProblem(problem: ReportProblem | null, kind: 'rpt' | 'sync'): void {
   if (problem !== null) throw inputError(`${kind}.${JOURNAL_FIELD[problem.field]}: ${problem.detail}`);
 }
 
-/** The journal record's name of each field a QuantityProblem can name. */
+/** The journal record's name of each field a ReportProblem can name. */
 const JOURNAL_FIELD = { cum: 'cum', leaves: 'lv', orderId: 'oid', price: 'p' } as const;

@@ -140,12 +140,13 @@ export function addLiveOrder(book: SymbolBook, order: PmOrder): void {
 }
 
 /**
- * A report's or the engine's quantities that do not fit the PM's record of an order. `stale`: a
- * report from before what the PM already booked (cum below it, but cum + leaves the order's
- * quantity: e.g. a fill still in flight when reconcileWithEngine took the engine's cum), which is
- * old news rather than a contradiction.
+ * What in a report, or in the engine's record, does not fit the PM's record of an order: its
+ * quantities, or an ack's engine id or a replace's price. `stale`: a report from before what the
+ * PM already booked (cum below it, but cum + leaves the order's quantity: e.g. a fill still in
+ * flight when reconcileWithEngine took the engine's cum; or an ack of an order it synced), which
+ * is old news rather than a contradiction.
  */
-export interface QuantityProblem {
+export interface ReportProblem {
   field: 'cum' | 'leaves' | 'orderId' | 'price';
   detail: string;
   stale: boolean;
@@ -158,7 +159,7 @@ export interface QuantityProblem {
  * describe this order now; cum below what was booked with cum + leaves on the quantity described
  * it earlier (stale).
  */
-function quantityProblem(order: PmOrder, cum: number, leaves: number): QuantityProblem | null {
+function quantityProblem(order: PmOrder, cum: number, leaves: number): ReportProblem | null {
   if (cum > order.quantity) return { field: 'cum', detail: `cum ${cum} is above the order's quantity ${order.quantity}`, stale: false };
   if (cum < order.cum) return { field: 'cum', detail: `cum ${cum} is below the ${order.cum} already booked`, stale: cum + leaves === order.quantity };
   if (cum + leaves !== order.quantity) return { field: 'leaves', detail: `leaves ${leaves} + cum ${cum} is not the order's quantity ${order.quantity}`, stale: false };
@@ -172,7 +173,7 @@ function quantityProblem(order: PmOrder, cum: number, leaves: number): QuantityP
  * a cancel-reject for an order the engine no longer knows carries zeros. An ack of an order
  * reconcileWithEngine synced is judged on its engine id too (syncedAckProblem).
  */
-export function reportProblem(order: PmOrder, event: OrderEventCode, orderId: number, price: number, cum: number, leaves: number): QuantityProblem | null {
+export function reportProblem(order: PmOrder, event: OrderEventCode, orderId: number, price: number, cum: number, leaves: number): ReportProblem | null {
   if (event === OrderEvent.REPLACED) return replacedProblem(order, price, cum, leaves);
   if (event !== OrderEvent.ACCEPTED && event !== OrderEvent.PARTIAL_FILL && event !== OrderEvent.FILL) return null;
   if (event === OrderEvent.FILL && leaves !== 0) return { field: 'leaves', detail: `a fill that ends the order leaves 0, got leaves ${leaves}`, stale: false };
@@ -188,7 +189,7 @@ export function reportProblem(order: PmOrder, event: OrderEventCode, orderId: nu
  * another it cannot be this order's. An ack after an applied one is left to the state machine:
  * a second ack is an illegal transition.
  */
-function syncedAckProblem(order: PmOrder, orderId: number): QuantityProblem | null {
+function syncedAckProblem(order: PmOrder, orderId: number): ReportProblem | null {
   if (order.orderId === 0 || order.lastSeq !== 0) return null;
   if (orderId === order.orderId) return { field: 'orderId', detail: `an ack of engine order ${orderId}, which the PM already synced`, stale: true };
   return { field: 'orderId', detail: `engine order id ${orderId} is not the order's ${order.orderId}`, stale: false };
@@ -200,7 +201,7 @@ function syncedAckProblem(order: PmOrder, orderId: number): QuantityProblem | nu
  * quantity one the engine can hold, the price a limit, and cum not below what was booked (if it
  * is, a later report, or reconcileWithEngine, already told more).
  */
-function replacedProblem(order: PmOrder, price: number, cum: number, leaves: number): QuantityProblem | null {
+function replacedProblem(order: PmOrder, price: number, cum: number, leaves: number): ReportProblem | null {
   if (cum < order.cum) return { field: 'cum', detail: `cum ${cum} is below the ${order.cum} already booked`, stale: true };
   if (!isIntegerIn(price, 1, PRICE_MAX)) return { field: 'price', detail: `the price of a replaced order must be an integer in [1, ${PRICE_MAX}], got ${show(price)}`, stale: false };
   return engineQuantityProblem(cum, leaves);
@@ -210,7 +211,7 @@ function replacedProblem(order: PmOrder, price: number, cum: number, leaves: num
  * What the engine says of an order it holds (a replace, or its resting order at
  * reconcileWithEngine): leaves at least 1 and cum + leaves at most ORDER_QUANTITY_MAX.
  */
-export function engineQuantityProblem(cum: number, leaves: number): QuantityProblem | null {
+export function engineQuantityProblem(cum: number, leaves: number): ReportProblem | null {
   if (leaves < 1) return { field: 'leaves', detail: `an order the engine holds has leaves of at least 1, got leaves ${leaves}`, stale: false };
   if (cum + leaves > ORDER_QUANTITY_MAX) return { field: 'leaves', detail: `leaves ${leaves} + cum ${cum} is above the largest order quantity ${ORDER_QUANTITY_MAX}`, stale: false };
   return null;
