@@ -131,6 +131,14 @@ const journalFile = (): string => {
 };
 const recovered = (file: string) => PositionManager.recover(file, { owner: PM_OWNER, instruments: INSTRUMENTS, verify: true }, { gateway: new RecordingGateway(), marketData: FLAT_BBO, clock: new VirtualClock() });
 
+/** Closes `pm` and recovers its journal, which must give back the same symbols; the recovered PM stays open. */
+function expectJournalRecovers(pm: PositionManager, file: string): PositionManager {
+  pm.close();
+  const again = recovered(file);
+  expect(again.state().symbols).toEqual(pm.state().symbols);
+  return again;
+}
+
 describe('reconcileWithEngine with a real engine', () => {
   it('fills still in flight when it synced an order are stale when they arrive: duplicates, not inconsistent, and the journal recovers', () => {
     const file = journalFile();
@@ -147,10 +155,7 @@ describe('reconcileWithEngine with a real engine', () => {
     expect(pm.stats()).toMatchObject({ reportsInconsistent: 0, illegalTransitions: 0, reportsDuplicate: 1 });
     expect(pm.anomalies()).toEqual([]);
     expect(pm.state().symbols[0]?.liveOrders).toEqual([expect.objectContaining({ state: 'PARTIALLY_FILLED', cum: 50, leaves: 50 })]);
-    pm.close();
-    const again = recovered(file);
-    expect(again.state().symbols).toEqual(pm.state().symbols);
-    again.close();
+    expectJournalRecovers(pm, file).close();
   });
 
   it('takes a MODIFY at the engine (REPLACED): quantity = cum + the new leaves, and the fills after it are booked', () => {
@@ -177,10 +182,7 @@ describe('reconcileWithEngine with a real engine', () => {
     expect(pm.position(0)).toBe(100);
     expect(pm.anomalies()).toEqual([]);
     pm.validate();
-    pm.close();
-    const again = recovered(file);
-    expect(again.state().symbols).toEqual(pm.state().symbols);
-    again.close();
+    expectJournalRecovers(pm, file).close();
   });
 
   it('takes the engine\'s own snapshot of an order modified while the PM was not listening, its price too, and the journal recovers it', () => {
@@ -195,10 +197,7 @@ describe('reconcileWithEngine with a real engine', () => {
     pm.reconcileWithEngine(0, book.snapshot(0));
     expect(pm.position(0)).toBe(10);
     expect(pm.state().symbols[0]?.liveOrders[0]).toMatchObject({ clientOrderId: 1, state: 'PARTIALLY_FILLED', price: 10_002, quantity: 60, cum: 10, leaves: 50 });
-    pm.close();
-    const again = recovered(file);
-    expect(again.state().symbols).toEqual(pm.state().symbols);
-    again.close();
+    expectJournalRecovers(pm, file).close();
     sell(80);
     deliver();
     expect(pm.position(0)).toBe(engineFilled());
@@ -225,10 +224,7 @@ describe('reconcileWithEngine with a real engine', () => {
     pm.onReport({ ...(replaced as ExecutionReport), seq: 10_000, price: 0 });
     expect(pm.stats()).toMatchObject({ reportsInconsistent: 1, illegalTransitions: 0 });
     expect(pm.anomalies()[0]?.detail).toBe('report the price of a replaced order must be an integer in [1, 9007199254740991], got 0: not booked');
-    pm.close();
-    const again = recovered(file);
-    expect(again.state().symbols).toEqual(pm.state().symbols);
-    again.close();
+    expectJournalRecovers(pm, file).close();
   });
 
   it('an ack still in flight when it synced an order is stale: a duplicate, not an illegal transition, and the journal recovers', () => {
@@ -246,10 +242,7 @@ describe('reconcileWithEngine with a real engine', () => {
     pm.onReport({ ...(ack as ExecutionReport), seq: 1_000, orderId: 4_242 });
     expect(pm.stats()).toMatchObject({ reportsInconsistent: 1, illegalTransitions: 0 });
     expect(pm.anomalies()[0]?.detail).toBe(`report engine order id 4242 is not the order's ${ack?.orderId}: not booked`);
-    pm.close();
-    const again = recovered(file);
-    expect(again.state().symbols).toEqual(pm.state().symbols);
-    again.close();
+    expectJournalRecovers(pm, file).close();
   });
 
   it('a MODIFY the engine refuses (CANCEL_REJECTED with a price or quantity reason) keeps the order as it was, cancelling or not', () => {
@@ -277,10 +270,7 @@ describe('reconcileWithEngine with a real engine', () => {
     expect(pm.state().symbols[0]?.liveOrders).toEqual([]);
     expect(pm.position(0)).toBe(engineFilled());
     pm.validate();
-    pm.close();
-    const again = recovered(file);
-    expect(again.state().symbols).toEqual(pm.state().symbols);
-    again.close();
+    expectJournalRecovers(pm, file).close();
   });
 
   it('adopting an order the PM had closed as lost keeps what was booked of it (no double booking), in the journal too', () => {
@@ -301,9 +291,7 @@ describe('reconcileWithEngine with a real engine', () => {
     expect(pm.stats()).toMatchObject({ ordersAdopted: 1, recoveredFillQuantity: 0 });
     expect(pm.position(0)).toBe(30);
     expect(pm.position(0)).toBe(engineFilled());
-    pm.close();
-    const again = recovered(file);
-    expect(again.state().symbols).toEqual(pm.state().symbols);
+    const again = expectJournalRecovers(pm, file);
     expect(again.position(0)).toBe(30);
     again.close();
   });
